@@ -1,0 +1,1 @@
+"""Jastar bot: a Telegram bot for the youth of Shymkent (kk/ru)."""

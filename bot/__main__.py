@@ -1,0 +1,161 @@
+"""The command line: `python -m bot [run|chat|migrate|check-content]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.catalog.loader import ContentError, check
+from bot.catalog.store import ContentStore
+from bot.config import Settings, SettingsError, load_settings
+from bot.db.database import Database, MigrationError
+from bot.i18n import TextsError
+
+log = logging.getLogger("bot")
+
+
+class StartupError(Exception):
+    """Something the operator must fix before the bot can run; printed as one line."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Jastar bot")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot with long polling (the default)")
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal: no token, no network")
+    chat.add_argument("--db", type=Path, default=None,
+                      help="database file for the chat (default: a temporary one)")
+    sub.add_parser("migrate", help="apply pending database migrations")
+    check_cmd = sub.add_parser("check-content", help="validate the content folder")
+    check_cmd.add_argument("--json", action="store_true", help="print one JSON object")
+    check_cmd.add_argument("--dir", type=Path, default=None, help="content folder to check")
+    return parser
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+async def _open(settings: Settings, db_path: Path | None = None) -> tuple[Database, ContentStore]:
+    try:
+        content = ContentStore(settings.content_dir)
+    except (ContentError, TextsError) as exc:
+        raise StartupError(f"content in {settings.content_dir} is broken: {exc} "
+                           f"(run: python -m bot check-content)") from None
+    db = await Database(db_path or settings.database_path).connect()
+    try:
+        applied = await db.migrate()
+    except MigrationError as exc:
+        await db.close()
+        raise StartupError(f"database migration failed: {exc}") from None
+    if applied:
+        log.info("applied migrations: %s", ", ".join(applied))
+    return db, content
+
+
+async def run_polling(settings: Settings) -> None:
+    from bot.app import create_bot, create_dispatcher
+
+    if settings.bot_token is None:
+        raise StartupError("BOT_TOKEN is not set: put the token from @BotFather into .env "
+                           "(see .env.example), or try the bot offline: python -m bot chat")
+    db, content = await _open(settings)
+    bot = create_bot(settings, settings.bot_token.get_secret_value())
+    dp = create_dispatcher(settings, db, content)
+    try:
+        await bot.delete_webhook(drop_pending_updates=False)
+        await dp.start_polling(bot, polling_timeout=settings.polling_timeout)
+    finally:
+        await bot.session.close()
+        await db.close()
+
+
+async def run_chat(settings: Settings, db_path: Path | None) -> None:
+    import tempfile
+
+    from bot.app import create_bot, create_dispatcher
+    from bot.emulator import TelegramEmulator
+    from bot.terminal import TERMINAL_TOKEN, EmulatorSession
+    from bot.terminal import run_chat as chat_loop
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db, content = await _open(settings, db_path or Path(tmp) / "chat.sqlite3")
+        emulator = TelegramEmulator()
+        bot = create_bot(settings, TERMINAL_TOKEN, session=EmulatorSession(emulator))
+        dp = create_dispatcher(settings, db, content)
+        try:
+            await chat_loop(dp, emulator, bot)
+        finally:
+            await db.close()
+
+
+async def run_migrate(settings: Settings) -> None:
+    async with Database(settings.database_path) as db:
+        try:
+            applied = await db.migrate()
+        except MigrationError as exc:
+            raise StartupError(f"migration failed: {exc}") from None
+        version = await db.schema_version()
+    print(f"applied: {', '.join(applied) or 'nothing (up to date)'}; schema version {version}")
+
+
+def run_check_content(content_dir: Path, as_json: bool) -> int:
+    report = check(content_dir)
+    if as_json:
+        print(json.dumps({
+            "topics": [
+                {"id": t.id, "category": t.category,
+                 "title": {"kk": t.kk.title, "ru": t.ru.title},
+                 "registration_open": t.registration_open}
+                for t in report.topics
+            ],
+            "warnings": report.warnings,
+            "errors": report.errors,
+        }, ensure_ascii=False, indent=2))
+    else:
+        for line in report.errors:
+            print(f"ERROR   {line}")
+        for line in report.warnings:
+            print(f"warning {line}")
+        print(f"{len(report.topics)} topics, {len(report.warnings)} warnings, "
+              f"{len(report.errors)} errors")
+    return 1 if report.errors else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    _setup_logging(settings.log_level)
+    try:
+        if command == "check-content":
+            return run_check_content(args.dir or settings.content_dir, args.json)
+        if command == "migrate":
+            asyncio.run(run_migrate(settings))
+        elif command == "chat":
+            logging.getLogger().setLevel(logging.WARNING)  # keep the conversation readable
+            asyncio.run(run_chat(settings, args.db))
+        else:
+            asyncio.run(run_polling(settings))
+    except StartupError as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The one factory that builds the bot and dispatcher for polling, `chat` mode and the tests."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import BotCommand, BotCommandScopeDefault
+
+from bot.catalog.store import ContentStore
+from bot.config import LANGUAGES, Settings
+from bot.db.database import Database
+from bot.handlers import get_routers
+from bot.middlewares import UserContextMiddleware
+
+log = logging.getLogger(__name__)
+
+# Commands shown in Telegram's menu button, in this order; descriptions come from UI texts.
+MENU_COMMANDS = ("start", "menu", "language", "help")
+
+
+def create_bot(settings: Settings, token: str, session: BaseSession | None = None) -> Bot:
+    """A Bot with HTML as the default parse mode, pointed at a local Bot API if configured."""
+    if session is None:
+        session = AiohttpSession()
+        if settings.telegram_api_url:
+            session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def create_dispatcher(
+    settings: Settings, db: Database, content: ContentStore,
+    storage: BaseStorage | None = None,
+) -> Dispatcher:
+    """Wire services into workflow data, middlewares and routers. No I/O happens here."""
+    dp = Dispatcher(storage=storage or MemoryStorage())
+    dp["settings"] = settings
+    dp["db"] = db
+    dp["content"] = content
+    context = UserContextMiddleware()
+    dp.message.outer_middleware(context)
+    dp.callback_query.outer_middleware(context)
+    dp.include_routers(*get_routers())
+    dp.startup.register(on_startup)
+    return dp
+
+
+async def on_startup(bot: Bot, content: ContentStore, settings: Settings) -> None:
+    await set_commands(bot, content, settings)
+
+
+async def set_commands(bot: Bot, content: ContentStore, settings: Settings) -> None:
+    """The command menu in each language (and the default one); a failure is only logged."""
+    for lang in (*LANGUAGES, None):
+        texts = content.i18n(lang or settings.default_language)
+        commands = [BotCommand(command=c, description=texts(f"cmd-{c}")) for c in MENU_COMMANDS]
+        try:
+            await bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
+                                      language_code=lang)
+        except TelegramAPIError as exc:
+            log.warning("set_my_commands(%s) failed: %s", lang or "default", exc)

@@ -1,0 +1,1 @@
+"""The content store: topic models, the loader that validates `content/`, and rendering."""

@@ -1,0 +1,168 @@
+"""Reads `content/`, validates it and reports problems the way an editor can act on them."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.catalog.models import FILL, REQUIRED_TOPIC_IDS, Category, Topic, TopicText
+from bot.config import LANGUAGES
+
+NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
+
+
+class ContentError(Exception):
+    """The content cannot be loaded; `errors` holds one line per problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class Catalog:
+    """The loaded content: categories in menu order and topics by id."""
+
+    categories: list[Category]
+    topics: dict[str, Topic]
+    warnings: list[str] = field(default_factory=list)
+
+    def get(self, topic_id: str) -> Topic | None:
+        return self.topics.get(topic_id)
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def in_category(self, category_id: str) -> list[Topic]:
+        found = [t for t in self.topics.values() if t.category == category_id]
+        return sorted(found, key=lambda t: (t.order, t.id))
+
+    def visible_categories(self) -> list[Category]:
+        """Categories that hold at least one topic: an empty section is a dead end."""
+        return [c for c in self.categories if any(t.category == c.id for t in self.topics.values())]
+
+
+@dataclass
+class Report:
+    """What `check-content` prints: topics found, warnings, errors."""
+
+    categories: list[Category] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _read_toml(path: Path, errors: list[str]) -> dict[str, object] | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        errors.append(f"{path.name}: not saved as UTF-8")
+    except tomllib.TOMLDecodeError as exc:
+        errors.append(f"{path.name}: TOML syntax: {exc}")
+    return None
+
+
+def _describe(path: Path, exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors():
+        where = ".".join(str(part) for part in err["loc"]) or "(file)"
+        out.append(f"{path.name}: {where}: {err['msg']}")
+    return out
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers as written, normalised: `29 807` → `29807`, `23,5` → `23.5`."""
+    found = set()
+    for match in NUMBER.finditer(text):
+        value = re.sub(r"[ \u00a0\u202f]", "", match.group(0)).replace(",", ".")
+        found.add(value)
+    return found
+
+
+def _language_checks(topic: Topic, errors: list[str], warnings: list[str]) -> None:
+    name = f"{topic.id}.toml"
+    kk, ru = topic.kk, topic.ru
+    for field_name in TopicText.TEXT_FIELDS:
+        filled = {lang: bool(getattr(topic.text(lang), field_name)) for lang in LANGUAGES}
+        if len(set(filled.values())) > 1:
+            empty = next(lang for lang, ok in filled.items() if not ok)
+            errors.append(f"{name}: {empty}.{field_name}: filled in the other language, "
+                          f"empty here")
+    if bool(kk.faq) != bool(ru.faq):
+        errors.append(f"{name}: faq: present in one language only")
+    elif len(kk.faq) != len(ru.faq):
+        warnings.append(f"{name}: faq: {len(kk.faq)} items in kk, {len(ru.faq)} in ru")
+    kk_numbers = set().union(*(numbers_in(text) for _, text in kk.strings()))
+    ru_numbers = set().union(*(numbers_in(text) for _, text in ru.strings()))
+    if kk_numbers != ru_numbers:
+        only_kk = sorted(kk_numbers - ru_numbers)
+        only_ru = sorted(ru_numbers - kk_numbers)
+        warnings.append(f"{name}: numbers differ between languages: only in kk {only_kk}, "
+                        f"only in ru {only_ru}")
+    for lang in LANGUAGES:
+        for field_path, text in topic.text(lang).strings():
+            for match in FILL.finditer(text):
+                warnings.append(f"{name}: {lang}.{field_path}: admin-fill placeholder: "
+                                f"{match.group(1).strip()}")
+
+
+def check(content_dir: Path) -> Report:
+    """Validate everything; never raises for a content problem (that is what the report is for)."""
+    report = Report()
+    categories = report.categories
+    cat_path = content_dir / "categories.toml"
+    if not cat_path.exists():
+        report.errors.append("categories.toml: file is missing")
+    elif (data := _read_toml(cat_path, report.errors)) is not None:
+        raw = data.get("category", [])
+        for i, item in enumerate(raw if isinstance(raw, list) else []):
+            try:
+                categories.append(Category.model_validate(item))
+            except ValidationError as exc:
+                report.errors.extend(
+                    f"categories.toml: category[{i + 1}].{line.split(': ', 1)[1]}"
+                    for line in _describe(cat_path, exc)
+                )
+        if not categories:
+            report.errors.append("categories.toml: no [[category]] entries")
+    category_ids = {c.id for c in categories}
+
+    topic_files = sorted((content_dir / "topics").glob("*.toml"))
+    if not topic_files:
+        report.errors.append("topics/: no topic files")
+    for path in topic_files:
+        data = _read_toml(path, report.errors)
+        if data is None:
+            continue
+        try:
+            topic = Topic.model_validate(data)
+        except ValidationError as exc:
+            report.errors.extend(_describe(path, exc))
+            continue
+        if topic.id != path.stem:
+            report.errors.append(f"{path.name}: id: is {topic.id!r}, must match the file name "
+                                 f"{path.stem!r}")
+            continue
+        if topic.category not in category_ids:
+            report.errors.append(f"{path.name}: category: {topic.category!r} is not in "
+                                 f"categories.toml ({', '.join(sorted(category_ids))})")
+        _language_checks(topic, report.errors, report.warnings)
+        report.topics.append(topic)
+    present = {t.id for t in report.topics}
+    for topic_id in REQUIRED_TOPIC_IDS:
+        if topic_id not in present:
+            report.warnings.append(f"topics/{topic_id}.toml: missing (a topic of the catalogue "
+                                   f"contract, shared/TOPICS.md)")
+    return report
+
+
+def load_catalog(content_dir: Path) -> Catalog:
+    """Load for the running bot: any error stops start-up, with file, field and reason."""
+    report = check(content_dir)
+    if report.errors:
+        raise ContentError(report.errors)
+    return Catalog(report.categories, {t.id: t for t in report.topics}, report.warnings)

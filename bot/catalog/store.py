@@ -1,0 +1,32 @@
+"""The live content: catalog + UI texts, swapped whole on `/reload` so readers never see half."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.catalog.loader import Catalog, load_catalog
+from bot.i18n import I18n
+
+
+class ContentStore:
+    """Holds the current catalog and texts; listeners (the search index) rebuild on reload."""
+
+    def __init__(self, content_dir: Path) -> None:
+        self.content_dir = content_dir
+        self.catalog: Catalog = load_catalog(content_dir)
+        self.i18n: I18n = I18n.load(content_dir / "ui")
+        self._listeners: list[Callable[[Catalog], None]] = []
+
+    def on_reload(self, listener: Callable[[Catalog], None]) -> None:
+        self._listeners.append(listener)
+        listener(self.catalog)
+
+    def reload(self) -> Catalog:
+        """Load everything first, then swap: a broken edit leaves the running content as it was."""
+        catalog = load_catalog(self.content_dir)
+        i18n = I18n.load(self.content_dir / "ui")
+        for listener in self._listeners:
+            listener(catalog)
+        self.catalog, self.i18n = catalog, i18n
+        return catalog

@@ -1,0 +1,82 @@
+"""Settings read from the environment and `.env`, built in `main()`, never at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Language = Literal["kk", "ru"]
+LANGUAGES: tuple[Language, ...] = ("kk", "ru")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    """All knobs of the bot. The token is optional here because `chat` mode needs none."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    database_path: Path = Path("data/bot.sqlite3")
+    content_dir: Path = Path("content")
+    telegram_api_url: str | None = None
+    admin_chat_id: int | None = None
+    default_language: Language = "kk"
+    log_level: str = "INFO"
+    polling_timeout: int = Field(default=30, ge=1, le=60)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept `1,2, 3` (the natural way to write ids in an env file)."""
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return frozenset(int(p) for p in parts if p)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("telegram_api_url", "bot_token", "admin_chat_id", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        """An empty line in `.env` (`ADMIN_CHAT_ID=`) means "not set", not a parse error."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+        """A token looks like `123456:ABC...`; catching a typo here beats a 401 later."""
+        if value is not None:
+            head, sep, tail = value.get_secret_value().partition(":")
+            if not (sep and head.isdigit() and len(tail) >= 20):
+                raise ValueError("does not look like a token from @BotFather (digits:secret)")
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings, turning pydantic's report into one line per bad variable."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            lines.append(f"{name}: {err['msg']}")
+        raise SettingsError("; ".join(lines)) from None
+    settings.database_path.parent.mkdir(parents=True, exist_ok=True)
+    return settings

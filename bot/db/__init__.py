@@ -1,0 +1,1 @@
+"""SQLite access: the connection, transactions, migrations, and one repository per table group."""

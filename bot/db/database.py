@@ -1,0 +1,148 @@
+"""One aiosqlite connection per process, with WAL, a busy timeout and serialised transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+DEFAULT_MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+
+class MigrationError(Exception):
+    """A migration file is misnamed or failed; the database is left at the previous version."""
+
+
+class Database:
+    """Owns the connection. Writers go through `transaction()`, which one task holds at a time.
+
+    aiosqlite runs every statement on one thread, so two tasks interleaving statements on one
+    connection would share a transaction; the lock keeps each transaction whole.
+    """
+
+    def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5000) -> None:
+        self.path = str(path)
+        self._busy_timeout_ms = busy_timeout_ms
+        self._conn: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+
+    async def connect(self) -> Database:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        if self.path != ":memory:":
+            await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        self._conn = conn
+        return self
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    async def __aenter__(self) -> Database:
+        return await self.connect()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise RuntimeError("Database.connect() was not called")
+        return self._conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """`BEGIN IMMEDIATE` … `COMMIT`, or `ROLLBACK` on any error: all or nothing."""
+        async with self._write_lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            else:
+                await self.conn.execute("COMMIT")
+
+    async def fetch_one(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
+        async with self.conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def fetch_all(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
+        async with self.conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def schema_version(self) -> int:
+        await self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        row = await self.fetch_one("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+        return int(row[0]) if row else 0
+
+    async def migrate(self, migrations_dir: Path = DEFAULT_MIGRATIONS_DIR) -> list[str]:
+        """Apply every migration newer than the recorded version, each in its own transaction."""
+        current = await self.schema_version()
+        applied: list[str] = []
+        for version, path in _list_migrations(migrations_dir):
+            if version <= current:
+                continue
+            statements = _split_sql(path.read_text(encoding="utf-8"))
+            try:
+                async with self.transaction() as conn:
+                    for statement in statements:
+                        await conn.execute(statement)
+                    await conn.execute(
+                        "INSERT INTO schema_version (version, name, applied_at)"
+                        " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                        (version, path.name),
+                    )
+            except aiosqlite.Error as exc:
+                raise MigrationError(f"{path.name}: {exc}") from exc
+            applied.append(path.name)
+        return applied
+
+
+def _list_migrations(folder: Path) -> list[tuple[int, Path]]:
+    found: dict[int, Path] = {}
+    for path in sorted(folder.glob("*.sql")):
+        match = MIGRATION_NAME.match(path.name)
+        if not match:
+            raise MigrationError(f"{path.name}: name must look like 0001_what_it_does.sql")
+        version = int(match.group(1))
+        if version in found:
+            raise MigrationError(f"{path.name}: version {version} is used twice")
+        found[version] = path
+    return sorted(found.items())
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a script into statements (sqlite3.complete_statement knows about quotes).
+
+    `executescript` would be shorter, but it commits on its own and so breaks the
+    all-or-nothing transaction around each migration.
+    """
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if _strip_comments(buffer):
+                statements.append(buffer.strip())
+            buffer = ""
+    if _strip_comments(buffer):
+        raise MigrationError(f"unterminated statement: {buffer.strip()[:60]}")
+    return statements
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines()).strip()

@@ -1,0 +1,83 @@
+"""The users table: who writes to the bot, in which language, and whether they get announcements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.config import Language
+
+
+def utc_now() -> str:
+    """Timestamps are stored as ISO 8601 UTC text: sortable and readable in the sqlite shell."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    telegram_id: int
+    language: Language | None
+    first_seen: str
+    last_seen: str
+    subscribed: bool
+    blocked: bool
+
+
+def _user(row: aiosqlite.Row) -> User:
+    return User(
+        telegram_id=row["telegram_id"],
+        language=row["language"],
+        first_seen=row["first_seen"],
+        last_seen=row["last_seen"],
+        subscribed=bool(row["subscribed"]),
+        blocked=bool(row["blocked"]),
+    )
+
+
+class Users:
+    """Repository over `users`; the caller owns the transaction."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def get(self, telegram_id: int) -> User | None:
+        async with self.conn.execute(
+            "SELECT * FROM users WHERE telegram_id = ?", (telegram_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _user(row) if row else None
+
+    async def touch(self, telegram_id: int, now: str | None = None) -> User:
+        """Insert on first contact, else refresh `last_seen`; one who writes has not blocked us."""
+        now = now or utc_now()
+        async with self.conn.execute(
+            "INSERT INTO users (telegram_id, first_seen, last_seen) VALUES (?, ?, ?)"
+            " ON CONFLICT (telegram_id) DO UPDATE SET last_seen = excluded.last_seen, blocked = 0"
+            " RETURNING *",
+            (telegram_id, now, now),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return _user(row)
+
+    async def set_language(self, telegram_id: int, language: Language) -> None:
+        await self.conn.execute(
+            "UPDATE users SET language = ? WHERE telegram_id = ?", (language, telegram_id)
+        )
+
+    async def set_subscribed(self, telegram_id: int, subscribed: bool) -> None:
+        await self.conn.execute(
+            "UPDATE users SET subscribed = ? WHERE telegram_id = ?", (int(subscribed), telegram_id)
+        )
+
+    async def set_blocked(self, telegram_id: int, blocked: bool) -> None:
+        await self.conn.execute(
+            "UPDATE users SET blocked = ? WHERE telegram_id = ?", (int(blocked), telegram_id)
+        )
+
+    async def count(self) -> int:
+        async with self.conn.execute("SELECT COUNT(*) FROM users") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0

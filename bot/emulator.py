@@ -1,0 +1,453 @@
+"""An in-memory Telegram Bot API: enough of it to run the bot with no token and no network.
+
+It serves the terminal chat (`python -m bot chat`, through `TerminalSession`) and the tests
+(wrapped in an aiohttp server on 127.0.0.1). It takes requests as the real API does (method
+name + form fields, complex values JSON-encoded) and refuses what Telegram refuses: texts over
+4096 characters, callback data over 64 bytes, broken HTML, unknown chats, blocked users,
+and injected flood waits or server errors.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
+MAX_CALLBACK_ANSWER = 200
+
+# Tags Telegram accepts in HTML parse mode (https://core.telegram.org/bots/api#html-style).
+ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
+    "a", "code", "pre", "blockquote", "tg-emoji",
+}
+ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+
+
+class ApiError(Exception):
+    """An error answer of the API: HTTP status, description and optional parameters."""
+
+    def __init__(self, status: int, description: str, **parameters: Any) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.parameters = parameters
+
+
+def utf16_len(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units (an emoji may count twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+class _TelegramHtml(HTMLParser):
+    """Checks HTML the way Telegram does and collects the plain text it would show."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.parts: list[str] = []
+        self.error: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.error = self.error or f'unsupported start tag "{tag}"'
+        if tag == "a" and not dict(attrs).get("href"):
+            self.error = self.error or "a tag without href"
+        self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.error = self.error or f'unsupported self-closing tag "{tag}"'
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.error = self.error or f'unexpected end tag "{tag}"'
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def parse_html(text: str) -> str:
+    """Return the plain text Telegram would show, or raise like Telegram on broken markup."""
+    # A bare "<" or "&" that does not start a tag or a known entity is an error in Telegram.
+    for match in re.finditer(r"&[^;\s]{0,10};?", text):
+        if not ENTITY.match(match.group(0)):
+            raise ApiError(400, f"Bad Request: can't parse entities: unsupported entity at "
+                                f"byte offset {match.start()}")
+    for match in re.finditer(r"<", text):
+        if not re.match(r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?>", text[match.start():]):
+            raise ApiError(400, "Bad Request: can't parse entities: unexpected \"<\" at "
+                                f"byte offset {match.start()}")
+    parser = _TelegramHtml()
+    parser.feed(text)
+    parser.close()
+    if parser.error is None and parser.stack:
+        parser.error = f'unclosed start tag "{parser.stack[-1]}"'
+    if parser.error:
+        raise ApiError(400, f"Bad Request: can't parse entities: {parser.error}")
+    return "".join(parser.parts)
+
+
+@dataclass
+class Button:
+    text: str
+    callback_data: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class SentMessage:
+    """A message in a chat as a user sees it (`text` is plain, `html` as sent)."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    html: str | None
+    from_bot: bool
+    buttons: list[list[Button]] = field(default_factory=list)
+    reply_keyboard: list[list[str]] | None = None
+    kind: str = "text"
+    edited: bool = False
+
+
+@dataclass
+class Chat:
+    id: int
+    first_name: str
+    username: str | None
+    language_code: str | None
+    type: str = "private"
+    blocked: bool = False
+    messages: list[SentMessage] = field(default_factory=list)
+
+    def as_user(self) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        if self.username:
+            user["username"] = self.username
+        if self.language_code:
+            user["language_code"] = self.language_code
+        return user
+
+    def as_chat(self) -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.type == "private":
+            chat["first_name"] = self.first_name
+        else:
+            chat["title"] = self.first_name
+        return chat
+
+
+class TelegramEmulator:
+    """The state of a fake Telegram: chats, messages, pending updates and recorded calls."""
+
+    BOT_ID = 7000000001
+
+    def __init__(self, username: str = "jastar_test_bot") -> None:
+        self.username = username
+        self.chats: dict[int, Chat] = {}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.commands: dict[str, list[dict[str, str]]] = {}
+        self.updates: deque[dict[str, Any]] = deque()
+        self.answered_callbacks: dict[str, dict[str, Any]] = {}
+        self._update_ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._callback_ids = itertools.count(1)
+        self._faults: deque[tuple[str | None, ApiError]] = deque()
+
+    # --- the world around the bot ---------------------------------------------------------
+
+    def add_chat(
+        self,
+        chat_id: int,
+        first_name: str = "Test",
+        *,
+        username: str | None = None,
+        language_code: str | None = None,
+        type: str = "private",
+    ) -> Chat:
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            chat = Chat(chat_id, first_name, username, language_code, type)
+            self.chats[chat_id] = chat
+            self._message_ids[chat_id] = itertools.count(1)
+        return chat
+
+    def fail_next(self, method: str | None, status: int, description: str, **params: Any) -> None:
+        """Make the next call of `method` (any method if None) fail, e.g. 429 with retry_after."""
+        self._faults.append((method, ApiError(status, description, **params)))
+
+    def user_sends(
+        self, chat_id: int, text: str | None = None, *, from_id: int | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """Queue and return the update for a message the user types (or a contact, sticker…)."""
+        chat = self.chats[chat_id]
+        sender = self.chats.get(from_id or chat_id, chat)
+        message_id = next(self._message_ids[chat_id])
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat.as_chat(),
+            "from": sender.as_user(),
+        }
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                command = text.split()[0]
+                message["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
+                ]
+        message.update(extra)
+        chat.messages.append(
+            SentMessage(chat_id, message_id, text or "", None, from_bot=False,
+                        kind="text" if text is not None else next(iter(extra), "other"))
+        )
+        return self._queue({"message": message})
+
+    def user_presses(self, chat_id: int, message_id: int, callback_data: str) -> dict[str, Any]:
+        """Queue and return the callback query of a press on an inline button."""
+        chat = self.chats[chat_id]
+        target = self.find_message(chat_id, message_id)
+        callback_id = str(next(self._callback_ids))
+        query: dict[str, Any] = {
+            "id": callback_id,
+            "from": chat.as_user(),
+            "chat_instance": f"ci{chat_id}",
+            "data": callback_data,
+        }
+        if target is not None:
+            query["message"] = self._message_json(target)
+        return self._queue({"callback_query": query})
+
+    def member_status(self, chat_id: int, status: str) -> dict[str, Any]:
+        """Queue a `my_chat_member` update: the user blocked ("kicked") or restarted the bot."""
+        chat = self.chats[chat_id]
+        chat.blocked = status == "kicked"
+        bot_user = {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar"}
+        old, new = ("member", "kicked") if chat.blocked else ("kicked", "member")
+        return self._queue({
+            "my_chat_member": {
+                "chat": chat.as_chat(),
+                "from": chat.as_user(),
+                "date": int(time.time()),
+                "old_chat_member": {"status": old, "user": bot_user},
+                "new_chat_member": {"status": new, "user": bot_user},
+            }
+        })
+
+    def _queue(self, payload: dict[str, Any]) -> dict[str, Any]:
+        update = {"update_id": next(self._update_ids), **payload}
+        self.updates.append(update)
+        return update
+
+    def find_message(self, chat_id: int, message_id: int) -> SentMessage | None:
+        for message in self.chats[chat_id].messages:
+            if message.message_id == message_id:
+                return message
+        return None
+
+    def bot_messages(self, chat_id: int) -> list[SentMessage]:
+        return [m for m in self.chats[chat_id].messages if m.from_bot]
+
+    # --- the API ---------------------------------------------------------------------------
+
+    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Answer one API call as (HTTP status, JSON body), like api.telegram.org would."""
+        self.calls.append((method, params))
+        try:
+            if self._faults and self._faults[0][0] in (None, method):
+                raise self._faults.popleft()[1]
+            handler = getattr(self, f"_api_{method.lower()}", None)
+            if handler is None:
+                raise ApiError(404, "Not Found")
+            return 200, {"ok": True, "result": handler(params)}
+        except ApiError as exc:
+            body: dict[str, Any] = {
+                "ok": False, "error_code": exc.status, "description": exc.description,
+            }
+            if exc.parameters:
+                body["parameters"] = exc.parameters
+            return exc.status, body
+
+    def take_updates(self, offset: int | None, limit: int = 100) -> list[dict[str, Any]]:
+        """getUpdates semantics: confirm everything below `offset`, return what is left."""
+        if offset is not None:
+            while self.updates and self.updates[0]["update_id"] < offset:
+                self.updates.popleft()
+        return list(itertools.islice(self.updates, limit))
+
+    # Each `_api_<method>` takes the raw form fields and returns the `result`.
+
+    def _api_getme(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar",
+                "username": self.username, "can_join_groups": True,
+                "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+    def _api_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = params.get("offset")
+        return self.take_updates(int(offset) if offset not in (None, "") else None)
+
+    def _api_deletewebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _api_setmycommands(self, params: dict[str, Any]) -> bool:
+        commands = _json(params.get("commands"), [])
+        for command in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(command.get("description", "")) <= 256:
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        self.commands[params.get("language_code") or ""] = commands
+        return True
+
+    def _api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        html, text = self._text(params.get("text"), params.get("parse_mode"), MAX_TEXT)
+        message = SentMessage(chat.id, next(self._message_ids[chat.id]), text, html, True)
+        self._apply_markup(message, params.get("reply_markup"))
+        chat.messages.append(message)
+        return self._message_json(message)
+
+    def _api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        message = self.find_message(chat.id, int(params.get("message_id", 0)))
+        if message is None or not message.from_bot:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        html, text = self._text(params.get("text"), params.get("parse_mode"), MAX_TEXT)
+        old = (message.html, message.text, message.buttons)
+        probe = SentMessage(chat.id, message.message_id, text, html, True)
+        self._apply_markup(probe, params.get("reply_markup"))
+        if (html, text, probe.buttons) == old:
+            raise ApiError(400, "Bad Request: message is not modified: specified new message "
+                                "content and reply markup are exactly the same")
+        message.html, message.text, message.buttons = html, text, probe.buttons
+        message.edited = True
+        return self._message_json(message)
+
+    def _api_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        message = self.find_message(chat.id, int(params.get("message_id", 0)))
+        if message is None or not message.from_bot:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        probe = SentMessage(chat.id, message.message_id, "", None, True)
+        self._apply_markup(probe, params.get("reply_markup"))
+        if probe.buttons == message.buttons:
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.buttons = probe.buttons
+        return self._message_json(message)
+
+    def _api_deletemessage(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params)
+        message = self.find_message(chat.id, int(params.get("message_id", 0)))
+        if message is None:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        chat.messages.remove(message)
+        return True
+
+    def _api_answercallbackquery(self, params: dict[str, Any]) -> bool:
+        query_id = str(params.get("callback_query_id", ""))
+        if not query_id or query_id in self.answered_callbacks:
+            raise ApiError(400, "Bad Request: query is too old and response timeout expired "
+                                "or query ID is invalid")
+        if utf16_len(params.get("text") or "") > MAX_CALLBACK_ANSWER:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        self.answered_callbacks[query_id] = params
+        return True
+
+    def _api_sendchataction(self, params: dict[str, Any]) -> bool:
+        self._chat(params)
+        return True
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _chat(self, params: dict[str, Any]) -> Chat:
+        try:
+            chat = self.chats[int(params.get("chat_id", 0))]
+        except (KeyError, ValueError):
+            raise ApiError(400, "Bad Request: chat not found") from None
+        if chat.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        return chat
+
+    @staticmethod
+    def _text(raw: Any, parse_mode: Any, limit: int) -> tuple[str | None, str]:
+        if not raw:
+            raise ApiError(400, "Bad Request: message text is empty")
+        html = str(raw) if parse_mode == "HTML" else None
+        if parse_mode not in (None, "", "HTML"):
+            raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode}")
+        text = parse_html(str(raw)) if html is not None else str(raw)
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if utf16_len(text) > limit:
+            raise ApiError(400, "Bad Request: message is too long")
+        return html, text
+
+    @staticmethod
+    def _apply_markup(message: SentMessage, raw: Any) -> None:
+        markup = _json(raw, None)
+        if not markup:
+            return
+        if "inline_keyboard" in markup:
+            rows: list[list[Button]] = []
+            for row in markup["inline_keyboard"]:
+                buttons = []
+                for button in row:
+                    if not button.get("text"):
+                        raise ApiError(400, "Bad Request: text buttons are unallowed in the "
+                                            "inline keyboard")
+                    data = button.get("callback_data")
+                    if data is not None and not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
+                        raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+                    buttons.append(Button(button["text"], data, button.get("url")))
+                rows.append(buttons)
+            message.buttons = rows
+        elif "keyboard" in markup:
+            message.reply_keyboard = [
+                [b["text"] if isinstance(b, dict) else str(b) for b in row]
+                for row in markup["keyboard"]
+            ]
+
+    def _message_json(self, message: SentMessage) -> dict[str, Any]:
+        chat = self.chats[message.chat_id]
+        data: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": chat.as_chat(),
+        }
+        if message.from_bot:
+            data["from"] = {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar",
+                            "username": self.username}
+        else:
+            data["from"] = chat.as_user()
+        if message.text:
+            data["text"] = message.text
+        if message.edited:
+            data["edit_date"] = int(time.time())
+        if message.buttons:
+            data["reply_markup"] = {"inline_keyboard": [
+                [{"text": b.text, **({"callback_data": b.callback_data} if b.callback_data
+                                     else {"url": b.url or "https://t.me"})} for b in row]
+                for row in message.buttons
+            ]}
+        return data
+
+
+def _json(raw: Any, default: Any) -> Any:
+    """Form fields carry objects as JSON strings; aiogram may also hand over plain objects."""
+    if raw is None or raw == "":
+        return default
+    if isinstance(raw, str):
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            raise ApiError(400, "Bad Request: can't parse JSON") from None
+    return raw

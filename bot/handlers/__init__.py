@@ -1,0 +1,18 @@
+"""One router per feature; the order of `get_routers()` is the order updates are tried."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from bot.handlers import answers, errors, menu, start
+
+
+def get_routers() -> list[Router]:
+    return [
+        errors.router,
+        start.router,
+        menu.router,
+        # Free text is the catch-all: it must come last, or it would swallow commands,
+        # form answers and button presses meant for the routers above.
+        answers.router,
+    ]

@@ -1,0 +1,143 @@
+"""`python -m bot chat`: the real dispatcher and handlers, talking to a terminal.
+
+The bot's API calls go to the in-memory `TelegramEmulator` through `TerminalSession`, with
+the same validation the tests' fake server applies; what the user types becomes updates
+fed to the dispatcher. Nothing needs a token or the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import AsyncGenerator, Callable
+from typing import Any, TextIO
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import Update
+
+from bot.emulator import SentMessage, TelegramEmulator
+
+TERMINAL_TOKEN = "42:terminal-chat-needs-no-real-token-00000"  # shaped like a token, never used
+CHAT_ID = 100500
+
+
+class EmulatorSession(BaseSession):
+    """A session that answers API calls from the in-memory emulator instead of HTTP."""
+
+    def __init__(self, emulator: TelegramEmulator) -> None:
+        super().__init__()
+        self.emulator = emulator
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None  # noqa: ASYNC109 - aiogram's signature
+    ) -> TelegramType:
+        files: dict[str, Any] = {}
+        params = {}
+        for key, value in method.model_dump(warnings=False).items():
+            prepared = self.prepare_value(value, bot=bot, files=files)
+            if prepared is not None:
+                params[key] = prepared
+        status, body = self.emulator.handle(method.__api_method__, params)
+        response = self.check_response(bot, method, status, json.dumps(body))
+        return response.result  # type: ignore[return-value]
+
+    async def stream_content(
+        self, url: str, headers: dict[str, Any] | None = None,
+        timeout: int = 30,  # noqa: ASYNC109 - aiogram's signature
+        chunk_size: int = 65536, raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    async def close(self) -> None:
+        return None
+
+
+def render(message: SentMessage, number_from: int) -> tuple[str, list[str]]:
+    """A bot message as terminal text, buttons numbered from `number_from`."""
+    lines = [message.text]
+    buttons: list[str] = []
+    for row in message.buttons:
+        cells = []
+        for button in row:
+            if button.callback_data is None:
+                cells.append(f"[{button.text} → {button.url}]")
+                continue
+            buttons.append(button.callback_data)
+            cells.append(f"[{number_from + len(buttons) - 1}] {button.text}")
+        lines.append("   ".join(cells))
+    if message.reply_keyboard:
+        lines.append("keyboard: " + " | ".join(" ".join(r) for r in message.reply_keyboard))
+    return "\n".join(lines), buttons
+
+
+class TerminalChat:
+    """Runs one private chat between the terminal user and the dispatcher."""
+
+    def __init__(self, dp: Dispatcher, emulator: TelegramEmulator, bot: Bot,
+                 out: TextIO = sys.stdout, language_code: str | None = None) -> None:
+        self.dp, self.emulator, self.bot, self.out = dp, emulator, bot, out
+        emulator.add_chat(CHAT_ID, "Terminal", username="terminal", language_code=language_code)
+        self.buttons: dict[int, tuple[int, str]] = {}
+        self._printed: dict[int, str] = {}
+
+    async def feed(self, update: dict[str, Any]) -> None:
+        self.emulator.updates.clear()
+        parsed = Update.model_validate(update, context={"bot": self.bot})
+        await self.dp.feed_update(self.bot, parsed)
+        self._print_changes()
+
+    async def say(self, line: str) -> None:
+        """A typed line: a number presses a button of the last screen, anything else is text."""
+        line = line.strip()
+        if line.isdigit() and int(line) in self.buttons:
+            message_id, data = self.buttons[int(line)]
+            await self.feed(self.emulator.user_presses(CHAT_ID, message_id, data))
+            answer = list(self.emulator.answered_callbacks.values())[-1:]
+            if answer and answer[0].get("text"):
+                self.out.write(f"   (popup) {answer[0]['text']}\n")
+        elif line:
+            await self.feed(self.emulator.user_sends(CHAT_ID, line))
+
+    def _print_changes(self) -> None:
+        """Print bot messages that are new or were edited; their buttons get the numbers."""
+        changed = []
+        for message in self.emulator.bot_messages(CHAT_ID):
+            text, _ = render(message, 0)
+            if self._printed.get(message.message_id) != text:
+                changed.append((message, message.message_id in self._printed))
+                self._printed[message.message_id] = text
+        if not changed:
+            return
+        self.buttons.clear()
+        number = 1
+        for message, edited in changed:
+            text, datas = render(message, number)
+            for data in datas:
+                self.buttons[number] = (message.message_id, data)
+                number += 1
+            self.out.write(f"\n🤖 {'✎ ' if edited else ''}{text}\n")
+        self.out.flush()
+
+
+async def run_chat(dp: Dispatcher, emulator: TelegramEmulator, bot: Bot,
+                   read_line: Callable[[str], str] = input) -> None:
+    """The interactive loop; `/quit` or Ctrl-D ends it."""
+    chat = TerminalChat(dp, emulator, bot)
+    print("Jastar bot — terminal chat. Type a message, a number to press a button, "
+          "/quit to leave.")
+    await dp.emit_startup(bot=bot, **dp.workflow_data)
+    await chat.say("/start")
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            line = await loop.run_in_executor(None, read_line, "\n👤 ")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if line.strip() in ("/quit", "/exit"):
+            break
+        await chat.say(line)
+    await dp.emit_shutdown(bot=bot, **dp.workflow_data)
