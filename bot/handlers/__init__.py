@@ -9,10 +9,10 @@ from bot.handlers import answers, errors, menu, start
 
 def get_routers() -> list[Router]:
     return [
-        errors.router,
-        start.router,
-        menu.router,
+        errors.create_router(),
+        start.create_router(),
+        menu.create_router(),
         # Free text is the catch-all: it must come last, or it would swallow commands,
         # form answers and button presses meant for the routers above.
-        answers.router,
+        answers.create_router(),
     ]

@@ -15,10 +15,6 @@ from bot.db.users import Users
 from bot.i18n import pick_language
 
 log = logging.getLogger(__name__)
-router = Router(name="errors")
-
-
-@router.error()
 async def on_error(event: ErrorEvent, content: ContentStore, settings: Settings,
                    db: Database) -> bool:
     update = event.update
@@ -43,3 +39,10 @@ async def on_error(event: ErrorEvent, content: ContentStore, settings: Settings,
     except TelegramAPIError:
         log.warning("could not tell user about the failure of update %s", update.update_id)
     return True
+
+
+def create_router() -> Router:
+    """A fresh router per dispatcher (the chat mode and every test build their own)."""
+    router = Router(name="errors")
+    router.errors.register(on_error)
+    return router

@@ -21,22 +21,16 @@ from bot.keyboards import (
     topics_keyboard,
 )
 
-router = Router(name="menu")
-
-
-@router.callback_query(MenuCD.filter(F.to == "main"))
 async def on_main(query: CallbackQuery, t: Translator) -> None:
     await acknowledge(query)
     await show(query, t("menu-title"), main_menu(t))
 
 
-@router.callback_query(MenuCD.filter(F.to == "cats"))
 async def on_categories(query: CallbackQuery, t: Translator, content: ContentStore) -> None:
     await acknowledge(query)
     await show(query, t("categories-title"), categories_keyboard(t, content.catalog))
 
 
-@router.callback_query(CategoryCD.filter())
 async def on_category(query: CallbackQuery, callback_data: CategoryCD, t: Translator,
                       content: ContentStore) -> None:
     category = content.catalog.category(callback_data.id)
@@ -48,7 +42,6 @@ async def on_category(query: CallbackQuery, callback_data: CategoryCD, t: Transl
                topics_keyboard(t, content.catalog, category.id))
 
 
-@router.callback_query(TopicCD.filter())
 async def on_topic(query: CallbackQuery, callback_data: TopicCD, t: Translator,
                    content: ContentStore) -> None:
     topic = content.catalog.get(callback_data.id)
@@ -66,7 +59,6 @@ async def on_topic(query: CallbackQuery, callback_data: TopicCD, t: Translator,
         await send_chunks(query.message, chunks, markup)
 
 
-@router.callback_query(RegisterCD.filter())
 async def on_register(query: CallbackQuery, callback_data: RegisterCD, t: Translator,
                       content: ContentStore) -> None:
     """Until the registration form exists, say so honestly and point to the contacts."""
@@ -78,3 +70,14 @@ async def on_register(query: CallbackQuery, callback_data: RegisterCD, t: Transl
     if isinstance(query.message, Message):
         await query.message.answer(t("reg-not-yet", programme=topic.text(t.lang).title),
                                    reply_markup=back_to_menu(t))
+
+
+def create_router() -> Router:
+    """A fresh router per dispatcher (the chat mode and every test build their own)."""
+    router = Router(name="menu")
+    router.callback_query.register(on_main, MenuCD.filter(F.to == "main"))
+    router.callback_query.register(on_categories, MenuCD.filter(F.to == "cats"))
+    router.callback_query.register(on_category, CategoryCD.filter())
+    router.callback_query.register(on_topic, TopicCD.filter())
+    router.callback_query.register(on_register, RegisterCD.filter())
+    return router

@@ -14,9 +14,6 @@ from bot.handlers.common import acknowledge, show
 from bot.i18n import Translator
 from bot.keyboards import LangCD, MenuCD, back_to_menu, language_keyboard, main_menu
 
-router = Router(name="start")
-
-
 def welcome_text(content: ContentStore, first: Language) -> str:
     """The very first message is in both languages: the user has not chosen yet."""
     second: Language = "ru" if first == "kk" else "kk"
@@ -24,7 +21,6 @@ def welcome_text(content: ContentStore, first: Language) -> str:
             f"{content.i18n.get(second, 'start-welcome')}")
 
 
-@router.message(CommandStart())
 async def cmd_start(message: Message, user: User, lang: Language, t: Translator,
                     content: ContentStore) -> None:
     if user.language is None:
@@ -34,34 +30,28 @@ async def cmd_start(message: Message, user: User, lang: Language, t: Translator,
     await message.answer(t("menu-title"), reply_markup=main_menu(t))
 
 
-@router.message(Command("menu"))
 async def cmd_menu(message: Message, t: Translator) -> None:
     await message.answer(t("menu-title"), reply_markup=main_menu(t))
 
 
-@router.message(Command("help"))
 async def cmd_help(message: Message, t: Translator) -> None:
     await message.answer(t("help-text"), reply_markup=back_to_menu(t))
 
 
-@router.message(Command("language"))
 async def cmd_language(message: Message, user: User, lang: Language, t: Translator) -> None:
     await message.answer(t("lang-choose"), reply_markup=language_keyboard(t, current=lang))
 
 
-@router.callback_query(MenuCD.filter(F.to == "lang"))
 async def on_language_menu(query: CallbackQuery, lang: Language, t: Translator) -> None:
     await acknowledge(query)
     await show(query, t("lang-choose"), language_keyboard(t, current=lang))
 
 
-@router.callback_query(MenuCD.filter(F.to == "help"))
 async def on_help(query: CallbackQuery, t: Translator) -> None:
     await acknowledge(query)
     await show(query, t("help-text"), back_to_menu(t))
 
 
-@router.callback_query(LangCD.filter(F.code.in_({"kk", "ru"})))
 async def on_language_chosen(query: CallbackQuery, callback_data: LangCD, db: Database,
                              content: ContentStore) -> None:
     lang: Language = "kk" if callback_data.code == "kk" else "ru"
@@ -70,3 +60,16 @@ async def on_language_chosen(query: CallbackQuery, callback_data: LangCD, db: Da
     t = content.i18n(lang)
     await acknowledge(query, t("lang-changed"))
     await show(query, t("menu-title"), main_menu(t))
+
+
+def create_router() -> Router:
+    """A fresh router per dispatcher (the chat mode and every test build their own)."""
+    router = Router(name="start")
+    router.message.register(cmd_start, CommandStart())
+    router.message.register(cmd_menu, Command("menu"))
+    router.message.register(cmd_help, Command("help"))
+    router.message.register(cmd_language, Command("language"))
+    router.callback_query.register(on_language_menu, MenuCD.filter(F.to == "lang"))
+    router.callback_query.register(on_help, MenuCD.filter(F.to == "help"))
+    router.callback_query.register(on_language_chosen, LangCD.filter(F.code.in_({"kk", "ru"})))
+    return router

@@ -1,0 +1,57 @@
+"""A fake Telegram Bot API over real HTTP on 127.0.0.1, around the in-memory emulator."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from bot.emulator import TelegramEmulator
+
+
+class FakeTelegramServer:
+    """Serves `/bot<token>/<method>` like api.telegram.org; `emulator` holds the state."""
+
+    def __init__(self, emulator: TelegramEmulator | None = None) -> None:
+        self.emulator = emulator or TelegramEmulator()
+        self.tokens: set[str] = set()
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    async def start(self) -> FakeTelegramServer:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        self.tokens.add(request.match_info["token"])
+        method = request.match_info["method"]
+        params: dict[str, Any] = {}
+        if request.can_read_body:
+            form = await request.post()
+            params = {key: value for key, value in form.items() if isinstance(value, str)}
+        if method.lower() == "getupdates":
+            await self._wait_for_updates(params)
+        status, body = self.emulator.handle(method, params)
+        return web.json_response(body, status=status)
+
+    async def _wait_for_updates(self, params: dict[str, Any]) -> None:
+        """Long polling: hold the request until an update arrives or the timeout passes."""
+        timeout = min(float(params.get("timeout") or 0), 2.0)
+        offset = params.get("offset")
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            if self.emulator.take_updates(int(offset) if offset else None):
+                return
+            await asyncio.sleep(0.01)
