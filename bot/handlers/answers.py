@@ -9,6 +9,7 @@ from bot.handlers.common import acknowledge
 from bot.i18n import Translator
 from bot.keyboards import main_menu
 
+
 async def on_text(message: Message, t: Translator) -> None:
     await message.answer(t("answers-use-menu"), reply_markup=main_menu(t))
 

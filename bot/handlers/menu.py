@@ -21,6 +21,7 @@ from bot.keyboards import (
     topics_keyboard,
 )
 
+
 async def on_main(query: CallbackQuery, t: Translator) -> None:
     await acknowledge(query)
     await show(query, t("menu-title"), main_menu(t))

@@ -14,6 +14,7 @@ from bot.handlers.common import acknowledge, show
 from bot.i18n import Translator
 from bot.keyboards import LangCD, MenuCD, back_to_menu, language_keyboard, main_menu
 
+
 def welcome_text(content: ContentStore, first: Language) -> str:
     """The very first message is in both languages: the user has not chosen yet."""
     second: Language = "ru" if first == "kk" else "kk"

@@ -1,0 +1,67 @@
+"""Migrations and transactions: in order, recorded, atomic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.db.database import Database, MigrationError
+from bot.db.users import Users
+
+
+async def test_pragmas_and_schema(tmp_path: Path) -> None:
+    async with Database(tmp_path / "a.sqlite3") as db:
+        assert await db.migrate() == ["0001_init.sql"]
+        assert await db.migrate() == []
+        assert await db.schema_version() == 1
+        mode = await db.fetch_one("PRAGMA journal_mode")
+        fks = await db.fetch_one("PRAGMA foreign_keys")
+        timeout = await db.fetch_one("PRAGMA busy_timeout")
+        assert mode and mode[0] == "wal"
+        assert fks and fks[0] == 1
+        assert timeout and timeout[0] >= 1000
+
+
+async def test_failed_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0001_ok.sql").write_text("CREATE TABLE a (x INTEGER);", encoding="utf-8")
+    (folder / "0002_broken.sql").write_text(
+        "CREATE TABLE b (y INTEGER);\nINSERT INTO nowhere VALUES (1);", encoding="utf-8")
+    async with Database(tmp_path / "b.sqlite3") as db:
+        with pytest.raises(MigrationError, match=r"0002_broken\.sql"):
+            await db.migrate(folder)
+        assert await db.schema_version() == 1
+        tables = {r[0] for r in await db.fetch_all("SELECT name FROM sqlite_master")}
+        assert "a" in tables and "b" not in tables
+
+
+async def test_misnamed_migration_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "init.sql").write_text("SELECT 1;", encoding="utf-8")
+    async with Database(tmp_path / "c.sqlite3") as db:
+        with pytest.raises(MigrationError, match=r"init\.sql"):
+            await db.migrate(folder)
+
+
+async def test_transaction_rolls_back_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await Users(conn).touch(1)
+            raise RuntimeError("crash mid-way")
+    assert await Users(db.conn).get(1) is None
+
+
+async def test_user_touch_language_and_flags(db: Database) -> None:
+    async with db.transaction() as conn:
+        users = Users(conn)
+        first = await users.touch(7, now="2026-01-01T00:00:00Z")
+        await users.set_language(7, "ru")
+        await users.set_blocked(7, True)
+        again = await users.touch(7, now="2026-02-01T00:00:00Z")
+    assert first.language is None and first.subscribed and not first.blocked
+    assert again.language == "ru" and again.first_seen == "2026-01-01T00:00:00Z"
+    assert again.last_seen == "2026-02-01T00:00:00Z"
+    assert not again.blocked, "a user who writes again has unblocked the bot"
