@@ -19,6 +19,10 @@ from bot.i18n import TextsError
 log = logging.getLogger("bot")
 
 
+NO_TOKEN = ("BOT_TOKEN is not set: put the token from @BotFather into .env (see .env.example) "
+            "to run on Telegram, or try the bot offline: python -m bot chat")
+
+
 class StartupError(Exception):
     """Something the operator must fix before the bot can run; printed as one line."""
 
@@ -64,9 +68,8 @@ async def _open(settings: Settings, db_path: Path | None = None) -> tuple[Databa
 async def run_polling(settings: Settings) -> None:
     from bot.app import create_bot, create_dispatcher
 
-    if settings.bot_token is None:
-        raise StartupError("BOT_TOKEN is not set: put the token from @BotFather into .env "
-                           "(see .env.example), or try the bot offline: python -m bot chat")
+    assert settings.bot_token is not None
+
     db, content = await _open(settings)
     bot = create_bot(settings, settings.bot_token.get_secret_value())
     dp = create_dispatcher(settings, db, content)
@@ -147,6 +150,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif command == "chat":
             logging.getLogger().setLevel(logging.WARNING)  # keep the conversation readable
             asyncio.run(run_chat(settings, args.db))
+        elif settings.bot_token is None:
+            print(NO_TOKEN, file=sys.stderr)
+            if not sys.stdin.isatty():
+                return 2
+            print("Opening the terminal chat instead.\n", file=sys.stderr)
+            logging.getLogger().setLevel(logging.WARNING)
+            asyncio.run(run_chat(settings, None))
         else:
             asyncio.run(run_polling(settings))
     except StartupError as exc:
