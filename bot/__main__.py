@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.catalog.loader import ContentError, check
 from bot.catalog.store import ContentStore
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import Language, Settings, SettingsError, load_settings
 from bot.db.database import Database, MigrationError
 from bot.i18n import TextsError
 
@@ -35,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--db", type=Path, default=None,
                       help="database file for the chat (default: a temporary one)")
     sub.add_parser("migrate", help="apply pending database migrations")
+    ask = sub.add_parser("ask", help="print the answer the bot would give to a question")
+    ask.add_argument("question", help="the question, or - to read one question per line")
+    ask.add_argument("--lang", choices=("kk", "ru"), default=None,
+                     help="language of the answer (default: DEFAULT_LANGUAGE)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     check_cmd = sub.add_parser("check-content", help="validate the content folder")
     check_cmd.add_argument("--json", action="store_true", help="print one JSON object")
     check_cmd.add_argument("--dir", type=Path, default=None, help="content folder to check")
@@ -133,6 +138,42 @@ def run_check_content(content_dir: Path, as_json: bool) -> int:
     return 1 if report.errors else 0
 
 
+def run_ask(settings: Settings, question: str, lang: Language | None, as_json: bool) -> int:
+    from bot.services.answers import Answerer
+
+    try:
+        content = ContentStore(settings.content_dir)
+    except (ContentError, TextsError) as exc:
+        raise StartupError(f"content is broken: {exc}") from None
+    answerer = Answerer()
+    content.on_reload(answerer.rebuild)
+    language: Language = lang or settings.default_language
+    questions = sys.stdin if question == "-" else [question]
+    for line in questions:
+        line = line.strip()
+        if not line:
+            continue
+        answer = answerer.answer(line, language)
+        result = answer.result
+        t = content.i18n(language)
+        reply = answer.text
+        if answer.kind == "unsure":
+            titles = [tp.text(language).title for tp in [answer.topic, *answer.alternatives] if tp]
+            reply = t("answers-unsure") + " " + " | ".join(titles)
+        elif answer.kind == "unknown":
+            reply = t("answers-unknown")
+        if as_json:
+            print(json.dumps({
+                "topic": result.topic, "score": result.score,
+                "alternatives": result.alternatives, "crisis": result.crisis,
+                "answer": reply,
+            }, ensure_ascii=False), flush=True)
+        else:
+            label = result.topic or "(does not know)"
+            print(f"[{answer.kind} {label} {result.score:.2f}] {reply}", flush=True)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
@@ -145,6 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "check-content":
             return run_check_content(args.dir or settings.content_dir, args.json)
+        if command == "ask":
+            return run_ask(settings, args.question, args.lang, args.json)
         if command == "migrate":
             asyncio.run(run_migrate(settings))
         elif command == "chat":

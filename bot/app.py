@@ -20,6 +20,7 @@ from bot.config import LANGUAGES, Settings
 from bot.db.database import Database
 from bot.handlers import get_routers
 from bot.middlewares import UserContextMiddleware
+from bot.services.answers import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,9 @@ def create_dispatcher(
     dp["settings"] = settings
     dp["db"] = db
     dp["content"] = content
+    answerer = Answerer()
+    content.on_reload(answerer.rebuild)
+    dp["answerer"] = answerer
     context = UserContextMiddleware()
     dp.message.outer_middleware(context)
     dp.callback_query.outer_middleware(context)

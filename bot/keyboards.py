@@ -38,6 +38,12 @@ class TopicCD(CallbackData, prefix="t"):
     view: str = "c"
 
 
+class NotThisCD(CallbackData, prefix="n"):
+    """"Not what I asked" under a free-text answer."""
+
+    id: str
+
+
 def language_keyboard(t: Translator, current: Language | None) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for code in ("kk", "ru"):
@@ -96,4 +102,28 @@ def topic_keyboard(
 def back_to_menu(t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=t("button-main-menu"), callback_data=MenuCD(to="main"))
+    return kb.as_markup()
+
+
+def answer_keyboard(t: Translator, topic_id: str, *, registration_open: bool,
+                    crisis: bool = False) -> InlineKeyboardMarkup:
+    """Under a free-text answer: the full card, register if open, "not what I asked"."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("answers-open-card"), callback_data=TopicCD(id=topic_id))
+    if registration_open:
+        kb.button(text=t("button-register"), callback_data=RegisterCD(id=topic_id))
+    if not crisis:
+        kb.button(text=t("answers-not-this"), callback_data=NotThisCD(id=topic_id))
+    kb.button(text=t("button-main-menu"), callback_data=MenuCD(to="main"))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def choices_keyboard(t: Translator, topics: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """Several likely topics as buttons (id, title), then the menu."""
+    kb = InlineKeyboardBuilder()
+    for topic_id, title in topics:
+        kb.button(text=title, callback_data=TopicCD(id=topic_id))
+    kb.button(text=t("button-main-menu"), callback_data=MenuCD(to="main"))
+    kb.adjust(1)
     return kb.as_markup()

@@ -30,6 +30,8 @@ class Catalog:
     categories: list[Category]
     topics: dict[str, Topic]
     warnings: list[str] = field(default_factory=list)
+    crisis: list[str] = field(default_factory=list)
+    offtopic: list[str] = field(default_factory=list)
 
     def get(self, topic_id: str) -> Topic | None:
         return self.topics.get(topic_id)
@@ -54,6 +56,8 @@ class Report:
     topics: list[Topic] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    crisis: list[str] = field(default_factory=list)
+    offtopic: list[str] = field(default_factory=list)
 
 
 def _read_toml(path: Path, errors: list[str]) -> dict[str, object] | None:
@@ -152,6 +156,7 @@ def check(content_dir: Path) -> Report:
                                  f"categories.toml ({', '.join(sorted(category_ids))})")
         _language_checks(topic, report.errors, report.warnings)
         report.topics.append(topic)
+    _check_search_lists(content_dir / "search.toml", report)
     present = {t.id for t in report.topics}
     for topic_id in REQUIRED_TOPIC_IDS:
         if topic_id not in present:
@@ -160,9 +165,30 @@ def check(content_dir: Path) -> Report:
     return report
 
 
+def _check_search_lists(path: Path, report: Report) -> None:
+    """`search.toml`: the crisis phrases and out-of-scope subjects, lists of non-empty text."""
+    if not path.exists():
+        report.errors.append("search.toml: file is missing (crisis and out-of-scope words)")
+        return
+    data = _read_toml(path, report.errors)
+    if data is None:
+        return
+    for name in ("crisis", "offtopic"):
+        values = data.get(name)
+        if not isinstance(values, list) or not values:
+            report.errors.append(f"search.toml: {name}: must be a non-empty list of texts")
+            continue
+        bad = [v for v in values if not isinstance(v, str) or not v.strip()]
+        if bad:
+            report.errors.append(f"search.toml: {name}: {len(bad)} empty or non-text entries")
+            continue
+        setattr(report, name, [v.strip() for v in values])
+
+
 def load_catalog(content_dir: Path) -> Catalog:
     """Load for the running bot: any error stops start-up, with file, field and reason."""
     report = check(content_dir)
     if report.errors:
         raise ContentError(report.errors)
-    return Catalog(report.categories, {t.id: t for t in report.topics}, report.warnings)
+    return Catalog(report.categories, {t.id: t for t in report.topics}, report.warnings,
+                   crisis=report.crisis, offtopic=report.offtopic)

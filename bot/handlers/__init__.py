@@ -10,6 +10,8 @@ from bot.handlers import answers, errors, menu, start
 def get_routers() -> list[Router]:
     return [
         errors.create_router(),
+        # Crisis wording is answered before anything else, even in the middle of a form.
+        answers.create_crisis_router(),
         start.create_router(),
         menu.create_router(),
         # Free text is the catch-all: it must come last, or it would swallow commands,

@@ -1,0 +1,1 @@
+"""Plain services over repositories and the catalog: no aiogram types inside."""
