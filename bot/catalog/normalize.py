@@ -45,7 +45,8 @@ def fold_word(word: str) -> str:
     """One word in the skeleton alphabet; doubled letters collapse ("класс" = "клас")."""
     if _LATIN_WORD.search(word):
         word = latin_to_cyrillic(word)
-    return _REPEATS.sub(r"\1", word.translate(_FOLD))
+    # "сч" sounds as "щ" and Latin "sch" may stand for either: fold both to "ш".
+    return _REPEATS.sub(r"\1", word.translate(_FOLD).replace("сч", "ш"))
 
 
 def words(text: str) -> list[str]:
