@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from bot.formatting import utf16_len
+
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
@@ -39,11 +41,6 @@ class ApiError(Exception):
         self.status = status
         self.description = description
         self.parameters = parameters
-
-
-def utf16_len(text: str) -> int:
-    """Telegram counts message length in UTF-16 code units (an emoji may count twice)."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 class _TelegramHtml(HTMLParser):

@@ -11,6 +11,7 @@ MESSAGE_LIMIT = 3900
 
 
 def utf16_len(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units (an emoji may count twice)."""
     return len(text.encode("utf-16-le")) // 2
 
 

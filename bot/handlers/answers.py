@@ -43,18 +43,11 @@ def render_answer(t: Translator, answer: Answer) -> tuple[str, object]:
     return t("answers-unknown"), main_menu(t)
 
 
-async def on_crisis(message: Message, t: Translator, lang: Language, answerer: Answerer,
-                    db: Database) -> None:
-    """Helplines first. The form state, if any, is kept: the user can carry on afterwards."""
+async def on_question(message: Message, t: Translator, lang: Language, answerer: Answerer,
+                      db: Database) -> None:
+    """Answer free text, or a caption with crisis wording. For a crisis the form state, if
+    any, is kept: the user can carry on with the form afterwards."""
     answer = answerer.answer(message.text or message.caption or "", lang)
-    text, markup = render_answer(t, answer)
-    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
-    await answerer.log(db, message.from_user.id if message.from_user else None, lang, answer)
-
-
-async def on_text(message: Message, t: Translator, lang: Language, answerer: Answerer,
-                  db: Database) -> None:
-    answer = answerer.answer(message.text or "", lang)
     text, markup = render_answer(t, answer)
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
     await answerer.log(db, message.from_user.id if message.from_user else None, lang, answer)
@@ -79,14 +72,14 @@ async def on_unknown_button(query: CallbackQuery, t: Translator) -> None:
 def create_crisis_router() -> Router:
     """Goes first: crisis wording wins over forms, commands and menus."""
     router = Router(name="crisis")
-    router.message.register(on_crisis, LooksLikeCrisis())
+    router.message.register(on_question, LooksLikeCrisis())
     return router
 
 
 def create_router() -> Router:
     """A fresh router per dispatcher (the chat mode and every test build their own)."""
     router = Router(name="answers")
-    router.message.register(on_text, F.text)
+    router.message.register(on_question, F.text)
     router.message.register(on_other)
     router.callback_query.register(on_not_this, NotThisCD.filter())
     router.callback_query.register(on_unknown_button)
