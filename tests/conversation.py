@@ -59,6 +59,11 @@ class Conversation:
         self._seen = len(messages)
         return fresh
 
+    async def start(self, language_button: str) -> None:
+        """The opening every conversation shares: /start, then a language button."""
+        await self.send("/start")
+        await self.click(language_button)
+
     async def send(self, text: str | None = None, **extra: Any) -> None:
         self.new_messages()
         await self.h.feed(self.h.api.user_sends(self.id, text, **extra))

@@ -43,8 +43,12 @@ WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 0.95, "summary": 0.8, "text": 0.
 
 def features(text: str) -> Counter[str]:
     """Character 3-grams of each padded word, the word itself and its 5-letter stem."""
+    return _features(words(text))
+
+
+def _features(tokens: list[str]) -> Counter[str]:
     feats: Counter[str] = Counter()
-    for word in words(text):
+    for word in tokens:
         if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
             continue
         feats["w:" + word] += 1
@@ -104,7 +108,8 @@ class SearchIndex:
         self.catalog = catalog
         self.thresholds = thresholds or Thresholds()
         self.passages: list[Passage] = list(_passages(catalog, catalog.offtopic))
-        self.crisis_phrases = [tuple(words(p)) for p in catalog.crisis if words(p)]
+        phrases = (tuple(words(p)) for p in catalog.crisis)
+        self.crisis_phrases = [phrase for phrase in phrases if phrase]
         raw = [features(p.text) for p in self.passages]
         # Document frequency counts topics, not passages: a word found in the FAQs of six
         # topics ("how do I take part") says little about which topic is meant.
@@ -127,7 +132,9 @@ class SearchIndex:
     def is_crisis(self, text: str) -> bool:
         """A crisis phrase appears as a run of word prefixes (so suffixes and typos at the
         end of a word still match: "өлгім" matches "өлгім келеді", "убить" "убиться")."""
-        tokens = words(text)
+        return self._is_crisis(words(text))
+
+    def _is_crisis(self, tokens: list[str]) -> bool:
         for phrase in self.crisis_phrases:
             size = len(phrase)
             for start in range(len(tokens) - size + 1):
@@ -137,7 +144,10 @@ class SearchIndex:
 
     def score(self, text: str) -> list[Match]:
         """Best passage per topic, best topic first."""
-        query = features(text)
+        return self._score(words(text))
+
+    def _score(self, tokens: list[str]) -> list[Match]:
+        query = _features(tokens)
         if not query:
             return []
         q_vec = {f: (1 + math.log(c)) * self.idf[f] for f, c in query.items() if f in self.idf}
@@ -170,10 +180,11 @@ class SearchIndex:
 
     def search(self, text: str) -> SearchResult:
         th = self.thresholds
-        ranked = self.score(text)
-        result = SearchResult(query=text, normalised=normalise(text), topic=None, score=0.0,
+        tokens = words(text)  # folded once; scoring, crisis check and the log all use it
+        ranked = self._score(tokens)
+        result = SearchResult(query=text, normalised=" ".join(tokens), topic=None, score=0.0,
                               ranked=ranked)
-        if self.is_crisis(text):
+        if self._is_crisis(tokens):
             result.crisis = True
             result.confident = True
             result.topic = CRISIS_TOPIC

@@ -6,13 +6,8 @@ from bot.db.database import Database
 from tests.conversation import Conversation, Harness
 
 
-async def _ready(user: Conversation, language: str) -> None:
-    await user.send("/start")
-    await user.click(language)
-
-
 async def test_confident_answer_with_card_and_not_this(user: Conversation, db: Database) -> None:
-    await _ready(user, "Қазақша")
+    await user.start("Қазақша")
     await user.send("жастар практикасына кім қатыса алады")
     assert "Жастар практикасы" in user.last_text
     buttons = user.buttons()
@@ -28,7 +23,7 @@ async def test_confident_answer_with_card_and_not_this(user: Conversation, db: D
 
 async def test_latin_script_kazakh_and_typos(harness: Harness) -> None:
     user = harness.user(5101, language_code="kk")
-    await _ready(user, "Қазақша")
+    await user.start("Қазақша")
     await user.send("jasyl el jobasyna qalai qatysamyn")
     assert "Жасыл ел" in user.last_text
     await user.send("первое рабочие место без опыта")
@@ -37,13 +32,13 @@ async def test_latin_script_kazakh_and_typos(harness: Harness) -> None:
 
 async def test_russian_user_gets_russian_answer(harness: Harness) -> None:
     user = harness.user(5102, language_code="ru")
-    await _ready(user, "Русский")
+    await user.start("Русский")
     await user.send("что такое молодежная практика")
     assert "Молодёжная практика" in user.last_text
 
 
 async def test_out_of_scope_is_refused_honestly(user: Conversation, db: Database) -> None:
-    await _ready(user, "Русский")
+    await user.start("Русский")
     for question in ("какая погода завтра", "курс доллара", "привет"):
         await user.send(question)
         assert "нет ответа" in user.last_text, question
@@ -53,7 +48,7 @@ async def test_out_of_scope_is_refused_honestly(user: Conversation, db: Database
 
 
 async def test_crisis_gets_helplines_first(user: Conversation, db: Database) -> None:
-    await _ready(user, "Қазақша")
+    await user.start("Қазақша")
     for text in ("өмір сүргім келмейді", "не хочу больше жить", "ozimdi oltirgim keledi"):
         await user.send(text)
         assert "112" in user.last_text and "111" in user.last_text, text
@@ -63,21 +58,21 @@ async def test_crisis_gets_helplines_first(user: Conversation, db: Database) -> 
 
 
 async def test_crisis_wins_over_commands_and_captions(user: Conversation) -> None:
-    await _ready(user, "Русский")
+    await user.start("Русский")
     await user.send(photo=[{"file_id": "p", "file_unique_id": "p1", "width": 1, "height": 1}],
                     caption="меня бьют дома")
     assert "112" in user.last_text and "Психологическая помощь" in user.last_text
 
 
 async def test_unsure_offers_topics_as_buttons(user: Conversation) -> None:
-    await _ready(user, "Русский")
+    await user.start("Русский")
     await user.send("молодёжь")
     # Either an answer or a choice, never a crash or an unrelated lone topic with no way out.
     assert user.buttons()
 
 
 async def test_huge_and_odd_text_is_safe(user: Conversation) -> None:
-    await _ready(user, "Қазақша")
+    await user.start("Қазақша")
     await user.send("жұмыс <b>& " * 800)
     assert user.last_text
     await user.send("🙂🙂🙂")

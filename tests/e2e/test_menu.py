@@ -40,8 +40,7 @@ async def test_choosing_language_stores_it_and_opens_the_menu(
 
 
 async def test_browse_to_a_topic_card_and_its_full_text(user: Conversation) -> None:
-    await user.send("/start")
-    await user.click("Қазақша")
+    await user.start("Қазақша")
     await user.click("Бағдарламалар")
     assert "Бөлімді таңдаңыз" in user.last_text
     await user.click("Жұмыс")
@@ -78,8 +77,7 @@ async def test_every_topic_card_renders_in_both_languages(
 
 
 async def test_language_command_switches_the_interface(user: Conversation) -> None:
-    await user.send("/start")
-    await user.click("Қазақша")
+    await user.start("Қазақша")
     await user.send("/language")
     assert user.buttons() == ["✅ 🇰🇿 Қазақша", "🇷🇺 Русский"]
     await user.click("Русский")
@@ -88,8 +86,7 @@ async def test_language_command_switches_the_interface(user: Conversation) -> No
 
 
 async def test_help_and_menu_commands(user: Conversation) -> None:
-    await user.send("/start")
-    await user.click("Қазақша")
+    await user.start("Қазақша")
     await user.send("/help")
     assert "/menu" in user.last_text
     await user.send("/menu")
@@ -104,8 +101,7 @@ async def test_commands_menu_is_set_per_language(harness: Harness) -> None:
 
 
 async def test_stale_and_forged_buttons_get_a_polite_answer(user: Conversation) -> None:
-    await user.send("/start")
-    await user.click("Қазақша")
+    await user.start("Қазақша")
     anchor = user.last.message_id
     for data in ("t:no-such-topic:c", "c:nothing", "garbage", "x" * 64):
         answer = await user.press(anchor, data)
@@ -116,8 +112,7 @@ async def test_stale_and_forged_buttons_get_a_polite_answer(user: Conversation) 
 
 
 async def test_free_text_and_stickers_get_a_way_back(user: Conversation) -> None:
-    await user.send("/start")
-    await user.click("Қазақша")
+    await user.start("Қазақша")
     await user.send(sticker={"file_id": "s1", "file_unique_id": "u1", "type": "regular",
                              "width": 512, "height": 512, "is_animated": False,
                              "is_video": False})
@@ -127,15 +122,13 @@ async def test_free_text_and_stickers_get_a_way_back(user: Conversation) -> None
 
 async def test_user_html_is_never_trusted(user: Conversation) -> None:
     """Text with HTML metacharacters goes through without breaking the bot's HTML."""
-    await user.send("/start")
-    await user.click("Русский")
+    await user.start("Русский")
     await user.send("<b>привет</b> & <script>")
     assert user.last_text  # the fake API would have refused broken HTML
 
 
 async def test_callback_data_stays_within_64_bytes(user: Conversation) -> None:
-    await user.send("/start")
-    await user.click("Қазақша")
+    await user.start("Қазақша")
     await user.click("Бағдарламалар")
     for message in user.messages:
         for row in message.buttons:
