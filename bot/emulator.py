@@ -30,6 +30,11 @@ ALLOWED_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
     "a", "code", "pre", "blockquote", "tg-emoji",
 }
+# Message fields that carry media (what a user may send instead of text).
+MEDIA_FIELDS = {"photo", "document", "sticker", "voice", "video", "video_note", "audio",
+                "animation", "location", "contact", "poll"}
+# A few of the emoji Telegram accepts as reactions.
+REACTIONS = {"👍", "👎", "❤", "🔥", "👏", "🙏", "👌", "✍", "🤝", "👀"}
 ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
 
@@ -113,6 +118,12 @@ class SentMessage:
     reply_keyboard: list[list[str]] | None = None
     kind: str = "text"
     edited: bool = False
+    from_id: int | None = None  # who wrote it, when not the bot (groups have many people)
+    reply_to: int | None = None  # message_id this one replies to
+    media: dict[str, Any] | None = None  # {"photo": […]} or {"document": {…}} as in the API
+    upload: tuple[str, bytes] | None = None  # (file name, bytes) of a file the bot uploaded
+    reactions: list[dict[str, Any]] = field(default_factory=list)
+    copied_from: tuple[int, int] | None = None  # (chat, message) of a copyMessage source
 
 
 @dataclass
@@ -183,9 +194,13 @@ class TelegramEmulator:
 
     def user_sends(
         self, chat_id: int, text: str | None = None, *, from_id: int | None = None,
-        **extra: Any,
+        reply_to: int | None = None, **extra: Any,
     ) -> dict[str, Any]:
-        """Queue and return the update for a message the user types (or a contact, sticker…)."""
+        """Queue and return the update for a message the user types (or a contact, sticker…).
+
+        `extra` holds raw API fields (`photo=[…]`, `caption="…"`, `contact={…}`); a message
+        in a group names its author with `from_id`; `reply_to` is the message replied to.
+        """
         chat = self.chats[chat_id]
         sender = self.chats.get(from_id or chat_id, chat)
         message_id = next(self._message_ids[chat_id])
@@ -202,10 +217,18 @@ class TelegramEmulator:
                 message["entities"] = [
                     {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
                 ]
+        if reply_to is not None:
+            target = self.find_message(chat_id, reply_to)
+            if target is not None:
+                message["reply_to_message"] = self._message_json(target, nested=True)
         message.update(extra)
+        media = {k: v for k, v in extra.items() if k in MEDIA_FIELDS}
+        kind = "text" if text is not None else next(iter(media or extra), "other")
+        caption = extra.get("caption")
         chat.messages.append(
-            SentMessage(chat_id, message_id, text or "", None, from_bot=False,
-                        kind="text" if text is not None else next(iter(extra), "other"))
+            SentMessage(chat_id, message_id, text or caption or "", None, from_bot=False,
+                        kind=kind, from_id=sender.id, reply_to=reply_to,
+                        media=media or None)
         )
         return self._queue({"message": message})
 
@@ -253,6 +276,14 @@ class TelegramEmulator:
 
     def bot_messages(self, chat_id: int) -> list[SentMessage]:
         return [m for m in self.chats[chat_id].messages if m.from_bot]
+
+    def _new_message(self, chat: Chat, params: dict[str, Any], text: str, html: str | None,
+                     kind: str = "text") -> SentMessage:
+        """A bot message in `chat` with the markup and reply target the call asked for."""
+        message = SentMessage(chat.id, next(self._message_ids[chat.id]), text, html, True,
+                              kind=kind, reply_to=_reply_target(params))
+        self._apply_markup(message, params.get("reply_markup"))
+        return message
 
     # --- the API ---------------------------------------------------------------------------
 
@@ -308,9 +339,88 @@ class TelegramEmulator:
     def _api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params)
         html, text = self._text(params.get("text"), params.get("parse_mode"), MAX_TEXT)
-        message = SentMessage(chat.id, next(self._message_ids[chat.id]), text, html, True)
-        self._apply_markup(message, params.get("reply_markup"))
+        message = self._new_message(chat, params, text, html)
         chat.messages.append(message)
+        return self._message_json(message)
+
+    def _api_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._send_media(params, "document")
+
+    def _api_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._send_media(params, "photo")
+
+    def _send_media(self, params: dict[str, Any], kind: str) -> dict[str, Any]:
+        chat = self._chat(params)
+        html, text = None, ""
+        if params.get("caption"):
+            html, text = self._text(params["caption"], params.get("parse_mode"), MAX_CAPTION)
+        raw = params.get(kind)
+        upload: tuple[str, bytes] | None = None
+        if isinstance(raw, str) and raw.startswith("attach://"):
+            upload = params.get("_files", {}).get(raw.removeprefix("attach://"))
+            if upload is None:
+                raise ApiError(400, "Bad Request: file must be non-empty")
+            file_id = f"upl{len(self.calls)}"
+        elif isinstance(raw, str) and raw:
+            file_id = raw
+        else:
+            raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        if upload is not None and not upload[1]:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        message = self._new_message(chat, params, text, html, kind)
+        message.upload = upload
+        if kind == "photo":
+            message.media = {"photo": [{"file_id": file_id, "file_unique_id": file_id,
+                                        "width": 800, "height": 600}]}
+        else:
+            name = upload[0] if upload else "file"
+            message.media = {"document": {"file_id": file_id, "file_unique_id": file_id,
+                                          "file_name": name}}
+        chat.messages.append(message)
+        return self._message_json(message)
+
+    def _api_copymessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        try:
+            source_chat = self.chats[int(params.get("from_chat_id", 0))]
+        except (KeyError, ValueError):
+            raise ApiError(400, "Bad Request: chat not found") from None
+        source = self.find_message(source_chat.id, int(params.get("message_id", 0)))
+        if source is None:
+            raise ApiError(400, "Bad Request: message to copy not found")
+        if source.kind in ("contact", "poll_quiz"):
+            raise ApiError(400, "Bad Request: message can't be copied")
+        html, text = source.html, source.text
+        if params.get("caption") is not None and source.media:
+            html, text = self._text(params["caption"], params.get("parse_mode"), MAX_CAPTION)
+        message = self._new_message(chat, params, text, html, source.kind)
+        message.media, message.upload = source.media, source.upload
+        message.copied_from = (source_chat.id, source.message_id)
+        chat.messages.append(message)
+        return {"message_id": message.message_id}
+
+    def _api_setmessagereaction(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params)
+        message = self.find_message(chat.id, int(params.get("message_id", 0)))
+        if message is None:
+            raise ApiError(400, "Bad Request: message to react not found")
+        reactions = _json(params.get("reaction"), [])
+        for reaction in reactions:
+            if reaction.get("type") == "emoji" and reaction.get("emoji") not in REACTIONS:
+                raise ApiError(400, "Bad Request: REACTION_INVALID")
+        message.reactions = reactions
+        return True
+
+    def _api_editmessagecaption(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        message = self.find_message(chat.id, int(params.get("message_id", 0)))
+        if message is None or not message.from_bot or not message.media:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        html, text = self._text(params.get("caption"), params.get("parse_mode"), MAX_CAPTION)
+        if (html, text) == (message.html, message.text):
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.html, message.text, message.edited = html, text, True
+        self._apply_markup(message, params.get("reply_markup"))
         return self._message_json(message)
 
     def _api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -413,7 +523,7 @@ class TelegramEmulator:
                 for row in markup["keyboard"]
             ]
 
-    def _message_json(self, message: SentMessage) -> dict[str, Any]:
+    def _message_json(self, message: SentMessage, nested: bool = False) -> dict[str, Any]:
         chat = self.chats[message.chat_id]
         data: dict[str, Any] = {
             "message_id": message.message_id,
@@ -424,9 +534,17 @@ class TelegramEmulator:
             data["from"] = {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar",
                             "username": self.username}
         else:
-            data["from"] = chat.as_user()
-        if message.text:
+            data["from"] = self.chats.get(message.from_id or chat.id, chat).as_user()
+        if message.media:
+            data.update(message.media)
+            if message.text:
+                data["caption"] = message.text
+        elif message.text:
             data["text"] = message.text
+        if message.reply_to is not None and not nested:
+            target = self.find_message(chat.id, message.reply_to)
+            if target is not None:
+                data["reply_to_message"] = self._message_json(target, nested=True)
         if message.edited:
             data["edit_date"] = int(time.time())
         if message.buttons:
@@ -436,6 +554,16 @@ class TelegramEmulator:
                 for row in message.buttons
             ]}
         return data
+
+
+def _reply_target(params: dict[str, Any]) -> int | None:
+    """The message a send call replies to (`reply_parameters` or the older field)."""
+    reply = _json(params.get("reply_parameters"), None)
+    if reply and reply.get("message_id"):
+        return int(reply["message_id"])
+    if params.get("reply_to_message_id"):
+        return int(params["reply_to_message_id"])
+    return None
 
 
 def _json(raw: Any, default: Any) -> Any:

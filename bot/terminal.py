@@ -41,6 +41,11 @@ class EmulatorSession(BaseSession):
             prepared = self.prepare_value(value, bot=bot, files=files)
             if prepared is not None:
                 params[key] = prepared
+        if files:
+            params["_files"] = {
+                key: (file.filename or key, b"".join([c async for c in file.read(bot)]))
+                for key, file in files.items()
+            }
         status, body = self.emulator.handle(method.__api_method__, params)
         response = self.check_response(bot, method, status, json.dumps(body))
         return response.result  # type: ignore[return-value]

@@ -41,6 +41,11 @@ class FakeTelegramServer:
         if request.can_read_body:
             form = await request.post()
             params = {key: value for key, value in form.items() if isinstance(value, str)}
+            # Uploads arrive as multipart parts that the fields name as "attach://<part>".
+            params["_files"] = {
+                key: (value.filename, value.file.read())
+                for key, value in form.items() if isinstance(value, web.FileField)
+            }
         if method.lower() == "getupdates":
             await self._wait_for_updates(params)
         status, body = self.emulator.handle(method, params)

@@ -42,3 +42,45 @@ def test_blocked_chat_and_flood_wait() -> None:
     status, body = api.handle("sendMessage", {"chat_id": "2", "text": "hi"})
     assert status == 429 and body["parameters"] == {"retry_after": 3}
     assert api.handle("sendMessage", {"chat_id": "2", "text": "hi"})[0] == 200
+
+
+def test_copy_keeps_media_and_caption_and_reply_target() -> None:
+    api = TelegramEmulator()
+    api.add_chat(-100, "Operators", type="supergroup")
+    api.add_chat(7, "Operator")
+    api.add_chat(1)
+    api.user_sends(-100, from_id=7, caption="<b>жауап</b>",
+                   photo=[{"file_id": "ph1", "file_unique_id": "u1", "width": 1, "height": 1}])
+    status, body = api.handle("copyMessage", {"chat_id": "1", "from_chat_id": "-100",
+                                              "message_id": "1"})
+    assert status == 200
+    copy = api.find_message(1, body["result"]["message_id"])
+    assert copy is not None and copy.kind == "photo" and copy.copied_from == (-100, 1)
+    assert copy.media and copy.media["photo"][0]["file_id"] == "ph1"
+    status, body = api.handle("copyMessage", {"chat_id": "1", "from_chat_id": "-100",
+                                              "message_id": "99"})
+    assert status == 400
+    # A reply carries the replied-to message, as Telegram's updates do.
+    sent = api.handle("sendMessage", {"chat_id": "-100", "text": "ticket #1"})[1]["result"]
+    update = api.user_sends(-100, "ok", from_id=7, reply_to=sent["message_id"])
+    assert update["message"]["reply_to_message"]["text"] == "ticket #1"
+    assert update["message"]["from"]["id"] == 7
+
+
+def test_documents_and_reactions() -> None:
+    api = TelegramEmulator()
+    api.add_chat(1)
+    params = {"chat_id": "1", "document": "attach://f1", "_files": {"f1": ("a.csv", b"x,y")}}
+    status, body = api.handle("sendDocument", params)
+    assert status == 200 and body["result"]["document"]["file_name"] == "a.csv"
+    assert api.bot_messages(1)[-1].upload == ("a.csv", b"x,y")
+    params = {"chat_id": "1", "document": "attach://f2", "_files": {"f2": ("e.csv", b"")}}
+    assert api.handle("sendDocument", params)[0] == 400
+    assert api.handle("sendDocument", {"chat_id": "1", "document": "attach://f1",
+                                       "caption": "x" * 1025})[0] == 400
+    message_id = body["result"]["message_id"]
+    ok = {"chat_id": "1", "message_id": str(message_id),
+          "reaction": json.dumps([{"type": "emoji", "emoji": "👍"}])}
+    assert api.handle("setMessageReaction", ok)[0] == 200
+    bad = dict(ok, reaction=json.dumps([{"type": "emoji", "emoji": "🦄"}]))
+    assert api.handle("setMessageReaction", bad)[0] == 400
