@@ -64,6 +64,11 @@ async def on_other(message: Message, t: Translator) -> None:
     await message.answer(t("unsupported-message"), reply_markup=main_menu(t))
 
 
+async def on_unknown_command(message: Message, t: Translator) -> None:
+    """A command no router took (a typo, or an admin command from a non-admin)."""
+    await message.answer(t("unknown-command"))
+
+
 async def on_unknown_button(query: CallbackQuery, t: Translator) -> None:
     """A button from an old message, or forged data: stop the spinner with a hint."""
     await acknowledge(query, t("button-outdated"))
@@ -79,6 +84,7 @@ def create_crisis_router() -> Router:
 def create_router() -> Router:
     """A fresh router per dispatcher (the chat mode and every test build their own)."""
     router = Router(name="answers")
+    router.message.register(on_unknown_command, F.text.regexp(r"^/[A-Za-z0-9_]+(@\w+)?(\s|$)"))
     router.message.register(on_question, F.text)
     router.message.register(on_other)
     router.callback_query.register(on_not_this, NotThisCD.filter())

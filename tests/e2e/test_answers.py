@@ -77,3 +77,11 @@ async def test_huge_and_odd_text_is_safe(user: Conversation) -> None:
     assert user.last_text
     await user.send("🙂🙂🙂")
     assert user.last_text
+
+
+async def test_unknown_command_is_not_searched(user: Conversation) -> None:
+    await user.start("Қазақша")
+    await user.send("/export")
+    assert "команданы білмеймін" in user.last_text
+    await user.send("/жұмыс")  # not a command shape: searched as a question
+    assert "команданы білмеймін" not in user.last_text
