@@ -12,20 +12,21 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault
 
 from bot.catalog.store import ContentStore
 from bot.config import LANGUAGES, Settings
 from bot.db.database import Database
+from bot.db.fsm_storage import SQLiteStorage
 from bot.handlers import get_routers
 from bot.middlewares import UserContextMiddleware
+from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
 
 log = logging.getLogger(__name__)
 
 # Commands shown in Telegram's menu button, in this order; descriptions come from UI texts.
-MENU_COMMANDS = ("start", "menu", "language", "help")
+MENU_COMMANDS = ("start", "menu", "register", "my", "language", "help")
 
 
 def create_bot(settings: Settings, token: str, session: BaseSession | None = None) -> Bot:
@@ -41,24 +42,41 @@ def create_dispatcher(
     settings: Settings, db: Database, content: ContentStore,
     storage: BaseStorage | None = None,
 ) -> Dispatcher:
-    """Wire services into workflow data, middlewares and routers. No I/O happens here."""
-    dp = Dispatcher(storage=storage or MemoryStorage())
+    """Wire services into workflow data, middlewares and routers. No I/O happens here.
+
+    Conversation state lives in SQLite unless a test passes another storage.
+    """
+    dp = Dispatcher(storage=storage or SQLiteStorage(db))
     dp["settings"] = settings
     dp["db"] = db
     dp["content"] = content
     answerer = Answerer()
     content.on_reload(answerer.rebuild)
     dp["answerer"] = answerer
+    dp["fsm_storage"] = dp.storage
+    dp["poster"] = RegistrationPoster(db, content, settings.admin_chat_id,
+                                      settings.default_language)
     context = UserContextMiddleware()
     dp.message.outer_middleware(context)
     dp.callback_query.outer_middleware(context)
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
     return dp
 
 
-async def on_startup(bot: Bot, content: ContentStore, settings: Settings) -> None:
+async def on_startup(bot: Bot, fsm_storage: BaseStorage, content: ContentStore,
+                     settings: Settings, poster: RegistrationPoster) -> None:
+    if isinstance(fsm_storage, SQLiteStorage):
+        expired = await fsm_storage.purge_expired()
+        if expired:
+            log.info("%d idle conversations expired", expired)
+    poster.start(bot)
     await set_commands(bot, content, settings)
+
+
+async def on_shutdown(poster: RegistrationPoster) -> None:
+    await poster.stop()
 
 
 async def set_commands(bot: Bot, content: ContentStore, settings: Settings) -> None:

@@ -232,14 +232,17 @@ class TelegramEmulator:
         )
         return self._queue({"message": message})
 
-    def user_presses(self, chat_id: int, message_id: int, callback_data: str) -> dict[str, Any]:
-        """Queue and return the callback query of a press on an inline button."""
+    def user_presses(self, chat_id: int, message_id: int, callback_data: str, *,
+                     from_id: int | None = None) -> dict[str, Any]:
+        """Queue and return the callback query of a press on an inline button (in a group,
+        `from_id` says who pressed)."""
         chat = self.chats[chat_id]
+        presser = self.chats.get(from_id or chat_id, chat)
         target = self.find_message(chat_id, message_id)
         callback_id = str(next(self._callback_ids))
         query: dict[str, Any] = {
             "id": callback_id,
-            "from": chat.as_user(),
+            "from": presser.as_user(),
             "chat_instance": f"ci{chat_id}",
             "data": callback_data,
         }

@@ -27,7 +27,8 @@ CREATE TABLE registrations (
     status      TEXT NOT NULL DEFAULT 'new'
                 CHECK (status IN ('new', 'contacted', 'enrolled', 'declined', 'cancelled')),
     created_at  TEXT NOT NULL,
-    updated_at  TEXT NOT NULL
+    updated_at  TEXT NOT NULL,
+    admin_notified_at TEXT                           -- NULL until posted to the admin chat
 );
 
 -- One active registration per user per programme, enforced by the database itself.

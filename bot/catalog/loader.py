@@ -9,7 +9,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.catalog.models import FILL, REQUIRED_TOPIC_IDS, Category, Topic, TopicText
+from bot.catalog.models import (
+    FILL,
+    REQUIRED_TOPIC_IDS,
+    Category,
+    ConsentNotice,
+    Topic,
+    TopicText,
+)
 from bot.config import LANGUAGES
 
 NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
@@ -32,6 +39,7 @@ class Catalog:
     warnings: list[str] = field(default_factory=list)
     crisis: list[str] = field(default_factory=list)
     offtopic: list[str] = field(default_factory=list)
+    consent: ConsentNotice | None = None
 
     def get(self, topic_id: str) -> Topic | None:
         return self.topics.get(topic_id)
@@ -58,6 +66,7 @@ class Report:
     errors: list[str] = field(default_factory=list)
     crisis: list[str] = field(default_factory=list)
     offtopic: list[str] = field(default_factory=list)
+    consent: ConsentNotice | None = None
 
 
 def _read_toml(path: Path, errors: list[str]) -> dict[str, object] | None:
@@ -157,6 +166,7 @@ def check(content_dir: Path) -> Report:
         _language_checks(topic, report.errors, report.warnings)
         report.topics.append(topic)
     _check_search_lists(content_dir / "search.toml", report)
+    _check_consent(content_dir / "consent.toml", report)
     present = {t.id for t in report.topics}
     for topic_id in REQUIRED_TOPIC_IDS:
         if topic_id not in present:
@@ -185,10 +195,32 @@ def _check_search_lists(path: Path, report: Report) -> None:
         setattr(report, name, [v.strip() for v in values])
 
 
+def _check_consent(path: Path, report: Report) -> None:
+    """`consent.toml`: the personal-data notice; without it no registration can be stored."""
+    if not path.exists():
+        report.errors.append("consent.toml: file is missing (personal-data notice)")
+        return
+    data = _read_toml(path, report.errors)
+    if data is None:
+        return
+    try:
+        report.consent = ConsentNotice.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            report.errors.append(f"consent.toml: {where}: {error['msg']}")
+        return
+    for lang in ("kk", "ru"):
+        for name in ("short", "full"):
+            for match in FILL.finditer(getattr(report.consent.text(lang), name)):
+                report.warnings.append(f"consent.toml: {lang}.{name}: admin-fill placeholder: "
+                                       f"{match.group(1).strip()}")
+
+
 def load_catalog(content_dir: Path) -> Catalog:
     """Load for the running bot: any error stops start-up, with file, field and reason."""
     report = check(content_dir)
     if report.errors:
         raise ContentError(report.errors)
     return Catalog(report.categories, {t.id: t for t in report.topics}, report.warnings,
-                   crisis=report.crisis, offtopic=report.offtopic)
+                   crisis=report.crisis, offtopic=report.offtopic, consent=report.consent)

@@ -83,3 +83,22 @@ class Category(_Strict):
 
     def title(self, lang: Language) -> str:
         return self.kk if lang == "kk" else self.ru
+
+
+class ConsentText(_Strict):
+    short: str = Field(min_length=1, max_length=3500)
+    full: str = Field(min_length=1)
+
+
+class ConsentNotice(_Strict):
+    """`consent.toml`: the personal-data notice shown before a registration is stored.
+
+    The version is saved with every consent, so a changed text can be told from the old.
+    """
+
+    version: str = Field(min_length=1, max_length=40)
+    kk: ConsentText
+    ru: ConsentText
+
+    def text(self, lang: Language) -> ConsentText:
+        return self.kk if lang == "kk" else self.ru

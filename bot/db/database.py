@@ -90,11 +90,16 @@ class Database:
         return int(row[0]) if row else 0
 
     async def migrate(self, migrations_dir: Path = DEFAULT_MIGRATIONS_DIR) -> list[str]:
-        """Apply every migration newer than the recorded version, each in its own transaction."""
-        current = await self.schema_version()
+        """Apply every migration not yet recorded, in number order, each in its own transaction.
+
+        Recorded versions are compared one by one, not with the highest: a migration that
+        was numbered below one already applied (branches merged late) still runs.
+        """
+        await self.schema_version()
+        done = {row[0] for row in await self.fetch_all("SELECT version FROM schema_version")}
         applied: list[str] = []
         for version, path in _list_migrations(migrations_dir):
-            if version <= current:
+            if version in done:
                 continue
             statements = _split_sql(path.read_text(encoding="utf-8"))
             try:

@@ -12,9 +12,7 @@ from bot.i18n import Translator
 from bot.keyboards import (
     CategoryCD,
     MenuCD,
-    RegisterCD,
     TopicCD,
-    back_to_menu,
     categories_keyboard,
     main_menu,
     topic_keyboard,
@@ -60,19 +58,6 @@ async def on_topic(query: CallbackQuery, callback_data: TopicCD, t: Translator,
         await send_chunks(query.message, chunks, markup)
 
 
-async def on_register(query: CallbackQuery, callback_data: RegisterCD, t: Translator,
-                      content: ContentStore) -> None:
-    """Until the registration form exists, say so honestly and point to the contacts."""
-    topic = content.catalog.get(callback_data.id)
-    if topic is None or not topic.registration_open:
-        await acknowledge(query, t("button-outdated"))
-        return
-    await acknowledge(query)
-    if isinstance(query.message, Message):
-        await query.message.answer(t("reg-not-yet", programme=topic.text(t.lang).title),
-                                   reply_markup=back_to_menu(t))
-
-
 def create_router() -> Router:
     """A fresh router per dispatcher (the chat mode and every test build their own)."""
     router = Router(name="menu")
@@ -80,5 +65,4 @@ def create_router() -> Router:
     router.callback_query.register(on_categories, MenuCD.filter(F.to == "cats"))
     router.callback_query.register(on_category, CategoryCD.filter())
     router.callback_query.register(on_topic, TopicCD.filter())
-    router.callback_query.register(on_register, RegisterCD.filter())
     return router

@@ -1,0 +1,191 @@
+"""Registrations and consents: the SQL behind the form, /my, /forget, admin posts and export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.db.users import utc_now
+
+ACTIVE = ("new", "contacted", "enrolled")
+STATUSES = ("new", "contacted", "enrolled", "declined", "cancelled")
+
+
+class DuplicateRegistration(Exception):  # noqa: N818 - reads as what happened
+    """The user already has an active registration for this programme."""
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    id: int
+    user_id: int | None
+    topic_id: str
+    full_name: str | None
+    age: int | None
+    phone: str | None
+    district: str | None
+    occupation: str | None
+    comment: str | None
+    status: str
+    created_at: str
+    updated_at: str
+    guardian_confirmed: bool = False
+    consent_version: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class NewRegistration:
+    """What the form collected, ready to store."""
+
+    user_id: int
+    topic_id: str
+    full_name: str
+    age: int
+    phone: str
+    district: str
+    occupation: str
+    comment: str | None
+    consent_version: str
+    language: str
+    guardian_confirmed: bool
+
+
+SELECT = (
+    "SELECT r.*, c.version AS consent_version,"
+    " COALESCE(c.guardian_confirmed, 0) AS guardian_confirmed"
+    " FROM registrations r LEFT JOIN consents c ON c.id = r.consent_id"
+)
+
+
+def _registration(row: aiosqlite.Row) -> Registration:
+    return Registration(
+        id=row["id"], user_id=row["user_id"], topic_id=row["topic_id"],
+        full_name=row["full_name"], age=row["age"], phone=row["phone"],
+        district=row["district"], occupation=row["occupation"], comment=row["comment"],
+        status=row["status"], created_at=row["created_at"], updated_at=row["updated_at"],
+        guardian_confirmed=bool(row["guardian_confirmed"]),
+        consent_version=row["consent_version"],
+    )
+
+
+class Registrations:
+    """Repository over `registrations` and `consents`; the caller owns the transaction."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, new: NewRegistration, now: str | None = None) -> Registration:
+        """Record the consent and the registration together (call inside one transaction).
+
+        The partial unique index, not a check in code, refuses a second active row; a
+        concurrent double tap therefore cannot create two.
+        """
+        now = now or utc_now()
+        async with self.conn.execute(
+            "INSERT INTO consents (user_id, version, language, guardian_confirmed, given_at)"
+            " VALUES (?, ?, ?, ?, ?) RETURNING id",
+            (new.user_id, new.consent_version, new.language, int(new.guardian_confirmed), now),
+        ) as cur:
+            consent_id = (await cur.fetchone())[0]  # type: ignore[index]
+        try:
+            async with self.conn.execute(
+                "INSERT INTO registrations (user_id, topic_id, full_name, age, phone, district,"
+                " occupation, comment, consent_id, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (new.user_id, new.topic_id, new.full_name, new.age, new.phone, new.district,
+                 new.occupation, new.comment, consent_id, now, now),
+            ) as cur:
+                reg_id = (await cur.fetchone())[0]  # type: ignore[index]
+        except aiosqlite.IntegrityError as exc:
+            if "UNIQUE" in str(exc):
+                raise DuplicateRegistration(new.topic_id) from exc
+            raise
+        found = await self.get(reg_id)
+        assert found is not None
+        return found
+
+    async def get(self, reg_id: int) -> Registration | None:
+        async with self.conn.execute(SELECT + " WHERE r.id = ?", (reg_id,)) as cur:
+            row = await cur.fetchone()
+        return _registration(row) if row else None
+
+    async def active_for(self, user_id: int, topic_id: str) -> Registration | None:
+        async with self.conn.execute(
+            SELECT + " WHERE r.user_id = ? AND r.topic_id = ? AND r.status IN (?, ?, ?)",
+            (user_id, topic_id, *ACTIVE),
+        ) as cur:
+            row = await cur.fetchone()
+        return _registration(row) if row else None
+
+    async def of_user(self, user_id: int) -> list[Registration]:
+        async with self.conn.execute(
+            SELECT + " WHERE r.user_id = ? ORDER BY r.created_at DESC, r.id DESC", (user_id,)
+        ) as cur:
+            return [_registration(row) for row in await cur.fetchall()]
+
+    async def set_status(self, reg_id: int, status: str, now: str | None = None,
+                         *, only_active: bool = False) -> Registration | None:
+        """Change the status; with `only_active`, a finished registration is left alone."""
+        if status not in STATUSES:
+            raise ValueError(status)
+        sql = "UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?"
+        if only_active:
+            sql += " AND status IN ('new', 'contacted', 'enrolled')"
+        try:
+            cur = await self.conn.execute(sql, (status, now or utc_now(), reg_id))
+        except aiosqlite.IntegrityError as exc:  # reopening one that has a newer twin
+            raise DuplicateRegistration(str(reg_id)) from exc
+        return await self.get(reg_id) if cur.rowcount else None
+
+    async def unnotified(self, limit: int) -> list[Registration]:
+        async with self.conn.execute(
+            SELECT + " WHERE r.admin_notified_at IS NULL AND r.user_id IS NOT NULL"
+            " ORDER BY r.id LIMIT ?", (limit,),
+        ) as cur:
+            return [_registration(row) for row in await cur.fetchall()]
+
+    async def mark_notified(self, ids: list[int], now: str | None = None) -> None:
+        await self.conn.executemany(
+            "UPDATE registrations SET admin_notified_at = ? WHERE id = ?",
+            [(now or utc_now(), i) for i in ids],
+        )
+
+    async def export_rows(self, topic_id: str | None = None, since: str | None = None,
+                          until: str | None = None) -> list[Registration]:
+        """Rows for the CSV export; `since`/`until` are ISO dates (until is inclusive)."""
+        sql, params = SELECT + " WHERE r.user_id IS NOT NULL", []
+        if topic_id:
+            sql += " AND r.topic_id = ?"
+            params.append(topic_id)
+        if since:
+            sql += " AND r.created_at >= ?"
+            params.append(since)
+        if until:
+            sql += " AND r.created_at < date(?, '+1 day')"
+            params.append(until)
+        async with self.conn.execute(sql + " ORDER BY r.id", params) as cur:
+            return [_registration(row) for row in await cur.fetchall()]
+
+    async def forget_user(self, user_id: int, now: str | None = None) -> int:
+        """Withdraw consent and strip every personal field; rows stay as anonymous counts.
+
+        Returns how many registrations were anonymised. Active ones become `cancelled`.
+        """
+        now = now or utc_now()
+        await self.conn.execute(
+            "UPDATE consents SET withdrawn_at = ?, user_id = NULL"
+            " WHERE user_id = ?", (now, user_id),
+        )
+        cur = await self.conn.execute(
+            "UPDATE registrations SET user_id = NULL, full_name = NULL, age = NULL,"
+            " phone = NULL, comment = NULL, district = NULL, occupation = NULL,"
+            " status = CASE WHEN status IN ('new', 'contacted', 'enrolled')"
+            "   THEN 'cancelled' ELSE status END, updated_at = ?"
+            " WHERE user_id = ?", (now, user_id),
+        )
+        return cur.rowcount

@@ -1,0 +1,536 @@
+"""The registration form (aiogram FSM), `/register`, deep links, `/my` and `/forget`.
+
+Every step re-asks on wrong input with a hint, has "back" and "cancel", and keeps its
+answers in FSM data (SQLite-backed, so a restart does not lose them). Nothing is stored as a
+registration until the summary is confirmed; then consent and registration go in together.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+
+from bot.catalog.normalize import normalise
+from bot.catalog.store import ContentStore
+from bot.config import Language
+from bot.db.database import Database
+from bot.db.registrations import DuplicateRegistration, NewRegistration, Registration
+from bot.formatting import content_html
+from bot.handlers.common import acknowledge, show
+from bot.i18n import Html, Translator
+from bot.keyboards import RegisterCD, main_menu
+from bot.registration_views import (
+    STEPS,
+    ForgetCD,
+    FormCD,
+    MyRegCD,
+    answers_html,
+    cancel_question_keyboard,
+    forget_keyboard,
+    local_time,
+    my_list,
+    phone_keyboard,
+    programmes_keyboard,
+    step_keyboard,
+    step_number,
+    summary_keyboard,
+)
+from bot.services import registrations
+from bot.services.admin_posts import RegistrationPoster
+from bot.services.form_fields import (
+    DISTRICTS,
+    AgeOutOfRange,
+    FieldError,
+    parse_age,
+    parse_comment,
+    parse_name,
+    parse_phone,
+)
+
+log = logging.getLogger(__name__)
+DEEP_LINK = r"^reg-([a-z0-9][a-z0-9-]{1,30}[a-z0-9])$"
+
+
+class RegForm(StatesGroup):
+    name = State()
+    age = State()
+    phone = State()
+    district = State()
+    occupation = State()
+    comment = State()
+    consent = State()
+    summary = State()
+
+
+STATE_OF = {step: getattr(RegForm, step) for step in (*STEPS, "summary")}
+
+
+# --- showing a step ------------------------------------------------------------------------
+
+async def ask(bot: Bot, chat_id: int, t: Translator, state: FSMContext, step: str,
+              content: ContentStore, hint: str | None = None) -> None:
+    """Move to `step` and ask its question (after a hint, when the last answer was wrong)."""
+    await state.set_state(STATE_OF[step])
+    data = await state.get_data()
+    prefix = f"{hint}\n\n" if hint else ""
+    if step == "summary":
+        title = _title(content, t, data["topic"])
+        text = t("reg-summary", answers=answers_html(t, data, title))
+        await bot.send_message(chat_id, prefix + text, reply_markup=summary_keyboard(t))
+        return
+    if step == "phone":
+        text = t("reg-ask-phone", step=step_number(step))
+        await bot.send_message(chat_id, prefix + text, reply_markup=phone_keyboard(t))
+        return
+    minor = int(data.get("age", 99)) < 18
+    if step == "consent":
+        notice = content.catalog.consent
+        assert notice is not None, "consent.toml is required by the content check"
+        body = content_html(notice.text(t.lang).short)
+        extra = f"\n\n{t('reg-guardian-note')}" if minor else ""
+        text = t("reg-ask-consent", step=step_number(step), notice=Html(body)) + extra
+    else:
+        text = t(f"reg-ask-{step}", step=step_number(step))
+    await bot.send_message(chat_id, prefix + text,
+                           reply_markup=step_keyboard(t, step, minor=minor))
+
+
+async def advance(bot: Bot, chat_id: int, t: Translator, state: FSMContext, done: str,
+                  content: ContentStore) -> None:
+    """After a valid answer to `done`: the next step, or back to the summary when editing
+    (unless the new age now needs a guardian's consent that was not given)."""
+    data = await state.get_data()
+    if data.get("editing") and data.get("consented"):
+        minor = int(data.get("age", 99)) < 18
+        if done == "age" and minor and not data.get("guardian"):
+            await state.update_data(consented=False)
+            await ask(bot, chat_id, t, state, "consent", content)
+            return
+        if done == "age" and not minor:
+            await state.update_data(guardian=False)
+        await ask(bot, chat_id, t, state, "summary", content)
+        return
+    await ask(bot, chat_id, t, state, STEPS[STEPS.index(done) + 1], content)
+
+
+def _title(content: ContentStore, t: Translator, topic_id: str) -> str:
+    topic = content.catalog.get(topic_id)
+    return topic.text(t.lang).title if topic else topic_id
+
+
+async def _current_step(state: FSMContext) -> str | None:
+    current = await state.get_state()
+    return current.split(":", 1)[1] if current and current.startswith("RegForm:") else None
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+async def begin(bot: Bot, chat_id: int, user_id: int, t: Translator, state: FSMContext,
+                content: ContentStore, db: Database, topic_id: str) -> None:
+    """Start the form for a programme, unless it is closed or the user is already in."""
+    topic = content.catalog.get(topic_id)
+    if topic is None:
+        await bot.send_message(chat_id, t("reg-unknown"), reply_markup=main_menu(t))
+        return
+    title = topic.text(t.lang).title
+    if not topic.registration_open:
+        await bot.send_message(chat_id, t("reg-closed", programme=title),
+                               reply_markup=main_menu(t))
+        return
+    existing = await registrations.active_registration(db, user_id, topic_id)
+    if existing is not None:
+        await _show_existing(bot, chat_id, t, existing, title)
+        return
+    await state.clear()
+    await state.update_data(topic=topic_id)
+    await bot.send_message(chat_id, t("reg-intro", programme=title, steps=len(STEPS)))
+    await ask(bot, chat_id, t, state, "name", content)
+
+
+async def _show_existing(bot: Bot, chat_id: int, t: Translator, reg: Registration,
+                         title: str) -> None:
+    await bot.send_message(chat_id, t("reg-already", programme=title, id=reg.id,
+                                      status=t(f"status-{reg.status}"),
+                                      date=local_time(reg.created_at)),
+                           reply_markup=main_menu(t))
+
+
+async def on_register_button(query: CallbackQuery, callback_data: RegisterCD, bot: Bot,
+                             t: Translator, state: FSMContext, content: ContentStore,
+                             db: Database) -> None:
+    await acknowledge(query)
+    await begin(bot, query.from_user.id, query.from_user.id, t, state, content, db,
+                callback_data.id)
+
+
+async def cmd_register(message: Message, bot: Bot, t: Translator, content: ContentStore,
+                       state: FSMContext) -> None:
+    markup = programmes_keyboard(t, content.catalog)
+    if markup is None:
+        await message.answer(t("reg-none-open"), reply_markup=main_menu(t))
+        return
+    await message.answer(t("reg-choose"), reply_markup=markup)
+
+
+async def on_deep_link(message: Message, command: CommandObject, bot: Bot, t: Translator,
+                       state: FSMContext, content: ContentStore, db: Database) -> None:
+    """`t.me/<bot>?start=reg-<topic>` from a poster or a QR code."""
+    assert message.from_user is not None
+    topic_id = (command.args or "").removeprefix("reg-")
+    await begin(bot, message.chat.id, message.from_user.id, t, state, content, db, topic_id)
+
+
+async def on_bad_deep_link(message: Message, t: Translator) -> None:
+    """A `reg-…` payload that is not a topic id shape (cut or forged link)."""
+    await message.answer(t("reg-unknown"), reply_markup=main_menu(t))
+
+
+# --- leaving the form ------------------------------------------------------------------------
+
+async def cancel_form(bot: Bot, chat_id: int, t: Translator, state: FSMContext) -> None:
+    await state.clear()
+    await bot.send_message(chat_id, t("reg-cancelled"), reply_markup=ReplyKeyboardRemove())
+
+
+async def on_command_in_form(message: Message, bot: Bot, t: Translator,
+                             state: FSMContext) -> None:
+    """/cancel ends the form; any other command ends it too, then runs as usual (otherwise
+    the next question typed would be taken for a form answer)."""
+    await cancel_form(bot, message.chat.id, t, state)
+    if (message.text or "").split()[0].split("@")[0].lower() != "/cancel":
+        raise SkipHandler
+
+
+async def on_form_button(query: CallbackQuery, callback_data: FormCD, bot: Bot,
+                         t: Translator, state: FSMContext, content: ContentStore,
+                         db: Database, lang: Language, poster: RegistrationPoster) -> None:
+    """Every inline button of the form; a press that does not fit the current step is stale."""
+    step = await _current_step(state)
+    chat_id = query.from_user.id
+    act, val = callback_data.act, callback_data.val
+    if step is None:
+        await acknowledge(query, t("button-outdated"))
+        return
+    if act == "cancel":
+        await acknowledge(query)
+        await cancel_form(bot, chat_id, t, state)
+        return
+    if act == "back":
+        await acknowledge(query)
+        await _back(bot, chat_id, t, state, content, step)
+        return
+    handler = BUTTON_STEPS.get(act)
+    if handler is None or handler[0] != step:
+        await acknowledge(query, t("button-outdated"))
+        return
+    await acknowledge(query)
+    await handler[1](query, val, bot, t, state, content, db, lang, poster)
+
+
+async def _back(bot: Bot, chat_id: int, t: Translator, state: FSMContext,
+                content: ContentStore, step: str) -> None:
+    data = await state.get_data()
+    if step == "summary" or data.get("editing"):
+        target = "summary" if data.get("consented") else "consent"
+    elif step == "name":
+        target = "name"
+    else:
+        target = STEPS[STEPS.index(step) - 1]
+    if step == "phone":
+        await bot.send_message(chat_id, t("reg-going-back"), reply_markup=ReplyKeyboardRemove())
+    await ask(bot, chat_id, t, state, target, content)
+
+
+# --- the steps -------------------------------------------------------------------------------
+
+async def on_name(message: Message, bot: Bot, t: Translator, state: FSMContext,
+                  content: ContentStore) -> None:
+    try:
+        name = parse_name(message.text or "")
+    except FieldError as exc:
+        await ask(bot, message.chat.id, t, state, "name", content, hint=t(exc.hint))
+        return
+    await state.update_data(name=name)
+    await advance(bot, message.chat.id, t, state, "name", content)
+
+
+async def on_age(message: Message, bot: Bot, t: Translator, state: FSMContext,
+                 content: ContentStore) -> None:
+    try:
+        age = parse_age(message.text or "")
+    except FieldError as exc:
+        await ask(bot, message.chat.id, t, state, "age", content, hint=t(exc.hint))
+        return
+    except AgeOutOfRange as exc:
+        await state.clear()
+        key = "reg-too-young" if exc.age < 14 else "reg-too-old"
+        await message.answer(t(key), reply_markup=main_menu(t))
+        return
+    await state.update_data(age=age)
+    await advance(bot, message.chat.id, t, state, "age", content)
+
+
+async def on_phone_text(message: Message, bot: Bot, t: Translator, state: FSMContext,
+                        content: ContentStore) -> None:
+    text = (message.text or "").strip()
+    # The reply keyboard's own buttons arrive as text; emoji and case do not matter.
+    typed = normalise(text)
+    if typed == normalise(t("reg-button-cancel")):
+        await cancel_form(bot, message.chat.id, t, state)
+        return
+    if typed == normalise(t("button-back")):
+        await _back(bot, message.chat.id, t, state, content, "phone")
+        return
+    try:
+        phone = parse_phone(text)
+    except FieldError as exc:
+        await ask(bot, message.chat.id, t, state, "phone", content, hint=t(exc.hint))
+        return
+    await _phone_accepted(message, bot, t, state, content, phone)
+
+
+async def on_phone_contact(message: Message, bot: Bot, t: Translator, state: FSMContext,
+                           content: ContentStore) -> None:
+    """A shared contact counts only if it is the user's own (not a friend's card)."""
+    contact = message.contact
+    assert contact is not None and message.from_user is not None
+    if contact.user_id != message.from_user.id:
+        await ask(bot, message.chat.id, t, state, "phone", content, hint=t("reg-not-own-contact"))
+        return
+    try:
+        phone = parse_phone(contact.phone_number)
+    except FieldError:
+        await ask(bot, message.chat.id, t, state, "phone", content, hint=t("reg-foreign-phone"))
+        return
+    await _phone_accepted(message, bot, t, state, content, phone)
+
+
+async def _phone_accepted(message: Message, bot: Bot, t: Translator, state: FSMContext,
+                          content: ContentStore, phone: str) -> None:
+    await state.update_data(phone=phone)
+    await message.answer(t("reg-phone-ok", phone=phone), reply_markup=ReplyKeyboardRemove())
+    await advance(bot, message.chat.id, t, state, "phone", content)
+
+
+async def on_district_text(message: Message, bot: Bot, t: Translator, state: FSMContext,
+                           content: ContentStore) -> None:
+    """A district typed instead of pressed ("абай", "Каратауский") is accepted too."""
+    typed = normalise(message.text or "")
+    for code in DISTRICTS:
+        names = {normalise(content.i18n(lang)(f"district-{code}")) for lang in ("kk", "ru")}
+        stems = {n.split()[0][:5] for n in names if n}
+        if typed and (typed in names or typed.split()[0][:5] in stems):
+            await state.update_data(district=code)
+            await advance(bot, message.chat.id, t, state, "district", content)
+            return
+    await ask(bot, message.chat.id, t, state, "district", content, hint=t("reg-press-button"))
+
+
+async def on_comment(message: Message, bot: Bot, t: Translator, state: FSMContext,
+                     content: ContentStore) -> None:
+    try:
+        comment = parse_comment(message.text or "")
+    except FieldError as exc:
+        await ask(bot, message.chat.id, t, state, "comment", content,
+                  hint=t(exc.hint, **exc.values))
+        return
+    await state.update_data(comment=comment)
+    await advance(bot, message.chat.id, t, state, "comment", content)
+
+
+async def on_press_a_button(message: Message, bot: Bot, t: Translator, state: FSMContext,
+                            content: ContentStore) -> None:
+    """Text where the step wants a button (occupation, consent, summary)."""
+    step = await _current_step(state)
+    if step is not None:
+        await ask(bot, message.chat.id, t, state, step, content, hint=t("reg-press-button"))
+
+
+async def on_wrong_kind(message: Message, bot: Bot, t: Translator, state: FSMContext,
+                        content: ContentStore) -> None:
+    """A sticker, photo, voice… in the middle of the form: explain and ask the same step."""
+    step = await _current_step(state)
+    if step is not None:
+        hint = "reg-need-button" if step in BUTTON_ONLY else "reg-need-text"
+        await ask(bot, message.chat.id, t, state, step, content, hint=t(hint))
+
+
+async def _on_district(query: CallbackQuery, val: str, bot: Bot, t: Translator,
+                       state: FSMContext, content: ContentStore, *_: Any) -> None:
+    if val not in DISTRICTS:
+        return
+    await state.update_data(district=val)
+    await advance(bot, query.from_user.id, t, state, "district", content)
+
+
+async def _on_occupation(query: CallbackQuery, val: str, bot: Bot, t: Translator,
+                         state: FSMContext, content: ContentStore, *_: Any) -> None:
+    if val not in ("study", "work", "neet", "other"):
+        return
+    await state.update_data(occupation=val)
+    await advance(bot, query.from_user.id, t, state, "occupation", content)
+
+
+async def _on_skip_comment(query: CallbackQuery, val: str, bot: Bot, t: Translator,
+                           state: FSMContext, content: ContentStore, *_: Any) -> None:
+    await state.update_data(comment=None)
+    await advance(bot, query.from_user.id, t, state, "comment", content)
+
+
+async def _on_agree(query: CallbackQuery, val: str, bot: Bot, t: Translator,
+                    state: FSMContext, content: ContentStore, *_: Any) -> None:
+    data = await state.get_data()
+    minor = int(data.get("age", 99)) < 18
+    await state.update_data(consented=True, guardian=minor)
+    await ask(bot, query.from_user.id, t, state, "summary", content)
+
+
+async def _on_full_notice(query: CallbackQuery, val: str, bot: Bot, t: Translator,
+                          state: FSMContext, content: ContentStore, *_: Any) -> None:
+    """The full notice, one tap away; the consent buttons follow it again."""
+    notice = content.catalog.consent
+    assert notice is not None
+    await bot.send_message(query.from_user.id, content_html(notice.text(t.lang).full))
+    await ask(bot, query.from_user.id, t, state, "consent", content)
+
+
+async def _on_edit(query: CallbackQuery, val: str, bot: Bot, t: Translator,
+                   state: FSMContext, content: ContentStore, *_: Any) -> None:
+    if val not in STEPS or val == "consent":
+        return
+    await state.update_data(editing=True)
+    await ask(bot, query.from_user.id, t, state, val, content)
+
+
+async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
+                      state: FSMContext, content: ContentStore, db: Database,
+                      lang: Language, poster: RegistrationPoster) -> None:
+    data = await state.get_data()
+    chat_id = query.from_user.id
+    notice = content.catalog.consent
+    assert notice is not None
+    if not data.get("consented"):
+        await ask(bot, chat_id, t, state, "consent", content)
+        return
+    new = NewRegistration(
+        user_id=query.from_user.id, topic_id=data["topic"], full_name=data["name"],
+        age=int(data["age"]), phone=data["phone"], district=data["district"],
+        occupation=data["occupation"], comment=data.get("comment"),
+        consent_version=notice.version, language=lang,
+        guardian_confirmed=bool(data.get("guardian")),
+    )
+    title = _title(content, t, new.topic_id)
+    try:
+        reg = await registrations.submit(db, new)
+    except DuplicateRegistration:
+        await state.clear()
+        existing = await registrations.active_registration(db, new.user_id, new.topic_id)
+        if existing is not None:
+            await _show_existing(bot, chat_id, t, existing, title)
+        return
+    await state.clear()
+    if isinstance(query.message, Message):
+        await show(query, t("reg-summary-sent", answers=answers_html(t, data, title)))
+    await bot.send_message(chat_id, t("reg-done", programme=title, id=reg.id),
+                           reply_markup=main_menu(t))
+    poster.wake()
+
+
+# Buttons that answer a step: act → (the step it belongs to, handler).
+BUTTON_STEPS = {
+    "district": ("district", _on_district),
+    "occ": ("occupation", _on_occupation),
+    "skip": ("comment", _on_skip_comment),
+    "agree": ("consent", _on_agree),
+    "notice": ("consent", _on_full_notice),
+    "edit": ("summary", _on_edit),
+    "confirm": ("summary", _on_confirm),
+}
+BUTTON_ONLY = {"district", "occupation", "consent", "summary"}
+
+
+# --- /my and /forget -------------------------------------------------------------------------
+
+async def cmd_my(message: Message, t: Translator, db: Database, content: ContentStore) -> None:
+    assert message.from_user is not None
+    regs = await registrations.of_user(db, message.from_user.id)
+    text, markup = my_list(t, content.catalog, regs)
+    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+
+
+async def on_my_button(query: CallbackQuery, callback_data: MyRegCD, t: Translator,
+                       db: Database, content: ContentStore) -> None:
+    """Cancel one's own registration, after a yes/no question."""
+    user_id = query.from_user.id
+    regs = {r.id: r for r in await registrations.of_user(db, user_id)}
+    reg = regs.get(callback_data.id)
+    if reg is None or not reg.active:
+        await acknowledge(query, t("button-outdated"))
+        return
+    await acknowledge(query)
+    if callback_data.act == "ask":
+        title = _title(content, t, reg.topic_id)
+        await show(query, t("my-confirm-cancel", id=reg.id, programme=title),
+                   cancel_question_keyboard(t, reg.id))
+        return
+    if callback_data.act == "yes":
+        await registrations.cancel(db, user_id, reg.id)
+    text, markup = my_list(t, content.catalog, await registrations.of_user(db, user_id))
+    if callback_data.act == "yes":
+        text = f"{t('my-cancelled', id=reg.id)}\n\n{text}"
+    await show(query, text, markup)  # type: ignore[arg-type]
+
+
+async def cmd_forget(message: Message, t: Translator) -> None:
+    await message.answer(t("forget-confirm"), reply_markup=forget_keyboard(t))
+
+
+async def on_forget(query: CallbackQuery, callback_data: ForgetCD, t: Translator,
+                    db: Database, state: FSMContext) -> None:
+    await acknowledge(query)
+    if not callback_data.yes:
+        await show(query, t("forget-kept"), main_menu(t))
+        return
+    await state.clear()
+    await registrations.forget(db, query.from_user.id)
+    log.info("personal data forgotten for one user on request")
+    await show(query, t("forget-done"))
+
+
+def create_router() -> Router:
+    """A fresh router per dispatcher. Registered before `start`, so that a command in the
+    middle of the form first closes the form, and deep links reach `on_deep_link`."""
+    router = Router(name="registration")
+    in_form = StateFilter(RegForm)
+    command = F.text.regexp(r"^/\w+")
+    router.message.register(on_command_in_form, in_form, command)
+    router.message.register(on_deep_link, CommandStart(deep_link=True,
+                                                       magic=F.args.regexp(DEEP_LINK)))
+    router.message.register(on_bad_deep_link,
+                            CommandStart(deep_link=True, magic=F.args.startswith("reg-")))
+    router.message.register(cmd_register, Command("register"))
+    router.message.register(cmd_my, Command("my"))
+    router.message.register(cmd_forget, Command("forget"))
+    # After a command closed the form, the state seen by these filters is still the old
+    # one for the rest of this update: `answer` keeps the command from being taken as input.
+    answer = ~command
+    router.message.register(on_name, RegForm.name, F.text, answer)
+    router.message.register(on_age, RegForm.age, F.text, answer)
+    router.message.register(on_phone_contact, RegForm.phone, F.contact)
+    router.message.register(on_phone_text, RegForm.phone, F.text, answer)
+    router.message.register(on_district_text, RegForm.district, F.text, answer)
+    router.message.register(on_comment, RegForm.comment, F.text, answer)
+    router.message.register(on_press_a_button, in_form, F.text, answer)
+    router.message.register(on_wrong_kind, in_form, answer)
+    router.callback_query.register(on_register_button, RegisterCD.filter())
+    router.callback_query.register(on_form_button, FormCD.filter())
+    router.callback_query.register(on_my_button, MyRegCD.filter(F.act.in_({"ask", "yes", "no"})))
+    router.callback_query.register(on_forget, ForgetCD.filter())
+    return router

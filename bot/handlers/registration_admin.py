@@ -1,0 +1,136 @@
+"""The department's side of registrations: status buttons in the admin chat and `/export`.
+
+Every handler is behind `IsAdmin`, checked on each update: a non-admin's `/export` falls
+through to the unknown-command reply, a forged status button to "out of date".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, datetime
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+
+from bot.catalog.store import ContentStore
+from bot.config import Settings
+from bot.db.database import Database
+from bot.db.registrations import Registrations
+from bot.db.users import Users
+from bot.filters import IsAdmin
+from bot.handlers.common import acknowledge
+from bot.i18n import Html, Translator
+from bot.registration_views import (
+    ADMIN_STATUSES,
+    RegStatusCD,
+    admin_card,
+    admin_status_keyboard,
+    local_time,
+    topic_title,
+)
+from bot.services import registrations
+from bot.services.export import registrations_csv
+
+log = logging.getLogger(__name__)
+DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})$")
+
+
+def parse_day(text: str) -> date:
+    """`2026-11-25` or `25.11.2026`; ValueError otherwise."""
+    if "." in text:
+        return datetime.strptime(text, "%d.%m.%Y").date()
+    return date.fromisoformat(text)
+
+
+async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
+                    t: Translator, db: Database, content: ContentStore,
+                    settings: Settings) -> None:
+    """Set a status from the admin chat; the young person hears of it in their language."""
+    admin_t = content.i18n(settings.default_language)
+    if callback_data.status == "open":
+        async with db.transaction() as conn:
+            reg = await Registrations(conn).get(callback_data.id)
+        await acknowledge(query)
+        if reg is not None and query.message is not None:
+            await bot.send_message(query.message.chat.id, admin_card(admin_t, content.catalog,
+                                                                     reg),
+                                   reply_markup=admin_status_keyboard(admin_t, reg))
+        return
+    if callback_data.status not in ADMIN_STATUSES:
+        await acknowledge(query, t("button-outdated"))
+        return
+    reg = await registrations.change_status(db, callback_data.id, callback_data.status)
+    if reg is None:
+        await acknowledge(query, admin_t("admin-status-unchanged"))
+        return
+    await acknowledge(query, admin_t(f"status-{reg.status}"))
+    if query.message is not None:
+        who = query.from_user.full_name
+        text = Html(f"{admin_card(admin_t, content.catalog, reg)}\n"
+                    f"{admin_t('admin-status-set-by', who=who, time=local_time(reg.updated_at))}")
+        try:
+            await bot.edit_message_text(text, chat_id=query.message.chat.id,
+                                        message_id=query.message.message_id,
+                                        reply_markup=admin_status_keyboard(admin_t, reg))
+        except TelegramBadRequest as exc:
+            log.info("could not edit the registration card: %s", exc)
+    await _tell_user(bot, db, content, settings, reg.id)
+
+
+async def _tell_user(bot: Bot, db: Database, content: ContentStore, settings: Settings,
+                     reg_id: int) -> None:
+    async with db.transaction() as conn:
+        reg = await Registrations(conn).get(reg_id)
+        user = await Users(conn).get(reg.user_id) if reg and reg.user_id else None
+    if reg is None or user is None:
+        return
+    ut = content.i18n(user.language or settings.default_language)
+    text = ut("reg-status-changed", id=reg.id, status=ut(f"status-{reg.status}"),
+              programme=topic_title(content.catalog, ut, reg.topic_id))
+    try:
+        await bot.send_message(user.telegram_id, text)
+    except TelegramForbiddenError:
+        async with db.transaction() as conn:
+            await Users(conn).set_blocked(user.telegram_id, True)
+
+
+async def cmd_export(message: Message, command: CommandObject, bot: Bot, t: Translator,
+                     db: Database, content: ContentStore) -> None:
+    """`/export [topic] [from] [to]`: a CSV of registrations (dates inclusive)."""
+    topic_id, days = None, []
+    for arg in (command.args or "").split():
+        if DATE.match(arg):
+            try:
+                days.append(parse_day(arg))
+            except ValueError:
+                await message.answer(t("export-usage"))
+                return
+        elif content.catalog.get(arg) is not None and topic_id is None:
+            topic_id = arg
+        else:
+            await message.answer(t("export-usage"))
+            return
+    if len(days) > 2:
+        await message.answer(t("export-usage"))
+        return
+    since = days[0].isoformat() if days else None
+    until = days[1].isoformat() if len(days) > 1 else None
+    async with db.transaction() as conn:
+        rows = await Registrations(conn).export_rows(topic_id, since, until)
+    if not rows:
+        await message.answer(t("export-empty"))
+        return
+    data = registrations_csv(rows, content.catalog, t)
+    name = f"registrations-{topic_id or 'all'}-{date.today().isoformat()}.csv"
+    await bot.send_document(message.chat.id, BufferedInputFile(data, filename=name),
+                            caption=t("export-caption", count=len(rows)))
+
+
+def create_router() -> Router:
+    router = Router(name="registration-admin")
+    router.message.register(cmd_export, Command("export"), IsAdmin())
+    router.callback_query.register(on_status, RegStatusCD.filter(), IsAdmin())
+    return router

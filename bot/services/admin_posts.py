@@ -1,0 +1,113 @@
+"""Posts new registrations to the admin chat, paced, a burst folded into one digest.
+
+Telegram lets a bot send about 20 messages a minute into one group. The queue is the
+database itself (`registrations.admin_notified_at IS NULL`), so nothing is lost when the
+bot restarts between a registration and its post: the backlog goes out as a digest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+
+from bot.catalog.store import ContentStore
+from bot.db.database import Database
+from bot.db.registrations import Registration, Registrations
+from bot.i18n import Html
+from bot.registration_views import (
+    admin_card,
+    admin_status_keyboard,
+    digest_keyboard,
+    local_time,
+    topic_title,
+)
+
+log = logging.getLogger(__name__)
+
+PACE = 3.0          # seconds between posts: 20 a minute, Telegram's limit for one group
+DIGEST_MAX = 20     # registrations in one digest message (stays far below 4096 characters)
+IDLE_CHECK = 60.0   # look for a backlog this often even when nobody wakes the poster
+
+
+class RegistrationPoster:
+    """One background task per bot process; `wake()` after each new registration."""
+
+    def __init__(self, db: Database, content: ContentStore, chat_id: int | None,
+                 lang: str, *, pace: float = PACE) -> None:
+        self.db = db
+        self.content = content
+        self.chat_id = chat_id
+        self.lang = lang
+        self.pace = pace
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self, bot: Bot) -> None:
+        if self.chat_id is not None and self._task is None:
+            self._task = asyncio.create_task(self._run(bot), name="registration-poster")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self, bot: Bot) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), IDLE_CHECK)
+            self._wake.clear()
+            try:
+                posted = await self.post_pending(bot)
+            except TelegramRetryAfter as exc:
+                await asyncio.sleep(exc.retry_after)
+                self._wake.set()
+                continue
+            except TelegramAPIError as exc:
+                log.warning("posting registrations to the admin chat failed: %s", exc)
+                await asyncio.sleep(self.pace * 5)
+                self._wake.set()
+                continue
+            if posted:
+                # Whatever arrived meanwhile waits for the pace, then goes out as a digest.
+                await asyncio.sleep(self.pace)
+                self._wake.set()
+
+    async def post_pending(self, bot: Bot) -> int:
+        """Post what is waiting (one card, or a digest of several); returns how many."""
+        if self.chat_id is None:
+            return 0
+        async with self.db.transaction() as conn:
+            pending = await Registrations(conn).unnotified(DIGEST_MAX)
+        if not pending:
+            return 0
+        t = self.content.i18n(self.lang)  # type: ignore[arg-type]
+        catalog = self.content.catalog
+        if len(pending) == 1:
+            reg = pending[0]
+            await bot.send_message(self.chat_id, admin_card(t, catalog, reg),
+                                   reply_markup=admin_status_keyboard(t, reg))
+        else:
+            await bot.send_message(self.chat_id, self._digest(pending),
+                                   reply_markup=digest_keyboard(t, pending))
+        async with self.db.transaction() as conn:
+            await Registrations(conn).mark_notified([r.id for r in pending])
+        return len(pending)
+
+    def _digest(self, regs: list[Registration]) -> Html:
+        t = self.content.i18n(self.lang)  # type: ignore[arg-type]
+        lines = [t("admin-digest-title", count=len(regs))]
+        for reg in regs:
+            lines.append(t("admin-digest-item", id=reg.id,
+                           programme=topic_title(self.content.catalog, t, reg.topic_id),
+                           name=reg.full_name or "—", phone=reg.phone or "—",
+                           date=local_time(reg.created_at)))
+        return Html("\n".join(lines))

@@ -1,0 +1,57 @@
+"""Registration use cases: store a finished form, cancel, change status, forget a user.
+
+Plain functions over `Database`, testable without Telegram; every change is one transaction.
+"""
+
+from __future__ import annotations
+
+from bot.db.database import Database
+from bot.db.registrations import NewRegistration, Registration, Registrations
+
+
+async def submit(db: Database, new: NewRegistration) -> Registration:
+    """Store consent + registration atomically; raises `DuplicateRegistration`."""
+    async with db.transaction() as conn:
+        return await Registrations(conn).add(new)
+
+
+async def active_registration(db: Database, user_id: int, topic_id: str) -> Registration | None:
+    async with db.transaction() as conn:
+        return await Registrations(conn).active_for(user_id, topic_id)
+
+
+async def of_user(db: Database, user_id: int) -> list[Registration]:
+    async with db.transaction() as conn:
+        return await Registrations(conn).of_user(user_id)
+
+
+async def cancel(db: Database, user_id: int, reg_id: int) -> Registration | None:
+    """The user cancels their own active registration; None if not theirs or not active."""
+    async with db.transaction() as conn:
+        repo = Registrations(conn)
+        found = await repo.get(reg_id)
+        if found is None or found.user_id != user_id or not found.active:
+            return None
+        return await repo.set_status(reg_id, "cancelled", only_active=True)
+
+
+async def change_status(db: Database, reg_id: int, status: str) -> Registration | None:
+    """An admin sets the status; None if the registration is gone or was forgotten."""
+    async with db.transaction() as conn:
+        repo = Registrations(conn)
+        found = await repo.get(reg_id)
+        if found is None or found.user_id is None or found.status == status:
+            return None
+        return await repo.set_status(reg_id, status)
+
+
+async def forget(db: Database, user_id: int) -> int:
+    """/forget: withdraw consent, anonymise registrations, drop the user's row and state.
+
+    One transaction: either all of it happens or none. Returns the registrations touched.
+    """
+    async with db.transaction() as conn:
+        count = await Registrations(conn).forget_user(user_id)
+        await conn.execute("DELETE FROM fsm_state WHERE key LIKE ?", (f"%:{user_id}:{user_id}:%",))
+        await conn.execute("DELETE FROM users WHERE telegram_id = ?", (user_id,))
+    return count

@@ -1,0 +1,140 @@
+"""The department's side: posts in the admin chat, status changes, CSV export."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import create_bot, create_dispatcher
+from bot.catalog.store import ContentStore
+from bot.config import Settings
+from bot.db.database import Database
+from bot.emulator import SentMessage
+from tests.conftest import TOKEN
+from tests.conversation import Conversation, Harness
+from tests.e2e.test_registration import fill
+from tests.fake_api import FakeTelegramServer
+
+ADMIN_CHAT = -100777
+ADMIN = 1001
+
+
+@pytest.fixture
+async def harness(settings: Settings, db: Database, content: ContentStore,
+                  fake_api: FakeTelegramServer) -> AsyncIterator[Harness]:
+    """Like the shared harness, with an admin chat and a fast poster."""
+    api_settings = settings.model_copy(update={"telegram_api_url": fake_api.base_url,
+                                               "admin_chat_id": ADMIN_CHAT})
+    fake_api.emulator.add_chat(ADMIN_CHAT, "Operators", type="supergroup")
+    fake_api.emulator.add_chat(ADMIN, "Гүлнар")
+    bot = create_bot(api_settings, TOKEN)
+    dp = create_dispatcher(api_settings, db, content)
+    dp["poster"].pace = 0.3
+    await dp.emit_startup(bot=bot, **dp.workflow_data)
+    yield Harness(bot=bot, dp=dp, api=fake_api.emulator, settings=api_settings)
+    await dp.emit_shutdown(bot=bot, **dp.workflow_data)
+    await bot.session.close()
+
+
+async def admin_posts(harness: Harness, count: int) -> list[SentMessage]:
+    """Wait (up to 10 s) for the poster's background task to post `count` messages."""
+    for _ in range(200):
+        posts = harness.api.bot_messages(ADMIN_CHAT)
+        if len(posts) >= count:
+            return posts
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{len(harness.api.bot_messages(ADMIN_CHAT))} admin posts, not {count}")
+
+
+async def register(user: Conversation, topic: str = "neet", lang: str = "kk",
+                   **answers: str) -> None:
+    await user.send(f"/start reg-{topic}")
+    await fill(user, lang=lang, **answers)
+    await user.click("Растау" if lang == "kk" else "Подтвердить")
+
+
+async def test_admin_post_escapes_and_status_reaches_the_user(harness: Harness,
+                                                            user: Conversation) -> None:
+    await user.start("Қазақша")
+    await register(user, comment='<b>Ә&"\'</b> =HYPERLINK("x")')
+    [post] = await admin_posts(harness, 1)
+    assert '<b>Ә&"\'</b>' in post.text  # shown literally, not as markup
+    assert "&lt;b&gt;Ә&amp;" in (post.html or "")
+    assert "+77011234567" in post.text and "Сейітов Ерлан" in post.text
+    # The admin presses "contacted" in the group; the young person is told, in Kazakh.
+    button = next(b for row in post.buttons for b in row if "Хабарластық" in b.text)
+    await harness.feed(harness.api.user_presses(ADMIN_CHAT, post.message_id,
+                                                button.callback_data or "", from_id=ADMIN))
+    assert "хабарласты" in user.last_text and "#1" in user.last_text
+    assert "Гүлнар" in post.text  # the card now says who set the status
+
+
+async def test_forged_status_button_from_a_non_admin_does_nothing(
+        harness: Harness, user: Conversation, db: Database) -> None:
+    await user.start("Қазақша")
+    await register(user)
+    answer = await user.press(user.last.message_id, "s:1:enrolled")
+    assert "ескірген" in answer.get("text", "")
+    row = await db.fetch_one("SELECT status FROM registrations")
+    assert row["status"] == "new"
+
+
+async def test_a_burst_becomes_one_digest(harness: Harness) -> None:
+    """Registrations made while the poster is down (a restart, a pause for the pace)
+    wait in the database and go out together as one digest."""
+    users = [harness.user(6000 + i, f"U{i}", language_code="kk") for i in range(4)]
+    for u in users:
+        await u.start("Қазақша")
+    await register(users[0])
+    await admin_posts(harness, 1)
+    poster = harness.dp["poster"]
+    await poster.stop()
+    for u in users[1:]:
+        await register(u)
+    poster.start(harness.bot)
+    poster.wake()
+    await admin_posts(harness, 2)
+    await asyncio.sleep(0.8)  # nothing more follows: the three went as one message
+    posts = harness.api.bot_messages(ADMIN_CHAT)
+    assert len(posts) == 2
+    assert "Жаңа өтінімдер: 3" in posts[1].text
+    assert [b.text for row in posts[1].buttons for b in row] == ["#2", "#3", "#4"]
+
+
+async def test_export_csv_opens_with_the_csv_module(harness: Harness, user: Conversation,
+                                                    db: Database) -> None:
+    await user.start("Қазақша")
+    await register(user, name="Әлиева Дана", comment="=1+2")
+    other = harness.user(5010, "Ира", language_code="ru")
+    await other.start("Русский")
+    await register(other, topic="volunteering", lang="ru", name="Ким Ирина")
+    admin = harness.user(ADMIN, "Гүлнар", language_code="kk")
+    await admin.send("/export")
+    doc = admin.last
+    assert doc.kind == "document" and doc.upload is not None
+    name, data = doc.upload
+    assert name.endswith(".csv") and data.startswith("\ufeff".encode())
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header, *body = table
+    assert header[0] == "№" and "Аты-жөні" in header and len(body) == 2
+    first = dict(zip(header, body[0], strict=True))
+    assert first["Аты-жөні"] == "Әлиева Дана" and first["Пікір"] == "'=1+2"
+    assert first["Телефон"] == "'+77011234567"  # even our own "+" cannot start a formula
+    await admin.send("/export volunteering")
+    _, data = admin.last.upload or ("", b"")
+    assert data.decode("utf-8-sig").count("Ким Ирина") == 1 and "Әлиева" not in data.decode()
+    await admin.send("/export neet 01.01.2020 02.01.2020")
+    assert "өтінім жоқ" in admin.last_text
+    await admin.send("/export nonsense")
+    assert "Қолданылуы" in admin.last_text
+
+
+async def test_non_admins_get_the_unknown_command_reply(user: Conversation) -> None:
+    await user.start("Қазақша")
+    await user.send("/export")
+    assert "команданы білмеймін" in user.last_text
+    assert user.last.kind == "text"
