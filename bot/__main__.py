@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [run|chat|migrate|check-content]`."""
+"""The command line: `python -m bot [run|chat|migrate|check-content|ask|export|qr]`."""
 
 from __future__ import annotations
 
@@ -43,6 +43,16 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd = sub.add_parser("check-content", help="validate the content folder")
     check_cmd.add_argument("--json", action="store_true", help="print one JSON object")
     check_cmd.add_argument("--dir", type=Path, default=None, help="content folder to check")
+    export = sub.add_parser("export", help="write registrations as CSV (UTF-8 with BOM, Excel)")
+    export.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    export.add_argument("--topic", default=None, help="only this programme (topic id)")
+    export.add_argument("--lang", choices=("kk", "ru"), default=None,
+                        help="language of headers and labels (default: DEFAULT_LANGUAGE)")
+    qr = sub.add_parser("qr", help="write a printable QR code of a programme's sign-up link")
+    qr.add_argument("topic", help="topic id of a programme open for registration")
+    qr.add_argument("--out", type=Path, required=True, help="PNG file to write")
+    qr.add_argument("--username", default=None,
+                    help="the bot's username (default: asked from Telegram with BOT_TOKEN)")
     return parser
 
 
@@ -174,6 +184,60 @@ def run_ask(settings: Settings, question: str, lang: Language | None, as_json: b
     return 0
 
 
+def run_export(settings: Settings, out: Path, topic: str | None, lang: Language | None) -> int:
+    from bot.db.registrations import Registration, Registrations
+    from bot.services.export import registrations_csv
+
+    async def fetch() -> tuple[list[Registration], ContentStore]:
+        db, content = await _open(settings)
+        try:
+            async with db.transaction() as conn:
+                return await Registrations(conn).export_rows(topic), content
+        finally:
+            await db.close()
+
+    rows, content = asyncio.run(fetch())
+    if topic is not None and content.catalog.get(topic) is None:
+        print(f"unknown topic id: {topic}", file=sys.stderr)
+        return 1
+    t = content.i18n(lang or settings.default_language)
+    out.write_bytes(registrations_csv(rows, content.catalog, t))
+    print(f"{len(rows)} registrations written to {out}")
+    return 0
+
+
+async def run_qr(settings: Settings, topic_id: str, out: Path, username: str | None) -> int:
+    from bot.links import registration_link, write_qr_png
+
+    content = ContentStore(settings.content_dir)
+    topic = content.catalog.get(topic_id)
+    if topic is None or not topic.registration_open:
+        state = "unknown" if topic is None else "not open for registration"
+        print(f"{topic_id}: {state}; open ones: " + ", ".join(
+            sorted(t.id for t in content.catalog.topics.values() if t.registration_open)),
+            file=sys.stderr)
+        return 1
+    if username is None:
+        if settings.bot_token is None:
+            print("give --username, or set BOT_TOKEN to ask Telegram for it", file=sys.stderr)
+            return 2
+        from bot.app import create_bot
+
+        bot = create_bot(settings, settings.bot_token.get_secret_value())
+        try:
+            username = (await bot.get_me()).username or ""
+        finally:
+            await bot.session.close()
+    try:
+        link = registration_link(username, topic_id)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    write_qr_png(link, str(out))
+    print(f"{out}: {link}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
@@ -188,6 +252,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check_content(args.dir or settings.content_dir, args.json)
         if command == "ask":
             return run_ask(settings, args.question, args.lang, args.json)
+        if command == "export":
+            return run_export(settings, args.out, args.topic, args.lang)
+        if command == "qr":
+            return asyncio.run(run_qr(settings, args.topic, args.out, args.username))
         if command == "migrate":
             asyncio.run(run_migrate(settings))
         elif command == "chat":

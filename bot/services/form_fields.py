@@ -83,12 +83,13 @@ def parse_phone(text: str) -> str:
     if re.search(r"[^\d\s+()\-.]", cleaned):
         raise FieldError("reg-bad-phone")
     digits = re.sub(r"\D", "", cleaned)
-    if cleaned.startswith("+") and not digits.startswith("7"):
-        raise FieldError("reg-bad-phone")
-    if len(digits) == 11 and digits[0] in "78":
+    if cleaned.startswith("+"):
+        digits = digits[1:] if len(digits) == 11 and digits[0] == "7" else ""
+    elif len(digits) == 11 and digits[0] in "78":
         digits = digits[1:]
+    # What is left is the 10-digit national number; every Kazakhstan one starts with 7
+    # (mobile 70x/74x/77x, and landlines such as Shymkent's 7252).
     if len(digits) != 10 or digits[0] != "7":
-        # Kazakhstan mobile numbers are +7 7xx …; 10 digits starting with 7 after the prefix.
         raise FieldError("reg-bad-phone")
     return "+7" + digits
 
