@@ -345,10 +345,12 @@ def create_router() -> Router:
     router.callback_query.register(on_ask, AskCD.filter(F.do == "go"))
     router.callback_query.register(on_cancel, AskCD.filter(F.do == "x"))
     in_form = StateFilter(HandoffForm.question)
-    router.message.register(leave_form, in_form, F.text.startswith("/"))
-    router.message.register(on_question, in_form, F.text)
+    # SkipHandler moves on to the next handler of this router too: keep commands out of them.
+    command = F.text.startswith("/")
+    router.message.register(leave_form, in_form, command)
+    router.message.register(on_question, in_form, F.text, ~command)
     router.message.register(on_question, in_form, F.caption, F.photo | F.document)
-    router.message.register(on_not_a_question, in_form)
+    router.message.register(on_not_a_question, in_form, ~command)
     router.callback_query.register(leave_form, in_form)
     return router
 
