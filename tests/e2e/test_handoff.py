@@ -237,3 +237,24 @@ async def test_reply_to_other_bot_messages_is_an_ordinary_question(desk: Harness
     await user.send("что такое молодежная практика", reply_to=menu.message_id)
     assert "Молодёжная практика" in user.last_text
     assert group(desk) == []
+
+
+async def test_operators_close_a_ticket_and_read_its_status(desk: Harness, db: Database) -> None:
+    user = desk.user(5009, "Test", language_code="kk")
+    await user.start("Қазақша")
+    await user.send("/ask")
+    await user.send("Сұрақ")
+    [ticket] = group(desk)
+    status = desk.api.user_presses(GROUP, ticket.message_id, ticket.buttons[0][0].callback_data)
+    await desk.feed(status)
+    popup = desk.api.answered_callbacks[status["callback_query"]["id"]]
+    assert popup["text"] == "№1 сұрақ: жауап күтуде."
+    close = desk.api.user_presses(GROUP, ticket.message_id, ticket.buttons[1][0].callback_data)
+    await desk.feed(close)
+    assert (await ticket_row(db, 1))["status"] == "closed"
+    shown = desk.api.find_message(GROUP, ticket.message_id)
+    assert shown is not None and "жабылды" in shown.buttons[0][0].text
+    assert len(shown.buttons) == 1  # no close button on a closed ticket
+    # The same buttons pressed in a private chat are not the group's: out of date.
+    forged = await user.press(user.last.message_id, "k:1:c")
+    assert "ескірген" in forged.get("text", "")
