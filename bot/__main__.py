@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [run|chat|migrate|check-content|ask|export|qr]`."""
+"""The command line: `python -m bot [run|chat|migrate|check-content|ask|gaps|export|qr]`."""
 
 from __future__ import annotations
 
@@ -40,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--lang", choices=("kk", "ru"), default=None,
                      help="language of the answer (default: DEFAULT_LANGUAGE)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    gaps = sub.add_parser("gaps", help="the most frequent questions without a good answer")
+    gaps.add_argument("--days", type=int, default=30, help="look back this many days (30)")
+    gaps.add_argument("--limit", type=int, default=20, help="how many questions to list (20)")
+    gaps.add_argument("--json", action="store_true", help="print one JSON array")
     check_cmd = sub.add_parser("check-content", help="validate the content folder")
     check_cmd.add_argument("--json", action="store_true", help="print one JSON object")
     check_cmd.add_argument("--dir", type=Path, default=None, help="content folder to check")
@@ -238,6 +242,31 @@ async def run_qr(settings: Settings, topic_id: str, out: Path, username: str | N
     return 0
 
 
+async def run_gaps(settings: Settings, days: int, limit: int, as_json: bool) -> int:
+    """The `/gaps` figures for editors who work in a terminal (or a cron job's e-mail)."""
+    from bot.services import reports
+
+    async with Database(settings.database_path) as db:
+        try:
+            await db.migrate()
+        except MigrationError as exc:
+            raise StartupError(f"database migration failed: {exc}") from None
+        found = await reports.gaps(db, days, limit)
+    if as_json:
+        print(json.dumps([{"question": g.text, "count": g.count, "unanswered": g.unanswered,
+                           "not_helpful": g.not_helpful, "topics": list(g.topics)}
+                          for g in found], ensure_ascii=False, indent=2))
+        return 0
+    print(f"Questions without a good answer, last {reports.clamp_days(days)} days "
+          f"(crisis messages left out): {len(found)}")
+    if found:
+        print("count  no answer  not helpful  question  [topics the bot offered]")
+    for gap in found:
+        topics = f"  [{', '.join(gap.topics)}]" if gap.topics else ""
+        print(f"{gap.count:5}  {gap.unanswered:9}  {gap.not_helpful:11}  {gap.text}{topics}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
@@ -256,6 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_export(settings, args.out, args.topic, args.lang)
         if command == "qr":
             return asyncio.run(run_qr(settings, args.topic, args.out, args.username))
+        if command == "gaps":
+            return asyncio.run(run_gaps(settings, args.days, args.limit, args.json))
         if command == "migrate":
             asyncio.run(run_migrate(settings))
         elif command == "chat":

@@ -26,7 +26,7 @@ from bot.services.answers import Answerer
 log = logging.getLogger(__name__)
 
 # Commands shown in Telegram's menu button, in this order; descriptions come from UI texts.
-MENU_COMMANDS = ("start", "menu", "register", "my", "language", "help")
+MENU_COMMANDS = ("start", "menu", "register", "my", "ask", "language", "help")
 
 
 def create_bot(settings: Settings, token: str, session: BaseSession | None = None) -> Bot:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from aiogram.enums import ChatType
 from aiogram.filters import Filter
-from aiogram.types import TelegramObject, User
+from aiogram.types import Chat, TelegramObject, User
 
 from bot.config import Settings
 
@@ -15,3 +16,22 @@ class IsAdmin(Filter):
     async def __call__(self, event: TelegramObject, settings: Settings,
                        event_from_user: User | None = None) -> bool:
         return event_from_user is not None and event_from_user.id in settings.admin_ids
+
+
+class InPrivate(Filter):
+    """The update comes from a private chat (or has no chat, like an inline button).
+
+    The bot also sits in the operators' group: every router meant for young people carries
+    this filter, so group chatter is never answered, searched or logged."""
+
+    async def __call__(self, event: TelegramObject, event_chat: Chat | None = None) -> bool:
+        return event_chat is None or event_chat.type == ChatType.PRIVATE
+
+
+class InOperatorsChat(Filter):
+    """The update comes from the operators' group (`ADMIN_CHAT_ID`) and no other chat."""
+
+    async def __call__(self, event: TelegramObject, settings: Settings,
+                       event_chat: Chat | None = None) -> bool:
+        return (event_chat is not None and settings.admin_chat_id is not None
+                and event_chat.id == settings.admin_chat_id)

@@ -39,9 +39,30 @@ class TopicCD(CallbackData, prefix="t"):
 
 
 class NotThisCD(CallbackData, prefix="n"):
-    """"Not what I asked" under a free-text answer."""
+    """"Not what I asked" under a free-text answer; `q` is the question-log row (0: unknown)."""
 
     id: str
+    q: int = 0
+
+
+class AskCD(CallbackData, prefix="a"):
+    """"Ask a specialist": `go` starts the question, `x` cancels it."""
+
+    do: str = "go"
+
+
+class FeedbackCD(CallbackData, prefix="f"):
+    """"Helpful" (`ok=1`) or "not helpful" (`ok=0`) for the question-log row `q`."""
+
+    q: int
+    ok: int
+
+
+class TicketCD(CallbackData, prefix="k"):
+    """Under a ticket in the operators' group: `s` shows its status, `c` closes it."""
+
+    id: int
+    do: str = "s"
 
 
 def language_keyboard(t: Translator, current: Language | None) -> InlineKeyboardMarkup:
@@ -59,9 +80,10 @@ def main_menu(t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=t("menu-programmes"), callback_data=MenuCD(to="cats"))
     kb.button(text=t("menu-contacts"), callback_data=TopicCD(id="contacts"))
+    kb.button(text=t("menu-ask"), callback_data=AskCD())
     kb.button(text=t("menu-language"), callback_data=MenuCD(to="lang"))
     kb.button(text=t("menu-help"), callback_data=MenuCD(to="help"))
-    kb.adjust(1, 1, 2)
+    kb.adjust(1, 1, 1, 2)
     return kb.as_markup()
 
 
@@ -106,15 +128,60 @@ def back_to_menu(t: Translator) -> InlineKeyboardMarkup:
 
 
 def answer_keyboard(t: Translator, topic_id: str, *, registration_open: bool,
-                    crisis: bool = False) -> InlineKeyboardMarkup:
-    """Under a free-text answer: the full card, register if open, "not what I asked"."""
+                    crisis: bool = False, question_id: int | None = None) -> InlineKeyboardMarkup:
+    """Under a free-text answer: helpful / not helpful (when the question was logged), the
+    full card, register if open, "not what I asked". A crisis answer asks for no rating."""
     kb = InlineKeyboardBuilder()
+    sizes = []
+    if question_id and not crisis:
+        kb.button(text=t("answers-helpful"), callback_data=FeedbackCD(q=question_id, ok=1))
+        kb.button(text=t("answers-not-helpful"), callback_data=FeedbackCD(q=question_id, ok=0))
+        sizes.append(2)
     kb.button(text=t("answers-open-card"), callback_data=TopicCD(id=topic_id))
     if registration_open:
         kb.button(text=t("button-register"), callback_data=RegisterCD(id=topic_id))
     if not crisis:
-        kb.button(text=t("answers-not-this"), callback_data=NotThisCD(id=topic_id))
+        kb.button(text=t("answers-not-this"),
+                  callback_data=NotThisCD(id=topic_id, q=question_id or 0))
     kb.button(text=t("button-main-menu"), callback_data=MenuCD(to="main"))
+    kb.adjust(*sizes, 1)
+    return kb.as_markup()
+
+
+def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The same keyboard minus the helpful / not-helpful row, once the user has rated."""
+    if markup is None:
+        return None
+    prefix = f"{FeedbackCD.__prefix__}:"
+    rows = [[b for b in row if not (b.callback_data or "").startswith(prefix)]
+            for row in markup.inline_keyboard]
+    return InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
+
+
+def specialist_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """When the bot could not help: ask a person, browse the programmes, or the menu."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("menu-ask"), callback_data=AskCD())
+    kb.button(text=t("menu-programmes"), callback_data=MenuCD(to="cats"))
+    kb.button(text=t("button-main-menu"), callback_data=MenuCD(to="main"))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def ask_cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("handoff-cancel"), callback_data=AskCD(do="x"))
+    return kb.as_markup()
+
+
+def ticket_keyboard(status_label: str, ticket_id: int, *, close_label: str | None
+                    ) -> InlineKeyboardMarkup:
+    """Under a ticket in the operators' group: its status (press for details) and, while it
+    is not closed, a close button. Labels are plain text: buttons take no HTML."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=status_label, callback_data=TicketCD(id=ticket_id))
+    if close_label:
+        kb.button(text=close_label, callback_data=TicketCD(id=ticket_id, do="c"))
     kb.adjust(1)
     return kb.as_markup()
 

@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.enums import ChatType
+from aiogram.types import Chat, TelegramObject, User
 
 from bot.catalog.store import ContentStore
 from bot.config import Settings
@@ -33,7 +34,10 @@ class UserContextMiddleware(BaseMiddleware):
         tg_user: User | None = data.get("event_from_user")
         content: ContentStore = data["content"]
         settings: Settings = data["settings"]
-        if tg_user is None or tg_user.is_bot:
+        chat: Chat | None = data.get("event_chat")
+        # Operators writing in the group are staff, not users: no row, the default language.
+        in_group = chat is not None and chat.type != ChatType.PRIVATE
+        if tg_user is None or tg_user.is_bot or in_group:
             data["lang"] = settings.default_language
             data["t"] = content.i18n(settings.default_language)
             return await handler(event, data)

@@ -29,25 +29,25 @@ FIELDS = ("name", "age", "phone", "district", "occupation", "comment")
 ADMIN_STATUSES = ("contacted", "enrolled", "declined")
 
 
-class FormCD(CallbackData, prefix="f"):
+class FormCD(CallbackData, prefix="rf"):
     """A button inside the form: back, cancel, skip, a choice, consent, edit, confirm."""
 
     act: str
     val: str = ""
 
 
-class MyRegCD(CallbackData, prefix="y"):
+class MyRegCD(CallbackData, prefix="rm"):
     """`/my`: ask to cancel (`ask`), confirm (`yes`) or keep (`no`) registration `id`."""
 
     act: str
     id: int
 
 
-class ForgetCD(CallbackData, prefix="g"):
+class ForgetCD(CallbackData, prefix="fg"):
     yes: bool
 
 
-class RegStatusCD(CallbackData, prefix="s"):
+class RegStatusCD(CallbackData, prefix="rs"):
     """An admin sets registration `id` to `status` (or `open`s its card from a digest)."""
 
     id: int

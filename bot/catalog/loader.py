@@ -167,6 +167,7 @@ def check(content_dir: Path) -> Report:
         report.topics.append(topic)
     _check_search_lists(content_dir / "search.toml", report)
     _check_consent(content_dir / "consent.toml", report)
+    _check_handoff(content_dir / "handoff.toml", report)
     present = {t.id for t in report.topics}
     for topic_id in REQUIRED_TOPIC_IDS:
         if topic_id not in present:
@@ -214,6 +215,21 @@ def _check_consent(path: Path, report: Report) -> None:
         for name in ("short", "full"):
             for match in FILL.finditer(getattr(report.consent.text(lang), name)):
                 report.warnings.append(f"consent.toml: {lang}.{name}: admin-fill placeholder: "
+                                       f"{match.group(1).strip()}")
+
+
+def _check_handoff(path: Path, report: Report) -> None:
+    """`handoff.toml` ("Ask a specialist"): optional; unfilled placeholders are warnings, as
+    the bot then says a neutral sentence instead of the working hours."""
+    if not path.exists():
+        return
+    data = _read_toml(path, report.warnings)
+    for lang, section in (data or {}).items():
+        if not isinstance(section, dict):
+            continue
+        for name, value in section.items():
+            for match in FILL.finditer(value if isinstance(value, str) else ""):
+                report.warnings.append(f"handoff.toml: {lang}.{name}: admin-fill placeholder: "
                                        f"{match.group(1).strip()}")
 
 

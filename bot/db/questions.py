@@ -40,3 +40,28 @@ class Questions:
             "SELECT * FROM question_log ORDER BY id DESC LIMIT ?", (limit,)
         ) as cur:
             return list(await cur.fetchall())
+
+    async def set_helpful(self, question_id: int, user_id: int, helpful: bool) -> bool:
+        """Record the asker's feedback; False when the row is not theirs (a forged button)."""
+        cur = await self.conn.execute(
+            "UPDATE question_log SET helpful = ? WHERE id = ? AND user_id = ?",
+            (int(helpful), question_id, user_id),
+        )
+        return cur.rowcount > 0
+
+    async def count_for_user(self, user_id: int) -> int:
+        async with self.conn.execute(
+            "SELECT COUNT(*) FROM question_log WHERE user_id = ?", (user_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def last_rejected_topic(self, user_id: int, since: str) -> str | None:
+        """The topic of the user's latest answer marked "not what I asked" / "not helpful"."""
+        async with self.conn.execute(
+            "SELECT topic_id FROM question_log WHERE user_id = ? AND helpful = 0"
+            " AND topic_id IS NOT NULL AND asked_at >= ? ORDER BY id DESC LIMIT 1",
+            (user_id, since),
+        ) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else None

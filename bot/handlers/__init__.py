@@ -4,21 +4,38 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import answers, errors, menu, registration, registration_admin, start
+from bot.filters import InPrivate
+from bot.handlers import (
+    admin,
+    answers,
+    errors,
+    handoff,
+    menu,
+    registration,
+    registration_admin,
+    start,
+)
 
 
 def get_routers() -> list[Router]:
-    return [
-        errors.create_router(),
+    private = [
         # Crisis wording is answered before anything else, even in the middle of a form.
         answers.create_crisis_router(),
-        # Before `start`: a command in the middle of the form closes the form first, and
-        # `/start reg-<topic>` deep links open it.
+        # Before `start`: a command in the middle of a form closes the form first, and
+        # `/start reg-<topic>` deep links open the registration form.
         registration.create_router(),
-        registration_admin.create_router(),
+        handoff.create_router(),
         start.create_router(),
         menu.create_router(),
+        admin.create_router(),
         # Free text is the catch-all: it must come last, or it would swallow commands,
         # form answers and button presses meant for the routers above.
         answers.create_router(),
     ]
+    # The bot also sits in the operators' group: only the group router may act there.
+    for router in private:
+        router.message.filter(InPrivate())
+        router.callback_query.filter(InPrivate())
+    # Status buttons on registration posts are pressed in the admin chat, by admins only.
+    return [errors.create_router(), handoff.create_group_router(),
+            registration_admin.create_router(), *private]

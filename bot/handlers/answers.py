@@ -6,16 +6,28 @@ that sounds like a crisis gets the helplines first, whatever the user was doing.
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot.config import Language
 from bot.db.database import Database
+from bot.db.questions import Questions
 from bot.formatting import content_html
 from bot.handlers.common import acknowledge
 from bot.i18n import Translator, escape
-from bot.keyboards import NotThisCD, answer_keyboard, choices_keyboard, main_menu
+from bot.keyboards import (
+    FeedbackCD,
+    NotThisCD,
+    answer_keyboard,
+    choices_keyboard,
+    main_menu,
+    specialist_keyboard,
+    without_feedback,
+)
 from bot.services.answers import Answer, Answerer
 
 
@@ -27,20 +39,23 @@ class LooksLikeCrisis(Filter):
         return bool(text) and answerer.index is not None and answerer.index.is_crisis(text)
 
 
-def render_answer(t: Translator, answer: Answer) -> tuple[str, object]:
-    """The message text and keyboard for each kind of answer."""
+def render_answer(t: Translator, answer: Answer,
+                  question_id: int | None = None) -> tuple[str, object]:
+    """The message text and keyboard for each kind of answer; `question_id` (the log row)
+    puts "helpful / not helpful" under a confident answer."""
     if answer.kind in ("crisis", "confident") and answer.topic is not None:
         title = answer.topic.text(t.lang).title
         body = content_html(answer.text)
         text = f"<b>{escape(title)}</b>\n\n{body}"
         markup = answer_keyboard(t, answer.topic.id, crisis=answer.kind == "crisis",
-                                 registration_open=answer.topic.registration_open)
+                                 registration_open=answer.topic.registration_open,
+                                 question_id=question_id)
         return text, markup
     if answer.kind == "unsure" and answer.topic is not None:
         topics = [answer.topic, *answer.alternatives]
         choices = [(tp.id, tp.text(t.lang).title) for tp in topics[:3]]
         return t("answers-unsure"), choices_keyboard(t, choices)
-    return t("answers-unknown"), main_menu(t)
+    return t("answers-unknown"), specialist_keyboard(t)
 
 
 async def on_question(message: Message, t: Translator, lang: Language, answerer: Answerer,
@@ -48,15 +63,43 @@ async def on_question(message: Message, t: Translator, lang: Language, answerer:
     """Answer free text, or a caption with crisis wording. For a crisis the form state, if
     any, is kept: the user can carry on with the form afterwards."""
     answer = answerer.answer(message.text or message.caption or "", lang)
-    text, markup = render_answer(t, answer)
+    # Logged first: the row id goes into the feedback buttons under the answer.
+    question_id = await answerer.log(db, message.from_user.id if message.from_user else None,
+                                     lang, answer)
+    text, markup = render_answer(t, answer, question_id)
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
-    await answerer.log(db, message.from_user.id if message.from_user else None, lang, answer)
 
 
-async def on_not_this(query: CallbackQuery, t: Translator) -> None:
+async def on_not_this(query: CallbackQuery, callback_data: NotThisCD, t: Translator,
+                      db: Database) -> None:
+    """"Not what I asked": the answer counts as not helpful (the gap report sees it, and the
+    operators see its topic if the user now asks a specialist), and a person is offered."""
     await acknowledge(query)
+    if callback_data.q:
+        async with db.transaction() as conn:
+            await Questions(conn).set_helpful(callback_data.q, query.from_user.id, False)
     if isinstance(query.message, Message):
-        await query.message.answer(t("answers-sorry"), reply_markup=main_menu(t))
+        await query.message.answer(t("answers-sorry"), reply_markup=specialist_keyboard(t))
+
+
+async def on_feedback(query: CallbackQuery, callback_data: FeedbackCD, t: Translator,
+                      db: Database) -> None:
+    """Helpful / not helpful under an answer: stored on the question's log row, only by the
+    user who asked (a forged or foreign button is "out of date")."""
+    helpful = callback_data.ok == 1
+    async with db.transaction() as conn:
+        mine = await Questions(conn).set_helpful(callback_data.q, query.from_user.id, helpful)
+    if not mine:
+        await acknowledge(query, t("button-outdated"))
+        return
+    await acknowledge(query, t("answers-feedback-thanks"))
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    with contextlib.suppress(TelegramBadRequest):  # too old to edit, or already edited
+        await message.edit_reply_markup(reply_markup=without_feedback(message.reply_markup))
+    if not helpful:
+        await message.answer(t("answers-feedback-sorry"), reply_markup=specialist_keyboard(t))
 
 
 async def on_other(message: Message, t: Translator) -> None:
@@ -88,5 +131,6 @@ def create_router() -> Router:
     router.message.register(on_question, F.text)
     router.message.register(on_other)
     router.callback_query.register(on_not_this, NotThisCD.filter())
+    router.callback_query.register(on_feedback, FeedbackCD.filter(F.ok.in_({0, 1})))
     router.callback_query.register(on_unknown_button)
     return router

@@ -68,10 +68,11 @@ class Answerer:
         return texts.summary
 
     async def log(self, db: Database, user_id: int | None, lang: Language,
-                  answer: Answer) -> None:
+                  answer: Answer) -> int:
+        """Log the question; the row id goes into the feedback buttons under the answer."""
         result = answer.result
         async with db.transaction() as conn:
-            await Questions(conn).add(LoggedQuestion(
+            return await Questions(conn).add(LoggedQuestion(
                 user_id=user_id, normalised=result.normalised[:MAX_QUESTION], language=lang,
                 topic_id=result.topic, score=result.score,
                 answered=answer.kind in ("confident", "crisis"), crisis=result.crisis,

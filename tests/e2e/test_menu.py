@@ -96,7 +96,7 @@ async def test_help_and_menu_commands(user: Conversation) -> None:
 async def test_commands_menu_is_set_per_language(harness: Harness) -> None:
     commands = harness.api.commands
     assert {"kk", "ru", ""} <= set(commands)
-    assert [c["command"] for c in commands["ru"]] == ["start", "menu", "register", "my",
+    assert [c["command"] for c in commands["ru"]] == ["start", "menu", "register", "my", "ask",
                                                       "language", "help"]
     assert commands["kk"][1]["description"] == "Басты мәзір"
 

@@ -177,7 +177,7 @@ async def test_back_edit_and_cancel(user: Conversation, db: Database) -> None:
     assert "тоқтатылды" in user.last_text
     assert await rows(db) == []
     old = user.messages[-3]
-    await user.press(old.message_id, "f:confirm:")
+    await user.press(old.message_id, "rf:confirm:")
     await user.send("/my")
     assert "өтінім жоқ" in user.last_text
 
@@ -251,7 +251,7 @@ async def test_double_confirm_stores_one_row(user: Conversation, db: Database) -
     await fill(user)
     summary = user.last
     await user.click("Растау")
-    await user.press(summary.message_id, "f:confirm:")
+    await user.press(summary.message_id, "rf:confirm:")
     assert len(await rows(db)) == 1
 
 

@@ -77,7 +77,7 @@ async def test_forged_status_button_from_a_non_admin_does_nothing(
         harness: Harness, user: Conversation, db: Database) -> None:
     await user.start("Қазақша")
     await register(user)
-    answer = await user.press(user.last.message_id, "s:1:enrolled")
+    answer = await user.press(user.last.message_id, "rs:1:enrolled")
     assert "ескірген" in answer.get("text", "")
     row = await db.fetch_one("SELECT status FROM registrations")
     assert row["status"] == "new"

@@ -1,0 +1,131 @@
+"""Tickets of "Ask a specialist" and the messages of each ticket's thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import aiosqlite
+
+from bot.db.users import utc_now
+
+TicketStatus = Literal["open", "answered", "closed"]
+MessageRole = Literal["question", "ticket", "answer", "followup"]
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    id: int
+    user_id: int | None
+    language: str
+    status: TicketStatus
+    rejected_topic: str | None
+    created_at: str
+    first_answer_at: str | None
+    answered_at: str | None
+    answered_by: int | None
+
+
+def _ticket(row: aiosqlite.Row) -> Ticket:
+    return Ticket(
+        id=row["id"], user_id=row["user_id"], language=row["language"], status=row["status"],
+        rejected_topic=row["rejected_topic"], created_at=row["created_at"],
+        first_answer_at=row["first_answer_at"], answered_at=row["answered_at"],
+        answered_by=row["answered_by"],
+    )
+
+
+class Tickets:
+    """Repository over `tickets` and `ticket_messages`; the caller owns the transaction."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, user_id: int, language: str, rejected_topic: str | None,
+                  now: str | None = None) -> Ticket:
+        now = now or utc_now()
+        async with self.conn.execute(
+            "INSERT INTO tickets (user_id, language, rejected_topic, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) RETURNING *",
+            (user_id, language, rejected_topic, now, now),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return _ticket(row)
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        async with self.conn.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)) as cur:
+            row = await cur.fetchone()
+        return _ticket(row) if row else None
+
+    async def delete(self, ticket_id: int) -> None:
+        await self.conn.execute("DELETE FROM tickets WHERE id = ?", (ticket_id,))
+
+    async def count_open(self, user_id: int) -> int:
+        return await self._count(
+            "SELECT COUNT(*) FROM tickets WHERE user_id = ? AND status = 'open'", (user_id,))
+
+    async def count_since(self, user_id: int, since: str) -> int:
+        return await self._count(
+            "SELECT COUNT(*) FROM tickets WHERE user_id = ? AND created_at >= ?", (user_id, since))
+
+    async def count_for_user(self, user_id: int) -> int:
+        return await self._count("SELECT COUNT(*) FROM tickets WHERE user_id = ?", (user_id,))
+
+    async def mark_answered(self, ticket_id: int, operator_id: int,
+                            now: str | None = None) -> Ticket:
+        now = now or utc_now()
+        async with self.conn.execute(
+            "UPDATE tickets SET status = 'answered', answered_at = ?, answered_by = ?,"
+            " first_answer_at = COALESCE(first_answer_at, ?), updated_at = ?"
+            " WHERE id = ? RETURNING *",
+            (now, operator_id, now, now, ticket_id),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None, f"ticket {ticket_id} vanished"
+        return _ticket(row)
+
+    async def set_status(self, ticket_id: int, status: TicketStatus,
+                         now: str | None = None) -> Ticket | None:
+        async with self.conn.execute(
+            "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ? RETURNING *",
+            (status, now or utc_now(), ticket_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return _ticket(row) if row else None
+
+    async def add_message(self, ticket_id: int, chat_id: int, message_id: int,
+                          role: MessageRole) -> None:
+        """Remember one message of the thread; the same message twice is harmless."""
+        await self.conn.execute(
+            "INSERT OR IGNORE INTO ticket_messages (ticket_id, chat_id, message_id, role,"
+            " created_at) VALUES (?, ?, ?, ?, ?)",
+            (ticket_id, chat_id, message_id, role, utc_now()),
+        )
+
+    async def by_message(self, chat_id: int, message_id: int,
+                         roles: tuple[MessageRole, ...]) -> Ticket | None:
+        """The ticket a message belongs to, if it has one of `roles` in that thread."""
+        marks = ", ".join("?" for _ in roles)
+        async with self.conn.execute(
+            "SELECT t.* FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id"
+            f" WHERE m.chat_id = ? AND m.message_id = ? AND m.role IN ({marks})",
+            (chat_id, message_id, *roles),
+        ) as cur:
+            row = await cur.fetchone()
+        return _ticket(row) if row else None
+
+    async def message_of(self, ticket_id: int, role: MessageRole) -> tuple[int, int] | None:
+        """(chat, message) of the first message with `role` in a ticket's thread."""
+        async with self.conn.execute(
+            "SELECT chat_id, message_id FROM ticket_messages WHERE ticket_id = ? AND role = ?"
+            " ORDER BY id LIMIT 1",
+            (ticket_id, role),
+        ) as cur:
+            row = await cur.fetchone()
+        return (int(row[0]), int(row[1])) if row else None
+
+    async def _count(self, sql: str, params: tuple[object, ...]) -> int:
+        async with self.conn.execute(sql, params) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0

@@ -1,0 +1,366 @@
+""""Ask a specialist": the user's question goes to the operators' group as a ticket; an
+operator's reply to it comes back to the user; the user's reply to that answer goes back
+to the group in the same thread.
+
+Two routers: `create_router()` for the private chat (the question form, follow-ups) and
+`create_group_router()` for the operators' group (replies to tickets, ticket buttons).
+Nothing else in the group is answered: every other router is limited to private chats.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
+from aiogram.filters import Command, Filter, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    Message,
+    ReactionTypeEmoji,
+    ReplyParameters,
+)
+from aiogram.types import User as TgUser
+
+from bot.cards import topic_card
+from bot.catalog.store import ContentStore
+from bot.config import Language, Settings
+from bot.db.database import Database
+from bot.db.tickets import Ticket
+from bot.filters import InOperatorsChat
+from bot.formatting import utf16_len
+from bot.handlers.common import acknowledge, send_chunks
+from bot.i18n import Html, Translator, escape
+from bot.keyboards import (
+    AskCD,
+    TicketCD,
+    ask_cancel_keyboard,
+    main_menu,
+    ticket_keyboard,
+    topic_keyboard,
+)
+from bot.services import handoff
+from bot.services.handoff import Opened
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 3000  # characters of the question shown in the group (a message holds 4096)
+CAPTION_LIMIT = 1024
+
+
+class HandoffForm(StatesGroup):
+    question = State()
+
+
+class RepliesToTicket(Filter):
+    """A message that replies to a message of a ticket's thread in `chat` (the user's copy
+    of an answer in a private chat; the ticket or a follow-up in the operators' group).
+    Passes the ticket to the handler."""
+
+    def __init__(self, *roles: Any) -> None:
+        self.roles = roles
+
+    async def __call__(self, message: Message, db: Database) -> bool | dict[str, Ticket]:
+        target = message.reply_to_message
+        if target is None:
+            return False
+        ticket = await handoff.find(db, message.chat.id, target.message_id, self.roles)
+        return {"ticket": ticket} if ticket is not None else False
+
+
+def group_texts(content: ContentStore, settings: Settings) -> Translator:
+    """The operators' group reads the bot in the default language."""
+    return content.i18n(settings.default_language)
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Cut a user's text to `limit` UTF-16 units before escaping (entities stay whole)."""
+    if utf16_len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    while cut and utf16_len(cut) > limit - 1:  # astral characters count twice
+        cut = cut[:-1]
+    return cut.rstrip() + "…"
+
+
+def _who(g: Translator, user: TgUser | None) -> dict[str, object]:
+    if user is None:
+        return {"name": "?", "user_id": 0, "username": g("handoff-no-username")}
+    username = f"@{user.username}" if user.username else g("handoff-no-username")
+    return {"name": user.full_name, "user_id": user.id, "username": username}
+
+
+def ticket_status_markup(g: Translator, ticket: Ticket, operator: str | None = None
+                         ) -> InlineKeyboardMarkup:
+    """The ticket's status as a button under its group message: editing the keyboard works
+    the same for text and photo tickets and needs no copy of the question."""
+    # Button labels are plain text: the name must not be HTML-escaped (Html passes it as is).
+    if ticket.status == "answered" and ticket.answered_at:
+        label = g("handoff-status-answered", number=ticket.id,
+                  name=Html(operator or str(ticket.answered_by)),
+                  time=handoff.local_time(ticket.answered_at))
+    else:
+        label = g(f"handoff-status-{ticket.status}", number=ticket.id)
+    close = g("handoff-close") if ticket.status != "closed" else None
+    return ticket_keyboard(label, ticket.id, close_label=close)
+
+
+async def _update_status(bot: Bot, db: Database, g: Translator, ticket: Ticket,
+                         operator: str | None = None) -> None:
+    where = await handoff.thread_message(db, ticket.id, "ticket")
+    if where is None:
+        return
+    try:
+        await bot.edit_message_reply_markup(chat_id=where[0], message_id=where[1],
+                                            reply_markup=ticket_status_markup(g, ticket, operator))
+    except TelegramBadRequest as exc:  # "not modified", or the message was deleted
+        log.info("ticket %s status not shown: %s", ticket.id, exc.message)
+
+
+# --- the private chat ----------------------------------------------------------------------
+
+async def offer(message: Message, t: Translator, db: Database, settings: Settings,
+                content: ContentStore, state: FSMContext) -> None:
+    """Start a question: explain, or refuse (no operators' group, limits) before typing."""
+    user_id = message.chat.id
+    if settings.admin_chat_id is None:
+        await state.clear()
+        await message.answer(t("handoff-unavailable"))
+        contacts = content.catalog.get("contacts")
+        if contacts is not None:
+            await send_chunks(message, topic_card(t, contacts), topic_keyboard(
+                t, contacts.id, contacts.category, registration_open=False))
+        return
+    refused = await handoff.refusal(db, user_id)
+    if refused is not None:
+        await state.clear()
+        await message.answer(t(f"handoff-refused-{refused.reason}", limit=_limit(refused.reason)),
+                             reply_markup=main_menu(t))
+        return
+    await state.set_state(HandoffForm.question)
+    await message.answer(t("handoff-ask"), reply_markup=ask_cancel_keyboard(t))
+
+
+def _limit(reason: str) -> int:
+    return handoff.MAX_OPEN if reason == "open" else handoff.MAX_PER_DAY
+
+
+async def cmd_ask(message: Message, t: Translator, db: Database, settings: Settings,
+                  content: ContentStore, state: FSMContext) -> None:
+    await offer(message, t, db, settings, content, state)
+
+
+async def on_ask(query: CallbackQuery, t: Translator, db: Database, settings: Settings,
+                 content: ContentStore, state: FSMContext) -> None:
+    await acknowledge(query)
+    if isinstance(query.message, Message):
+        await offer(query.message, t, db, settings, content, state)
+
+
+async def on_cancel(query: CallbackQuery, t: Translator, state: FSMContext) -> None:
+    await state.clear()
+    await acknowledge(query)
+    if isinstance(query.message, Message):
+        await query.message.answer(t("handoff-cancelled"), reply_markup=main_menu(t))
+
+
+async def leave_form(event: Any, state: FSMContext) -> None:
+    """A command or another button while the question is awaited: the user changed their
+    mind. Forget the form and let the routers below handle the update as usual."""
+    await state.clear()
+    raise SkipHandler()
+
+
+async def on_question(message: Message, t: Translator, lang: Language, db: Database,
+                      settings: Settings, content: ContentStore, state: FSMContext,
+                      bot: Bot) -> None:
+    """The question (text, or a photo/document with a caption) becomes a ticket."""
+    if settings.admin_chat_id is None:  # the setting changed since the form was opened
+        await offer(message, t, db, settings, content, state)
+        return
+    result = await handoff.open_ticket(db, message.chat.id, lang)
+    await state.clear()
+    if not isinstance(result, Opened):
+        await message.answer(t(f"handoff-refused-{result.reason}", limit=_limit(result.reason)),
+                             reply_markup=main_menu(t))
+        return
+    g = group_texts(content, settings)
+    ticket = result.ticket
+    header = _ticket_header(g, content, result, message.from_user, lang)
+    try:
+        group_id = await _post(bot, settings.admin_chat_id, message, header,
+                               ticket_status_markup(g, ticket))
+    except TelegramAPIError as exc:
+        log.error("ticket %s could not reach the operators' group: %s", ticket.id, exc)
+        await handoff.withdraw(db, ticket.id)
+        await message.answer(t("handoff-failed"), reply_markup=main_menu(t))
+        return
+    await handoff.attach(db, ticket.id, (message.chat.id, message.message_id, "question"),
+                         (settings.admin_chat_id, group_id, "ticket"))
+    expect = handoff.expected_answer(content.content_dir, lang)
+    when = escape(expect) if expect else t("handoff-expect-default")
+    await message.answer(f"{t('handoff-sent', number=ticket.id)}\n{when}",
+                         reply_markup=main_menu(t))
+
+
+def _ticket_header(g: Translator, content: ContentStore, opened: Opened,
+                   user: TgUser | None, lang: Language) -> str:
+    ticket = opened.ticket
+    lines = [
+        g("handoff-ticket", number=ticket.id, language=g(f"handoff-lang-{lang}"), **_who(g, user)),
+        g("handoff-ticket-history", questions=opened.questions_before,
+          tickets=opened.tickets_before),
+    ]
+    if ticket.rejected_topic:
+        topic = content.catalog.get(ticket.rejected_topic)
+        title = topic.text(g.lang).title if topic else ticket.rejected_topic
+        lines.append(g("handoff-ticket-rejected", topic=title))
+    lines.append(g("handoff-ticket-hint"))
+    return "\n".join(lines)
+
+
+async def _post(bot: Bot, chat_id: int, message: Message, header: str,
+                markup: InlineKeyboardMarkup | None, reply_to: int | None = None) -> int:
+    """One message in the group: the header, then the user's text (escaped). Media are
+    copied with the header and the caption as the new caption."""
+    reply = (ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
+             if reply_to else None)
+    if message.text is not None:
+        body = escape(_shorten(message.text, MAX_QUESTION))
+        sent = await bot.send_message(chat_id, f"{header}\n\n{body}", reply_markup=markup,
+                                      reply_parameters=reply)
+        return sent.message_id
+    # Telegram counts a caption after parsing: tags are free, an entity is one character.
+    room = CAPTION_LIMIT - utf16_len(header) - 2
+    caption = escape(_shorten(message.caption or "", room)) if room > 0 else ""
+    copied = await bot.copy_message(chat_id, from_chat_id=message.chat.id,
+                                    message_id=message.message_id,
+                                    caption=f"{header}\n\n{caption}".strip(),
+                                    reply_markup=markup, reply_parameters=reply)
+    return copied.message_id
+
+
+async def on_not_a_question(message: Message, t: Translator) -> None:
+    """A sticker, or a photo without a caption: ask for words (the form stays open)."""
+    await message.answer(t("handoff-need-text"), reply_markup=ask_cancel_keyboard(t))
+
+
+async def on_followup(message: Message, ticket: Ticket, t: Translator, db: Database,
+                      settings: Settings, content: ContentStore, bot: Bot) -> None:
+    """The user replied to an operator's answer: post it under the ticket in the group."""
+    if settings.admin_chat_id is None:
+        await message.answer(t("handoff-unavailable"), reply_markup=main_menu(t))
+        return
+    g = group_texts(content, settings)
+    where = await handoff.thread_message(db, ticket.id, "ticket")
+    header = g("handoff-followup", number=ticket.id, **_who(g, message.from_user))
+    try:
+        group_id = await _post(bot, settings.admin_chat_id, message, header, None,
+                               reply_to=where[1] if where else None)
+    except TelegramAPIError as exc:
+        log.error("follow-up of ticket %s not posted: %s", ticket.id, exc)
+        await message.answer(t("handoff-failed"), reply_markup=main_menu(t))
+        return
+    reopened = await handoff.followed_up(db, ticket.id, [
+        (message.chat.id, message.message_id, "question"),
+        (settings.admin_chat_id, group_id, "followup"),
+    ])
+    if reopened is not None:
+        await _update_status(bot, db, g, reopened)
+    await message.answer(t("handoff-followup-sent", number=ticket.id))
+
+
+# --- the operators' group ------------------------------------------------------------------
+
+async def on_operator_reply(message: Message, ticket: Ticket, db: Database, settings: Settings,
+                            content: ContentStore, bot: Bot) -> None:
+    """Copy the operator's reply to the user, then show in the group who answered and when."""
+    g = group_texts(content, settings)
+    if ticket.user_id is None:
+        await message.reply(g("handoff-user-gone", number=ticket.id))
+        return
+    t = content.i18n("ru" if ticket.language == "ru" else "kk")
+    question = await handoff.thread_message(db, ticket.id, "question")
+    reply = (ReplyParameters(message_id=question[1], allow_sending_without_reply=True)
+             if question else None)
+    try:
+        copy = await bot.copy_message(ticket.user_id, from_chat_id=message.chat.id,
+                                      message_id=message.message_id, reply_parameters=reply)
+        note = await bot.send_message(ticket.user_id, t("handoff-answer-note", number=ticket.id))
+    except TelegramForbiddenError:
+        closed = await handoff.user_blocked(db, ticket)
+        await message.reply(g("handoff-user-blocked", number=ticket.id))
+        if closed is not None:
+            await _update_status(bot, db, g, closed)
+        return
+    except TelegramBadRequest as exc:
+        log.warning("answer to ticket %s not delivered: %s", ticket.id, exc.message)
+        await message.reply(g("handoff-not-delivered", number=ticket.id))
+        return
+    operator = message.from_user
+    done = await handoff.answered(db, ticket.id, operator.id if operator else 0,
+                                  [(ticket.user_id, copy.message_id),
+                                   (ticket.user_id, note.message_id)])
+    await _update_status(bot, db, g, done, operator.full_name if operator else None)
+    try:
+        await bot.set_message_reaction(message.chat.id, message.message_id,
+                                       reaction=[ReactionTypeEmoji(emoji="👌")])
+    except TelegramBadRequest as exc:  # reactions may be disabled in the group
+        log.info("no reaction on the answer to ticket %s: %s", ticket.id, exc.message)
+
+
+async def on_ticket_status(query: CallbackQuery, callback_data: TicketCD, db: Database,
+                           settings: Settings, content: ContentStore) -> None:
+    g = group_texts(content, settings)
+    ticket = await handoff.get(db, callback_data.id)
+    if ticket is None:
+        await acknowledge(query, g("button-outdated"))
+        return
+    await acknowledge(query, g("handoff-status-popup", number=ticket.id,
+                               status=g(f"handoff-state-{ticket.status}")))
+
+
+async def on_ticket_close(query: CallbackQuery, callback_data: TicketCD, db: Database,
+                          settings: Settings, content: ContentStore, bot: Bot) -> None:
+    g = group_texts(content, settings)
+    ticket = await handoff.close(db, callback_data.id)
+    if ticket is None:
+        await acknowledge(query, g("button-outdated"))
+        return
+    await acknowledge(query, g("handoff-closed", number=ticket.id))
+    await _update_status(bot, db, g, ticket)
+
+
+def create_router() -> Router:
+    """The private side; it goes before `start` so that a command typed instead of the
+    question closes the form before `start` or `menu` handles it."""
+    router = Router(name="handoff")
+    router.message.register(cmd_ask, Command("ask"))
+    router.message.register(on_followup, RepliesToTicket("answer"))
+    router.callback_query.register(on_ask, AskCD.filter(F.do == "go"))
+    router.callback_query.register(on_cancel, AskCD.filter(F.do == "x"))
+    in_form = StateFilter(HandoffForm.question)
+    # SkipHandler moves on to the next handler of this router too: keep commands out of them.
+    command = F.text.startswith("/")
+    router.message.register(leave_form, in_form, command)
+    router.message.register(on_question, in_form, F.text, ~command)
+    router.message.register(on_question, in_form, F.caption, F.photo | F.document)
+    router.message.register(on_not_a_question, in_form, ~command)
+    router.callback_query.register(leave_form, in_form)
+    return router
+
+
+def create_group_router() -> Router:
+    """The operators' group: replies to tickets and the ticket buttons; nothing else."""
+    router = Router(name="handoff-group")
+    router.message.filter(InOperatorsChat())
+    router.callback_query.filter(InOperatorsChat())
+    router.message.register(on_operator_reply, RepliesToTicket("ticket", "followup"))
+    router.callback_query.register(on_ticket_status, TicketCD.filter(F.do == "s"))
+    router.callback_query.register(on_ticket_close, TicketCD.filter(F.do == "c"))
+    return router

@@ -1,0 +1,165 @@
+""""Ask a specialist": limits, tickets and their threads. No Telegram here.
+
+The handlers send and copy messages; this module decides (may the user open a ticket?) and
+records (which message belongs to which ticket), each step in one transaction.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from bot.catalog.models import FILL
+from bot.config import Language
+from bot.db.database import Database
+from bot.db.questions import Questions
+from bot.db.tickets import MessageRole, Ticket, Tickets
+from bot.db.users import Users
+
+MAX_OPEN = 3  # open tickets per user at a time
+MAX_PER_DAY = 10  # tickets per user in any 24 hours
+# A "not what I asked" older than this is not the reason for today's question.
+REJECTED_WITHIN = timedelta(hours=24)
+# Kazakhstan has one time zone, UTC+5, since 1 March 2024; operators read local time.
+LOCAL_TZ = timezone(timedelta(hours=5))
+HANDOFF_FILE = "handoff.toml"
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def local_time(text: str) -> str:
+    """A stored UTC timestamp as operators in Shymkent read it: `14:05, 12.03`."""
+    return parse_iso(text).astimezone(LOCAL_TZ).strftime("%H:%M, %d.%m")
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A new ticket and what the operators should know about its author."""
+
+    ticket: Ticket
+    questions_before: int
+    tickets_before: int
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """Why no ticket was opened: `open` (too many unanswered) or `daily` (too many today)."""
+
+    reason: str
+
+
+async def refusal(db: Database, user_id: int, now: datetime | None = None) -> Refused | None:
+    """The limit the user has hit, if any (read-only: checked again when the ticket opens)."""
+    return await _limits(Tickets(db.conn), user_id, now or datetime.now(UTC))
+
+
+async def _limits(tickets: Tickets, user_id: int, now: datetime) -> Refused | None:
+    if await tickets.count_open(user_id) >= MAX_OPEN:
+        return Refused("open")
+    if await tickets.count_since(user_id, iso(now - timedelta(days=1))) >= MAX_PER_DAY:
+        return Refused("daily")
+    return None
+
+
+async def open_ticket(db: Database, user_id: int, language: Language,
+                      now: datetime | None = None) -> Opened | Refused:
+    """Check the limits and create the ticket in one transaction, so two messages sent at
+    once cannot both slip under a limit."""
+    now = now or datetime.now(UTC)
+    async with db.transaction() as conn:
+        tickets = Tickets(conn)
+        refused = await _limits(tickets, user_id, now)
+        if refused is not None:
+            return refused
+        questions = Questions(conn)
+        rejected = await questions.last_rejected_topic(user_id, iso(now - REJECTED_WITHIN))
+        asked = await questions.count_for_user(user_id)
+        before = await tickets.count_for_user(user_id)
+        ticket = await tickets.add(user_id, language, rejected, now=iso(now))
+    return Opened(ticket, asked, before)
+
+
+async def attach(db: Database, ticket_id: int,
+                 *messages: tuple[int, int, MessageRole]) -> None:
+    """Record messages (chat, message, role) of a ticket's thread."""
+    async with db.transaction() as conn:
+        tickets = Tickets(conn)
+        for chat_id, message_id, role in messages:
+            await tickets.add_message(ticket_id, chat_id, message_id, role)
+
+
+async def withdraw(db: Database, ticket_id: int) -> None:
+    """The group message could not be sent: the ticket never reached anyone, so drop it."""
+    async with db.transaction() as conn:
+        await Tickets(conn).delete(ticket_id)
+
+
+async def find(db: Database, chat_id: int, message_id: int,
+               roles: tuple[MessageRole, ...]) -> Ticket | None:
+    return await Tickets(db.conn).by_message(chat_id, message_id, roles)
+
+
+async def get(db: Database, ticket_id: int) -> Ticket | None:
+    return await Tickets(db.conn).get(ticket_id)
+
+
+async def thread_message(db: Database, ticket_id: int, role: MessageRole) -> tuple[int, int] | None:
+    return await Tickets(db.conn).message_of(ticket_id, role)
+
+
+async def answered(db: Database, ticket_id: int, operator_id: int,
+                   delivered: list[tuple[int, int]]) -> Ticket:
+    """The operator's reply reached the user: mark the ticket and remember the copies, so
+    that the user's reply to any of them is a follow-up of this ticket."""
+    async with db.transaction() as conn:
+        tickets = Tickets(conn)
+        for chat_id, message_id in delivered:
+            await tickets.add_message(ticket_id, chat_id, message_id, "answer")
+        return await tickets.mark_answered(ticket_id, operator_id)
+
+
+async def user_blocked(db: Database, ticket: Ticket) -> Ticket | None:
+    """The user blocked the bot: nothing can reach them, so the ticket is closed."""
+    async with db.transaction() as conn:
+        if ticket.user_id is not None:
+            await Users(conn).set_blocked(ticket.user_id, True)
+        return await Tickets(conn).set_status(ticket.id, "closed")
+
+
+async def followed_up(db: Database, ticket_id: int,
+                      messages: list[tuple[int, int, MessageRole]]) -> Ticket | None:
+    """The user wrote again in the thread: it is theirs to answer again, so it reopens."""
+    async with db.transaction() as conn:
+        tickets = Tickets(conn)
+        for chat_id, message_id, role in messages:
+            await tickets.add_message(ticket_id, chat_id, message_id, role)
+        return await tickets.set_status(ticket_id, "open")
+
+
+async def close(db: Database, ticket_id: int) -> Ticket | None:
+    async with db.transaction() as conn:
+        return await Tickets(conn).set_status(ticket_id, "closed")
+
+
+def expected_answer(content_dir: Path, lang: Language) -> str | None:
+    """"When to expect an answer" from `content/handoff.toml`, or None while it is missing,
+    broken or still holds a `[[FILL: …]]` placeholder (the bot then says a neutral sentence
+    and never guesses hours). Read on every ticket: a small file, and edits apply at once."""
+    try:
+        data = tomllib.loads((content_dir / HANDOFF_FILE).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    section = data.get(lang)
+    text = section.get("expect_answer") if isinstance(section, dict) else None
+    if not isinstance(text, str) or not text.strip() or FILL.search(text):
+        return None
+    return text.strip()
+

@@ -1,0 +1,112 @@
+"""Figures for the department: the content-gap report (`/gaps`, `python -m bot gaps`) and
+`/stats`. Plain queries over the tables; no Telegram here."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.db.database import Database
+from bot.services.handoff import iso, parse_iso
+
+MAX_DAYS = 366
+
+
+def clamp_days(days: int) -> int:
+    return max(1, min(days, MAX_DAYS))
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """One normalised question the bot did not answer well, and how often."""
+
+    text: str
+    count: int
+    unanswered: int  # the bot did not know, or was not sure
+    not_helpful: int  # answered, but the user said "not helpful" / "not what I asked"
+    topics: tuple[str, ...]  # topics the bot offered for it, if any
+
+
+async def gaps(db: Database, days: int = 30, limit: int = 20,
+               now: datetime | None = None) -> list[Gap]:
+    """The most frequent unanswered or not-helpful questions of the last `days` days.
+
+    Crisis messages are left out: they are answered with the helplines by design, and the
+    report should not put such words in front of editors as "content to add"."""
+    since = iso((now or datetime.now(UTC)) - timedelta(days=clamp_days(days)))
+    rows = await db.fetch_all(
+        "SELECT normalised, COUNT(*) AS n, SUM(answered = 0) AS unanswered,"
+        " SUM(answered = 1 AND helpful = 0) AS not_helpful,"
+        " GROUP_CONCAT(DISTINCT topic_id) AS topics"
+        " FROM question_log"
+        " WHERE asked_at >= ? AND crisis = 0 AND normalised != ''"
+        " AND (answered = 0 OR helpful = 0)"
+        " GROUP BY normalised ORDER BY n DESC, MAX(asked_at) DESC LIMIT ?",
+        (since, max(1, limit)),
+    )
+    return [Gap(r["normalised"], r["n"], r["unanswered"], r["not_helpful"],
+                tuple(sorted((r["topics"] or "").split(",")) if r["topics"] else ()))
+            for r in rows]
+
+
+@dataclass(slots=True)
+class Stats:
+    days: int
+    users: int = 0
+    active_7: int = 0
+    active_30: int = 0
+    languages: dict[str, int] = field(default_factory=dict)  # kk, ru, "" (not chosen yet)
+    subscribed: int = 0  # subscribed and not blocked: who an announcement would reach
+    blocked: int = 0
+    registrations: dict[str, dict[str, int]] = field(default_factory=dict)  # topic → status → n
+    tickets: dict[str, int] = field(default_factory=dict)  # status → n, all time
+    median_answer: timedelta | None = None  # tickets opened in the period
+    questions: int = 0  # free-text questions in the period (crisis included)
+    answered: int = 0
+    helpful: int = 0
+    not_helpful: int = 0
+
+    @property
+    def answer_rate(self) -> int | None:
+        """Percent of free-text questions the bot answered itself."""
+        return round(100 * self.answered / self.questions) if self.questions else None
+
+
+async def stats(db: Database, days: int = 30, now: datetime | None = None) -> Stats:
+    now = now or datetime.now(UTC)
+    days = clamp_days(days)
+    since = iso(now - timedelta(days=days))
+    result = Stats(days=days)
+    row = await db.fetch_one(
+        "SELECT COUNT(*) AS total, SUM(last_seen >= ?) AS a7, SUM(last_seen >= ?) AS a30,"
+        " SUM(subscribed = 1 AND blocked = 0) AS subscribed, SUM(blocked = 1) AS blocked"
+        " FROM users",
+        (iso(now - timedelta(days=7)), iso(now - timedelta(days=30))),
+    )
+    if row is not None:
+        result.users = row["total"] or 0
+        result.active_7, result.active_30 = row["a7"] or 0, row["a30"] or 0
+        result.subscribed, result.blocked = row["subscribed"] or 0, row["blocked"] or 0
+    for r in await db.fetch_all(
+            "SELECT COALESCE(language, '') AS lang, COUNT(*) AS n FROM users GROUP BY lang"):
+        result.languages[r["lang"]] = r["n"]
+    for r in await db.fetch_all(
+            "SELECT topic_id, status, COUNT(*) AS n FROM registrations"
+            " GROUP BY topic_id, status ORDER BY topic_id"):
+        result.registrations.setdefault(r["topic_id"], {})[r["status"]] = r["n"]
+    for r in await db.fetch_all("SELECT status, COUNT(*) AS n FROM tickets GROUP BY status"):
+        result.tickets[r["status"]] = r["n"]
+    waits = [parse_iso(r["first_answer_at"]) - parse_iso(r["created_at"])
+             for r in await db.fetch_all(
+                 "SELECT created_at, first_answer_at FROM tickets"
+                 " WHERE first_answer_at IS NOT NULL AND created_at >= ?", (since,))]
+    if waits:
+        result.median_answer = statistics.median(waits)
+    row = await db.fetch_one(
+        "SELECT COUNT(*) AS n, SUM(answered) AS answered, SUM(helpful = 1) AS yes,"
+        " SUM(helpful = 0) AS no FROM question_log WHERE asked_at >= ?", (since,))
+    if row is not None:
+        result.questions, result.answered = row["n"] or 0, row["answered"] or 0
+        result.helpful, result.not_helpful = row["yes"] or 0, row["no"] or 0
+    return result
