@@ -350,3 +350,14 @@ async def test_repository_refuses_a_second_active_row(db: Database) -> None:
         raise AssertionError("a second active registration was stored")
     # The failed attempt left nothing behind: not even its consent row.
     assert len(await db.fetch_all("SELECT * FROM consents")) == 1
+
+
+async def test_crisis_in_the_middle_of_the_form_comes_first(user: Conversation) -> None:
+    await user.start("Қазақша")
+    await user.send("/start reg-neet")
+    await user.send("Сейітов Ерлан")
+    await user.send("өмір сүргім келмейді")
+    assert "Психологиялық" in user.last_text or "150" in user.last_text
+    assert "2/7" not in user.last_text
+    await user.send("19")  # the form goes on where it was
+    assert "3/7" in user.last_text
