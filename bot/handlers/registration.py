@@ -15,12 +15,14 @@ from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.catalog.normalize import normalise
 from bot.catalog.store import ContentStore
 from bot.config import Language
 from bot.db.database import Database
+from bot.db.fsm_storage import SQLiteStorage
 from bot.db.registrations import DuplicateRegistration, NewRegistration, Registration
 from bot.formatting import content_html
 from bot.handlers.common import acknowledge, show
@@ -493,13 +495,15 @@ async def cmd_forget(message: Message, t: Translator) -> None:
 
 
 async def on_forget(query: CallbackQuery, callback_data: ForgetCD, t: Translator,
-                    db: Database, state: FSMContext) -> None:
+                    db: Database, state: FSMContext, fsm_storage: BaseStorage) -> None:
     await acknowledge(query)
     if not callback_data.yes:
         await show(query, t("forget-kept"), main_menu(t))
         return
     await state.clear()
     await registrations.forget(db, query.from_user.id)
+    if isinstance(fsm_storage, SQLiteStorage):
+        fsm_storage.forget(query.from_user.id)
     log.info("personal data forgotten for one user on request")
     await show(query, t("forget-done"))
 
