@@ -252,15 +252,20 @@ async def _back(bot: Bot, chat_id: int, t: Translator, state: FSMContext,
 
 # --- the steps -------------------------------------------------------------------------------
 
-async def on_name(message: Message, bot: Bot, t: Translator, state: FSMContext,
-                  content: ContentStore) -> None:
-    try:
-        name = parse_name(message.text or "")
-    except FieldError as exc:
-        await ask(bot, message.chat.id, t, state, "name", content, hint=t(exc.hint))
+async def on_typed(message: Message, bot: Bot, t: Translator, state: FSMContext,
+                   content: ContentStore) -> None:
+    """Steps answered with free text (name, comment): check, store, go on or re-ask."""
+    step = await _current_step(state)
+    parser = TYPED_STEPS.get(step or "")
+    if step is None or parser is None:
         return
-    await state.update_data(name=name)
-    await advance(bot, message.chat.id, t, state, "name", content)
+    try:
+        value = parser(message.text or "")
+    except FieldError as exc:
+        await ask(bot, message.chat.id, t, state, step, content, hint=t(exc.hint, **exc.values))
+        return
+    await state.update_data({step: value})
+    await advance(bot, message.chat.id, t, state, step, content)
 
 
 async def on_age(message: Message, bot: Bot, t: Translator, state: FSMContext,
@@ -333,18 +338,6 @@ async def on_district_text(message: Message, bot: Bot, t: Translator, state: FSM
             await advance(bot, message.chat.id, t, state, "district", content)
             return
     await ask(bot, message.chat.id, t, state, "district", content, hint=t("reg-press-button"))
-
-
-async def on_comment(message: Message, bot: Bot, t: Translator, state: FSMContext,
-                     content: ContentStore) -> None:
-    try:
-        comment = parse_comment(message.text or "")
-    except FieldError as exc:
-        await ask(bot, message.chat.id, t, state, "comment", content,
-                  hint=t(exc.hint, **exc.values))
-        return
-    await state.update_data(comment=comment)
-    await advance(bot, message.chat.id, t, state, "comment", content)
 
 
 async def on_press_a_button(message: Message, bot: Bot, t: Translator, state: FSMContext,
@@ -445,6 +438,8 @@ async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
     poster.wake()
 
 
+# Steps answered by typing, and the parser that checks each.
+TYPED_STEPS = {"name": parse_name, "comment": parse_comment}
 # Buttons that answer a step: act → (the step it belongs to, handler).
 BUTTON_STEPS = {
     "district": ("district", _on_district),
@@ -525,12 +520,12 @@ def create_router() -> Router:
     # After a command closed the form, the state seen by these filters is still the old
     # one for the rest of this update: `answer` keeps the command from being taken as input.
     answer = ~command
-    router.message.register(on_name, RegForm.name, F.text, answer)
+    router.message.register(on_typed, StateFilter(RegForm.name, RegForm.comment), F.text,
+                            answer)
     router.message.register(on_age, RegForm.age, F.text, answer)
     router.message.register(on_phone_contact, RegForm.phone, F.contact)
     router.message.register(on_phone_text, RegForm.phone, F.text, answer)
     router.message.register(on_district_text, RegForm.district, F.text, answer)
-    router.message.register(on_comment, RegForm.comment, F.text, answer)
     router.message.register(on_press_a_button, in_form, F.text, answer)
     router.message.register(on_wrong_kind, in_form, answer)
     router.callback_query.register(on_register_button, RegisterCD.filter())
