@@ -2,19 +2,26 @@
 
 Every string of the catalogue that says what a topic is about (titles, keywords, FAQ
 question variants, summaries, sentences of the text) becomes a passage. Passages and
-questions are folded (`normalize.py`) and turned into features: character 3-grams of each
-word (robust to typos and to Kazakh suffixes), whole words, and 5-letter word stems (Russian
-and Kazakh inflections). A question is scored against each passage by TF-IDF cosine and by
-how much of a short passage it contains; a topic's score is its best passage's. Out-of-scope
-subjects are passages of a pseudo-topic: when one of them wins, the bot says it does not
-know rather than answer with the nearest unrelated topic. Crisis wording is a separate check
-that always wins.
+questions are folded (`normalize.py`) and each word becomes features: the word itself and
+its prefixes of 4 to 8 letters. Kazakh and Russian inflect at the end of the word, so
+"практикасына" shares "практ…практика" with "практика" and nothing with "прак…" words of
+other roots, and longer shared prefixes count for more through their rarer use.
+A question word that the catalogue never uses is looked up once more with one letter
+added, dropped, changed or two swapped ("прктика", "раьота", "перове"), against a table of
+the vocabulary's one-letter deletions built with the index.
+
+A question is scored against each passage by TF-IDF cosine and by how much of a short
+passage it contains; a topic's score is its best passage's plus a share of its next best.
+Out-of-scope subjects are passages of a pseudo-topic: when one of them wins, or when the
+question has too little distinctive matched wording, the bot says it does not know rather
+than answer with the nearest unrelated topic. Crisis wording is a separate check that
+always wins.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.catalog.loader import Catalog
@@ -23,17 +30,37 @@ from bot.catalog.normalize import normalise, words
 from bot.config import Language
 
 CONTAIN = 0.85
+CONTAINED = ("keyword", "title", "offtopic")  # short passages that may sit inside a question
 SUPPORT = 0.15
 OFFTOPIC = "_offtopic"
 CRISIS_TOPIC = "psych-support"
+PREFIX_MIN = 3
+PREFIX_MAX = 8
+WORD_WEIGHT = 1.0     # the whole word, on top of its prefixes
+FUZZY_WEIGHT = 0.8    # a vocabulary word one edit away from an unknown question word
+FUZZY_MIN = 5         # shorter unknown words are not corrected ("поест" is not "пост")
+UNSEEN = 0.5          # share of unknown wording counted in the question's length
+COVER = 0.5           # weight of topic-level coverage of the question against best passage
 
-# Function words that carry no subject (already folded). IDF lowers the rest.
+# Words that carry no subject (folded before use): function words, auxiliaries ("жүрмін",
+# "келеді" of "I want"), fillers, greetings and thanks. A message of only these words has
+# nothing to match and is answered "I don't know"; in a longer message they are ignored.
 STOPWORDS = frozenset(normalise(
-    "и в во на не ни что как где когда я мне меня мой моя а но же ли то это по с со к у о об "
-    "за из от до для есть бы вы ты он она они мы там тут вот так уже еще или да нет ну можно "
-    "какой какая какие кто чем скажите подскажите пожалуйста бот "
-    "мен сен сіз ол біз бұл және мен да де та те ма ме ба бе па пе ғой қалай не неге қайда "
-    "қашан бар маған менің үшін туралы осы сол ғана ғой шы ші айтыңызшы"
+    # Russian
+    "и в во на не ни что как где когда я мне меня мой моя мои наш нас вас вам вами его ее их "
+    "им ему себя себе а но же ли то это по с со к у о об за из от до для при есть бы вы ты "
+    "он она они мы там тут здесь вот так уже еще ещё или да нет ну можно нужно надо какой "
+    "какая какие каких кто чем скажите подскажите пожалуйста бот тоже также очень просто "
+    "вообще короче типа если чтобы тогда сейчас потом весь вся все всё был была было были "
+    "будет быть буду может могу хочу хотел хотела че чё шо ага ок окей "
+    "привет здравствуйте здрасте добрый доброе салам спасибо благодарю пока "
+    # Kazakh
+    "мен сен сіз ол біз сендер сіздер олар менің сенің оның біздің маған саған оған бізге "
+    "мені сені оны бізді және бен пен да де та те ма ме ба бе па пе ғой қой ғана тек енді "
+    "бірақ сосын қалай не неге қайда қашан бар үшін туралы осы сол шы ші айтыңызшы айтшы "
+    "жүр жүрмін жүрміз жүрсің жүрген жатыр жатырмын тұр тұрмын еді екен екені болса бола "
+    "болама болады керек келеді сәлем салем сәлеметсіз сәлеметсіздер ассалаумағалейкум "
+    "рахмет рақмет жарайды ok hi hello"
 ).split())
 
 # Field weights: how strongly a match in each kind of passage speaks for the topic.
@@ -41,23 +68,49 @@ WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 0.95, "summary": 0.8, "text": 0.
            "offtopic": 1.0}
 
 
-def features(text: str) -> Counter[str]:
-    """Character 3-grams of each padded word, the word itself and its 5-letter stem."""
-    return _features(words(text))
+def _is_content_word(word: str) -> bool:
+    return word not in STOPWORDS and (len(word) >= 2 or word.isdigit())
 
 
-def _features(tokens: list[str]) -> Counter[str]:
-    feats: Counter[str] = Counter()
-    for word in tokens:
-        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
-            continue
-        feats["w:" + word] += 1
-        if len(word) > 5:
-            feats["p:" + word[:5]] += 1
-        padded = f"<{word}>"
-        for i in range(len(padded) - 2):
-            feats[padded[i:i + 3]] += 1
-    return feats
+def word_features(word: str) -> tuple[tuple[str, float], ...]:
+    """The features of one folded word with their weights: the word itself and its
+    prefixes of 3 to 8 letters. Each word carries the same total weight (squared sum 1),
+    so a long word does not outweigh a short distinctive one ("нко", "ип", "зож")."""
+    feats = ["w:" + word]
+    feats.extend("p:" + word[:n] for n in range(PREFIX_MIN, min(len(word), PREFIX_MAX) + 1))
+    share = 1 / math.sqrt(len(feats) - 1 + WORD_WEIGHT ** 2)
+    return tuple((f, share * (WORD_WEIGHT if f[0] == "w" else 1.0)) for f in feats)
+
+
+def features(text: str) -> dict[str, float]:
+    """Feature weights of a text as the index sees a passage (no typo correction)."""
+    counts: dict[str, float] = defaultdict(float)
+    for word in words(text):
+        if _is_content_word(word):
+            for f, weight in word_features(word):
+                counts[f] += weight
+    return dict(counts)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance of exactly one (a != b)."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    if la > lb:
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]
 
 
 @dataclass(frozen=True)
@@ -95,21 +148,20 @@ class SearchResult:
 class Thresholds:
     """Calibrated on tests/data/questions.jsonl with bench/answers.py (see the README)."""
 
-    reject: float = 0.40      # below: "I don't know"
+    reject: float = 0.23      # below: "I don't know"
     confident: float = 0.45   # at or above, with the margin: answer directly
     margin: float = 0.06      # best minus second-best topic
     alternative: float = 0.25  # a runner-up worth offering as a button
 
 
 class SearchIndex:
-    """Inverted index of passage features; built from a catalog in a few milliseconds."""
+    """Inverted index of passage features; built from a catalog in a few hundred ms."""
 
     def __init__(self, catalog: Catalog, thresholds: Thresholds | None = None) -> None:
         self.catalog = catalog
         self.thresholds = thresholds or Thresholds()
-        self.passages: list[Passage] = list(_passages(catalog, catalog.offtopic))
-        phrases = (tuple(words(p)) for p in catalog.crisis)
-        self.crisis_phrases = [phrase for phrase in phrases if phrase]
+        self.passages: list[Passage] = _unique(_passages(catalog, catalog.offtopic))
+        self.crisis_phrases = [rule for rule in map(_crisis_rule, catalog.crisis) if rule]
         raw = [features(p.text) for p in self.passages]
         # Document frequency counts topics, not passages: a word found in the FAQs of six
         # topics ("how do I take part") says little about which topic is meant.
@@ -119,52 +171,124 @@ class SearchIndex:
                 topics_with[f].add(passage.topic_id)
         n = len({p.topic_id for p in self.passages}) or 1
         self.idf = {f: math.log(1 + n / len(t)) for f, t in topics_with.items()}
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self.idf_unseen = math.log(1 + n)
+        # For topic-level evidence: how strongly each feature speaks for each topic (the
+        # weight of the strongest kind of passage of the topic that holds it).
+        topic_weight: dict[str, dict[str, float]] = defaultdict(dict)
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.norms: list[float] = []
         for index, feats in enumerate(raw):
-            vector = {f: (1 + math.log(c)) * self.idf[f] for f, c in feats.items()}
+            passage = self.passages[index]
+            vector = {f: c * self.idf[f] for f, c in feats.items()}
             norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
             self.norms.append(norm)
+            kind_weight = WEIGHTS[passage.kind]
             for f, v in vector.items():
-                self.postings[f].append((index, v))
+                postings[f].append((index, v))
+                known = topic_weight[f].get(passage.topic_id, 0.0)
+                if kind_weight > known:
+                    topic_weight[f][passage.topic_id] = kind_weight
+        self.postings = {f: tuple(p) for f, p in postings.items()}
+        self.topic_weight = {f: tuple(t.items()) for f, t in topic_weight.items()}
         self.norm_ref = sorted(self.norms)[len(self.norms) // 2] if self.norms else 1.0
+        # Typo look-up: every vocabulary word under each of its one-letter deletions.
+        self.vocabulary = {f[2:] for f in self.idf if f.startswith("w:")}
+        self.deletions: dict[str, list[str]] = defaultdict(list)
+        for word in self.vocabulary:
+            if len(word) >= FUZZY_MIN and not word.isdigit():
+                for d in _deletions(word):
+                    self.deletions[d].append(word)
+        self._word_cache: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def corrections(self, word: str) -> list[str]:
+        """Vocabulary words one edit away from `word` (which the vocabulary lacks)."""
+        if len(word) < FUZZY_MIN or word.isdigit():
+            return []
+        found: set[str] = set()
+        for key in (word, *_deletions(word)):
+            for candidate in self.deletions.get(key, ()):
+                if candidate != word and _one_edit(word, candidate):
+                    found.add(candidate)
+        for d in _deletions(word):  # `word` has one letter too many
+            if d in self.vocabulary:
+                found.add(d)
+        return sorted(found)
+
+    def _word(self, word: str) -> tuple[tuple[tuple[str, float], ...], float]:
+        """The (feature, weight) pairs a question word contributes, and the squared weight
+        of it the catalogue cannot explain (a word it has never seen, nor anything one
+        letter away, nor a 5-letter start of). Cached per word."""
+        cached = self._word_cache.get(word)
+        if cached is not None:
+            return cached
+        own = word_features(word)
+        out = {f: w for f, w in own if f in self.idf}
+        explained = any(f[0] == "w" or len(f) >= 7 for f in out)  # "p:" + 5 letters
+        if not explained:
+            for fixed in self.corrections(word):
+                explained = True
+                for f, w in word_features(fixed):
+                    if f in self.idf and out.get(f, 0.0) < w * FUZZY_WEIGHT:
+                        out[f] = w * FUZZY_WEIGHT
+        unseen = 0.0 if explained else sum(w * w for f, w in own if f not in self.idf)
+        result = (tuple(out.items()), unseen * self.idf_unseen ** 2)
+        if len(self._word_cache) < 50_000:
+            self._word_cache[word] = result
+        return result
+
+    def query_vector(self, tokens: list[str]) -> tuple[dict[str, float], float]:
+        """The question's known features with their weights, and the squared weight of the
+        wording the catalogue does not know (counted against every topic)."""
+        vector: dict[str, float] = defaultdict(float)
+        unseen = 0.0
+        idf = self.idf
+        for word in tokens:
+            if _is_content_word(word):
+                feats, missing = self._word(word)
+                unseen += missing
+                for f, w in feats:
+                    vector[f] += w * idf[f]
+        return vector, unseen
 
     def is_crisis(self, text: str) -> bool:
         """A crisis phrase appears as a run of word prefixes (so suffixes and typos at the
-        end of a word still match: "өлгім" matches "өлгім келеді", "убить" "убиться")."""
+        end of a word still match: "өлгім" matches "өлгім келеді", "убить" "убиться").
+        A rule of several phrases joined by " + " needs all of them, anywhere in the
+        message ("бьет + отчим" matches "отчим меня бьёт" and "нас бьёт отчим")."""
         return self._is_crisis(words(text))
 
     def _is_crisis(self, tokens: list[str]) -> bool:
-        for phrase in self.crisis_phrases:
-            size = len(phrase)
-            for start in range(len(tokens) - size + 1):
-                if all(tokens[start + i].startswith(part) for i, part in enumerate(phrase)):
-                    return True
-        return False
+        return any(all(_has_run(tokens, phrase) for phrase in rule)
+                   for rule in self.crisis_phrases)
 
     def score(self, text: str) -> list[Match]:
         """Best passage per topic, best topic first."""
         return self._score(words(text))
 
     def _score(self, tokens: list[str]) -> list[Match]:
-        query = _features(tokens)
-        if not query:
+        q_vec, unseen = self.query_vector(tokens)
+        if not q_vec:
             return []
-        q_vec = {f: (1 + math.log(c)) * self.idf[f] for f, c in query.items() if f in self.idf}
-        q_norm = math.sqrt(sum(v * v for v in q_vec.values())) or 1.0
+        q_sq = sum(v * v for v in q_vec.values())
+        q_norm = math.sqrt(q_sq + UNSEEN * unseen) or 1.0
         dots: dict[int, float] = defaultdict(float)
         covered: dict[int, float] = defaultdict(float)
+        cover: dict[str, float] = defaultdict(float)
+        postings = self.postings
+        topic_weight = self.topic_weight
         for f, qv in q_vec.items():
-            for index, pv in self.postings[f]:
+            for index, pv in postings[f]:
                 dots[index] += qv * pv
                 covered[index] += pv * pv
+            for topic_id, w in topic_weight[f]:
+                cover[topic_id] += qv * qv * w
         per_topic: dict[str, list[tuple[float, Passage]]] = defaultdict(list)
         for index, dot in dots.items():
             passage = self.passages[index]
             p_norm = self.norms[index]
             cosine = dot / (q_norm * p_norm)
             score = cosine
-            if passage.kind in ("keyword", "title") and CONTAIN:
+            if passage.kind in CONTAINED and CONTAIN:
                 # A short passage wholly inside a long question is evidence, in proportion
                 # to how distinctive the passage is (a lone "help" says little).
                 containment = covered[index] / (p_norm * p_norm)
@@ -172,9 +296,11 @@ class SearchIndex:
             score *= WEIGHTS[passage.kind]
             per_topic[passage.topic_id].append((score, passage))
         best: list[Match] = []
+        q_mass = q_norm * q_norm
         for topic_id, scored in per_topic.items():
             scored.sort(key=lambda item: item[0], reverse=True)
             total = scored[0][0] + sum(s for s, _ in scored[1:3]) * SUPPORT
+            total = (1 - COVER) * total + COVER * cover[topic_id] / q_mass
             best.append(Match(topic_id, total, scored[0][1]))
         return sorted(best, key=lambda m: m.score, reverse=True)
 
@@ -207,6 +333,21 @@ class SearchIndex:
         return result
 
 
+def _crisis_rule(text: str) -> tuple[tuple[str, ...], ...]:
+    phrases = tuple(tuple(words(part)) for part in text.split(" + "))
+    return phrases if all(phrases) else ()
+
+
+def _has_run(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+    """Whether `tokens` hold a run of words starting with the words of `phrase`."""
+    first, size = phrase[0], len(phrase)
+    for start in range(len(tokens) - size + 1):
+        if tokens[start].startswith(first) and all(
+                tokens[start + i].startswith(part) for i, part in enumerate(phrase[1:], 1)):
+            return True
+    return False
+
+
 def _passages(catalog: Catalog, offtopic: list[str]) -> list[Passage]:
     out: list[Passage] = []
     for topic in catalog.topics.values():
@@ -220,6 +361,21 @@ def _passages(catalog: Catalog, offtopic: list[str]) -> list[Passage]:
             for sentence in _sentences(text.text):
                 out.append(Passage(topic.id, "text", lang, sentence))
     out.extend(Passage(OFFTOPIC, "offtopic", None, phrase) for phrase in offtopic)
+    return out
+
+
+def _unique(passages: list[Passage]) -> list[Passage]:
+    """One passage per topic and folded text: the same words as a keyword, an FAQ variant
+    and in the other language's list are one piece of evidence, not three. FAQ questions
+    are kept first (they carry an answer), then titles, keywords, summaries, sentences."""
+    order = {"faq": 0, "title": 1, "keyword": 2, "summary": 3, "text": 4, "offtopic": 5}
+    seen: set[tuple[str, str]] = set()
+    out: list[Passage] = []
+    for passage in sorted(passages, key=lambda p: order[p.kind]):
+        key = (passage.topic_id, normalise(passage.text))
+        if key not in seen:
+            seen.add(key)
+            out.append(passage)
     return out
 
 
