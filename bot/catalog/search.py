@@ -21,6 +21,7 @@ always wins.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -29,18 +30,27 @@ from bot.catalog.models import FILL
 from bot.catalog.normalize import normalise, words
 from bot.config import Language
 
-CONTAIN = 0.85
-CONTAINED = ("keyword", "title", "offtopic")  # short passages that may sit inside a question
-SUPPORT = 0.15
 OFFTOPIC = "_offtopic"
 CRISIS_TOPIC = "psych-support"
+
+# Features of a word (see `word_features`).
 PREFIX_MIN = 3
 PREFIX_MAX = 8
-WORD_WEIGHT = 1.0     # the whole word, on top of its prefixes
-FUZZY_WEIGHT = 0.8    # a vocabulary word one edit away from an unknown question word
+WORD_WEIGHT = 1.0     # the whole word, next to each of its prefixes
+# Question words the catalogue does not know.
 FUZZY_MIN = 5         # shorter unknown words are not corrected ("поест" is not "пост")
-UNSEEN = 0.5          # share of unknown wording counted in the question's length
-COVER = 0.5           # weight of topic-level coverage of the question against best passage
+FUZZY_WEIGHT = 0.8    # a vocabulary word one edit away from an unknown question word
+SPLIT_WEIGHT = 0.7    # each half of an unknown word that is two vocabulary words run together
+UNSEEN = 0.5          # share of unexplained wording counted in the question's length
+# Kinds of passage.
+STRONG = ("faq", "keyword", "title", "offtopic")  # what a topic is about, not in passing
+CORRECT_TO = STRONG   # typos are corrected towards words of these passages
+CONTAINED = STRONG    # short passages that may sit whole inside a longer question
+MENTION = 0.4         # document frequency weight of a topic that only mentions a word
+# Scoring.
+CONTAIN = 0.85        # weight of a short passage found whole inside the question
+SUPPORT = 0.15        # share of a topic's 2nd and 3rd best passages added to its best
+COVER = 0.5           # weight of how much of the question the topic explains
 
 # Words that carry no subject (folded before use): function words, auxiliaries ("жүрмін",
 # "келеді" of "I want"), fillers, greetings and thanks. A message of only these words has
@@ -50,13 +60,15 @@ STOPWORDS = frozenset(normalise(
     "и в во на не ни что как где когда я мне меня мой моя мои наш нас вас вам вами его ее их "
     "им ему себя себе а но же ли то это по с со к у о об за из от до для при есть бы вы ты "
     "он она они мы там тут здесь вот так уже еще ещё или да нет ну можно нужно надо какой "
-    "какая какие каких кто чем скажите подскажите пожалуйста бот тоже также очень просто "
-    "вообще короче типа если чтобы тогда сейчас потом весь вся все всё был была было были "
+    "какая какие каких кто чем скажите подскажите пожалуйста бот бота боту ботом боте тоже "
+    "также очень просто вообще короче типа если чтобы тогда сейчас потом весь вся все всё "
+    "был была было были "
     "будет быть буду может могу хочу хотел хотела че чё шо ага ок окей "
     "привет здравствуйте здрасте добрый доброе салам спасибо благодарю пока "
     # Kazakh
     "мен сен сіз ол біз сендер сіздер олар менің сенің оның біздің маған саған оған бізге "
-    "мені сені оны бізді және бен пен да де та те ма ме ба бе па пе ғой қой ғана тек енді "
+    "ботқа ботта боттан ботты боттың мені сені оны бізді және бен пен да де та те ма ме ба "
+    "бе па пе ғой қой ғана тек енді "
     "бірақ сосын қалай не неге қайда қашан бар үшін туралы осы сол шы ші айтыңызшы айтшы "
     "жүр жүрмін жүрміз жүрсің жүрген жатыр жатырмын тұр тұрмын еді екен екені болса бола "
     "болама болады керек келеді сәлем салем сәлеметсіз сәлеметсіздер ассалаумағалейкум "
@@ -66,6 +78,12 @@ STOPWORDS = frozenset(normalise(
 # Field weights: how strongly a match in each kind of passage speaks for the topic.
 WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 0.95, "summary": 0.8, "text": 0.7,
            "offtopic": 1.0}
+# The same for topic-level coverage: a word a topic only mentions in its text explains less.
+COVER_WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 1.0, "summary": 0.6, "text": 0.4,
+                 "offtopic": 1.0}
+
+
+_REPEATS = re.compile(r"(.)\1+")
 
 
 def _is_content_word(word: str) -> bool:
@@ -148,7 +166,7 @@ class SearchResult:
 class Thresholds:
     """Calibrated on tests/data/questions.jsonl with bench/answers.py (see the README)."""
 
-    reject: float = 0.23      # below: "I don't know"
+    reject: float = 0.10      # below: "I don't know"
     confident: float = 0.45   # at or above, with the margin: answer directly
     margin: float = 0.06      # best minus second-best topic
     alternative: float = 0.25  # a runner-up worth offering as a button
@@ -164,13 +182,17 @@ class SearchIndex:
         self.crisis_phrases = [rule for rule in map(_crisis_rule, catalog.crisis) if rule]
         raw = [features(p.text) for p in self.passages]
         # Document frequency counts topics, not passages: a word found in the FAQs of six
-        # topics ("how do I take part") says little about which topic is meant.
-        topics_with: dict[str, set[str]] = defaultdict(set)
+        # topics ("how do I take part") says little about which topic is meant. A topic that
+        # only mentions a word in passing (in its text) counts for a fraction: "психолог" is
+        # named in the texts of several programmes but is what psych-support is about.
+        presence: dict[str, dict[str, float]] = defaultdict(dict)
         for passage, feats in zip(self.passages, raw, strict=True):
+            strength = 1.0 if passage.kind in STRONG else MENTION
             for f in feats:
-                topics_with[f].add(passage.topic_id)
+                if presence[f].get(passage.topic_id, 0.0) < strength:
+                    presence[f][passage.topic_id] = strength
         n = len({p.topic_id for p in self.passages}) or 1
-        self.idf = {f: math.log(1 + n / len(t)) for f, t in topics_with.items()}
+        self.idf = {f: math.log(1 + n / max(1.0, sum(t.values()))) for f, t in presence.items()}
         self.idf_unseen = math.log(1 + n)
         # For topic-level evidence: how strongly each feature speaks for each topic (the
         # weight of the strongest kind of passage of the topic that holds it).
@@ -182,7 +204,7 @@ class SearchIndex:
             vector = {f: c * self.idf[f] for f, c in feats.items()}
             norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
             self.norms.append(norm)
-            kind_weight = WEIGHTS[passage.kind]
+            kind_weight = COVER_WEIGHTS[passage.kind]
             for f, v in vector.items():
                 postings[f].append((index, v))
                 known = topic_weight[f].get(passage.topic_id, 0.0)
@@ -192,7 +214,10 @@ class SearchIndex:
         self.topic_weight = {f: tuple(t.items()) for f, t in topic_weight.items()}
         self.norm_ref = sorted(self.norms)[len(self.norms) // 2] if self.norms else 1.0
         # Typo look-up: every vocabulary word under each of its one-letter deletions.
-        self.vocabulary = {f[2:] for f in self.idf if f.startswith("w:")}
+        # Typos are corrected towards the words of titles, keywords, FAQ questions and
+        # out-of-scope phrases, what people ask with, not towards every word of the texts.
+        self.vocabulary = {w for p in self.passages if p.kind in CORRECT_TO
+                           for w in words(p.text) if _is_content_word(w)}
         self.deletions: dict[str, list[str]] = defaultdict(list)
         for word in self.vocabulary:
             if len(word) >= FUZZY_MIN and not word.isdigit():
@@ -230,6 +255,18 @@ class SearchIndex:
                 for f, w in word_features(fixed):
                     if f in self.idf and out.get(f, 0.0) < w * FUZZY_WEIGHT:
                         out[f] = w * FUZZY_WEIGHT
+        if not explained:
+            # Two words typed as one ("жасылел", "мекенжай" for "мекен жай"): the first
+            # split into two vocabulary words.
+            for i in range(3, len(word) - 1):
+                left, right = word[:i], word[i:]
+                if left in self.vocabulary and right in self.vocabulary:
+                    explained = True
+                    for part in (left, right):
+                        for f, w in word_features(part):
+                            if f in self.idf:
+                                out[f] = max(out.get(f, 0.0), w * SPLIT_WEIGHT)
+                    break
         unseen = 0.0 if explained else sum(w * w for f, w in own if f not in self.idf)
         result = (tuple(out.items()), unseen * self.idf_unseen ** 2)
         if len(self._word_cache) < 50_000:
@@ -242,12 +279,25 @@ class SearchIndex:
         vector: dict[str, float] = defaultdict(float)
         unseen = 0.0
         idf = self.idf
+        previous = ""
         for word in tokens:
-            if _is_content_word(word):
-                feats, missing = self._word(word)
-                unseen += missing
-                for f, w in feats:
-                    vector[f] += w * idf[f]
+            if not _is_content_word(word):
+                previous = ""
+                continue
+            feats, missing = self._word(word)
+            unseen += missing
+            for f, w in feats:
+                vector[f] += w * idf[f]
+            if previous:
+                # One word typed as two ("мекен жайы" for "мекенжайы"): the pair joined,
+                # when the catalogue knows it, counts as one more word.
+                joined = _REPEATS.sub(r"\1", previous + word)
+                if "w:" + joined in idf or (len(joined) >= PREFIX_MAX
+                                            and "p:" + joined[:PREFIX_MAX] in idf):
+                    for f, w in word_features(joined):
+                        if f in idf:
+                            vector[f] += w * idf[f]
+            previous = word
         return vector, unseen
 
     def is_crisis(self, text: str) -> bool:
