@@ -50,7 +50,7 @@ MENTION = 0.4         # document frequency weight of a topic that only mentions 
 # Scoring.
 CONTAIN = 0.85        # weight of a short passage found whole inside the question
 SUPPORT = 0.15        # share of a topic's 2nd and 3rd best passages added to its best
-COVER = 0.5           # weight of how much of the question the topic explains
+COVER = 0.3           # weight of how much of the question the topic explains
 
 # Words that carry no subject (folded before use): function words, auxiliaries ("жүрмін",
 # "келеді" of "I want"), fillers, greetings and thanks. A message of only these words has
@@ -68,7 +68,7 @@ STOPWORDS = frozenset(normalise(
     # Kazakh
     "мен сен сіз ол біз сендер сіздер олар менің сенің оның біздің маған саған оған бізге "
     "ботқа ботта боттан ботты боттың мені сені оны бізді және бен пен да де та те ма ме ба "
-    "бе па пе ғой қой ғана тек енді "
+    "бе па пе ғой қой ғана тек енді деген дегеніміз қандай "
     "бірақ сосын қалай не неге қайда қашан бар үшін туралы осы сол шы ші айтыңызшы айтшы "
     "жүр жүрмін жүрміз жүрсің жүрген жатыр жатырмын тұр тұрмын еді екен екені болса бола "
     "болама болады керек келеді сәлем салем сәлеметсіз сәлеметсіздер ассалаумағалейкум "
