@@ -36,6 +36,7 @@ CRISIS_TOPIC = "psych-support"
 # Features of a word (see `word_features`).
 PREFIX_MIN = 3
 PREFIX_MAX = 8
+PREFIX_LENGTHS = (3, 4, 6, 8)  # every other length: as accurate as all of 3-8, half the work
 WORD_WEIGHT = 1.0     # the whole word, next to each of its prefixes
 # Question words the catalogue does not know.
 FUZZY_MIN = 5         # shorter unknown words are not corrected ("поест" is not "пост")
@@ -72,7 +73,7 @@ STOPWORDS = frozenset(normalise(
     "бірақ сосын қалай не неге қайда қашан бар үшін туралы осы сол шы ші айтыңызшы айтшы "
     "жүр жүрмін жүрміз жүрсің жүрген жатыр жатырмын тұр тұрмын еді екен екені болса бола "
     "болама болады керек келеді сәлем салем сәлеметсіз сәлеметсіздер ассалаумағалейкум "
-    "рахмет рақмет жарайды ok hi hello"
+    "рахмет рақмет жарайды алейкум әлейкум уағалейкум ассалам ok hi hello"
 ).split())
 
 # Field weights: how strongly a match in each kind of passage speaks for the topic.
@@ -95,7 +96,7 @@ def word_features(word: str) -> tuple[tuple[str, float], ...]:
     prefixes of 3 to 8 letters. Each word carries the same total weight (squared sum 1),
     so a long word does not outweigh a short distinctive one ("нко", "ип", "зож")."""
     feats = ["w:" + word]
-    feats.extend("p:" + word[:n] for n in range(PREFIX_MIN, min(len(word), PREFIX_MAX) + 1))
+    feats.extend("p:" + word[:n] for n in PREFIX_LENGTHS if n <= len(word))
     share = 1 / math.sqrt(len(feats) - 1 + WORD_WEIGHT ** 2)
     return tuple((f, share * (WORD_WEIGHT if f[0] == "w" else 1.0)) for f in feats)
 
@@ -166,10 +167,10 @@ class SearchResult:
 class Thresholds:
     """Calibrated on tests/data/questions.jsonl with bench/answers.py (see the README)."""
 
-    reject: float = 0.10      # below: "I don't know"
-    confident: float = 0.45   # at or above, with the margin: answer directly
-    margin: float = 0.06      # best minus second-best topic
-    alternative: float = 0.25  # a runner-up worth offering as a button
+    reject: float = 0.20      # below: "I don't know"
+    confident: float = 0.50   # at or above, with the margin: answer directly
+    margin: float = 0.10      # best minus second-best topic
+    alternative: float = 0.30  # a runner-up worth offering as a button
 
 
 class SearchIndex:
@@ -180,6 +181,12 @@ class SearchIndex:
         self.thresholds = thresholds or Thresholds()
         self.passages: list[Passage] = _unique(_passages(catalog, catalog.offtopic))
         self.crisis_phrases = [rule for rule in map(_crisis_rule, catalog.crisis) if rule]
+        # Each phrase of a rule under its first word, so that a message is checked by looking
+        # up the beginnings of its words rather than by trying every phrase at every word.
+        self.crisis_starts: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for number, rule in enumerate(self.crisis_phrases):
+            for part, phrase in enumerate(rule):
+                self.crisis_starts[phrase[0]].append((number, part))
         raw = [features(p.text) for p in self.passages]
         # Document frequency counts topics, not passages: a word found in the FAQs of six
         # topics ("how do I take part") says little about which topic is meant. A topic that
@@ -210,9 +217,19 @@ class SearchIndex:
                 known = topic_weight[f].get(passage.topic_id, 0.0)
                 if kind_weight > known:
                     topic_weight[f][passage.topic_id] = kind_weight
-        self.postings = {f: tuple(p) for f, p in postings.items()}
+        self.postings = {f: tuple((i, v, v * v) for i, v in p) for f, p in postings.items()}
         self.topic_weight = {f: tuple(t.items()) for f, t in topic_weight.items()}
         self.norm_ref = sorted(self.norms)[len(self.norms) // 2] if self.norms else 1.0
+        # Per passage, what scoring needs, precomputed: 1 / norm for the cosine; for a short
+        # passage that may sit whole inside a question, the factor turning the covered part
+        # of its squared norm into a score (a lone "help" says little, so the factor grows
+        # with how distinctive the passage is); the weight of its kind.
+        self.inverse_norms = [1 / norm for norm in self.norms]
+        self.contain_factors = [
+            CONTAIN * min(1.0, norm / self.norm_ref) / (norm * norm)
+            if passage.kind in CONTAINED else 0.0
+            for passage, norm in zip(self.passages, self.norms, strict=True)]
+        self.kind_weights = [WEIGHTS[p.kind] for p in self.passages]
         # Typo look-up: every vocabulary word under each of its one-letter deletions.
         # Typos are corrected towards the words of titles, keywords, FAQ questions and
         # out-of-scope phrases, what people ask with, not towards every word of the texts.
@@ -308,8 +325,16 @@ class SearchIndex:
         return self._is_crisis(words(text))
 
     def _is_crisis(self, tokens: list[str]) -> bool:
-        return any(all(_has_run(tokens, phrase) for phrase in rule)
-                   for rule in self.crisis_phrases)
+        found: set[tuple[int, int]] = set()
+        starts = self.crisis_starts
+        for position, token in enumerate(tokens):
+            for end in range(1, len(token) + 1):
+                for number, part in starts.get(token[:end], ()):
+                    phrase = self.crisis_phrases[number][part]
+                    if _run_at(tokens, position, phrase):
+                        found.add((number, part))
+        return any(all((number, part) in found for part in range(len(self.crisis_phrases[number])))
+                   for number in {number for number, _ in found})
 
     def score(self, text: str) -> list[Match]:
         """Best passage per topic, best topic first."""
@@ -319,40 +344,50 @@ class SearchIndex:
         q_vec, unseen = self.query_vector(tokens)
         if not q_vec:
             return []
-        q_sq = sum(v * v for v in q_vec.values())
-        q_norm = math.sqrt(q_sq + UNSEEN * unseen) or 1.0
+        q_norm = math.sqrt(sum(v * v for v in q_vec.values()) + UNSEEN * unseen) or 1.0
         dots: dict[int, float] = defaultdict(float)
         covered: dict[int, float] = defaultdict(float)
         cover: dict[str, float] = defaultdict(float)
         postings = self.postings
         topic_weight = self.topic_weight
         for f, qv in q_vec.items():
-            for index, pv in postings[f]:
+            for index, pv, pv2 in postings[f]:
                 dots[index] += qv * pv
-                covered[index] += pv * pv
+                covered[index] += pv2
+            qv2 = qv * qv
             for topic_id, w in topic_weight[f]:
-                cover[topic_id] += qv * qv * w
-        per_topic: dict[str, list[tuple[float, Passage]]] = defaultdict(list)
+                cover[topic_id] += qv2 * w
+        # Score each passage: its cosine with the question or, for a short passage, how much
+        # of it the question holds; keep each topic's three best.
+        inverse_norms, contain_factors = self.inverse_norms, self.contain_factors
+        kind_weights, passages = self.kind_weights, self.passages
+        q_inverse = 1 / q_norm
+        top: dict[str, list] = {}
         for index, dot in dots.items():
-            passage = self.passages[index]
-            p_norm = self.norms[index]
-            cosine = dot / (q_norm * p_norm)
-            score = cosine
-            if passage.kind in CONTAINED and CONTAIN:
-                # A short passage wholly inside a long question is evidence, in proportion
-                # to how distinctive the passage is (a lone "help" says little).
-                containment = covered[index] / (p_norm * p_norm)
-                score = max(cosine, CONTAIN * containment * min(1.0, p_norm / self.norm_ref))
-            score *= WEIGHTS[passage.kind]
-            per_topic[passage.topic_id].append((score, passage))
-        best: list[Match] = []
+            score = dot * inverse_norms[index] * q_inverse
+            factor = contain_factors[index]
+            if factor:
+                contained = covered[index] * factor
+                if contained > score:
+                    score = contained
+            score *= kind_weights[index]
+            topic_id = passages[index].topic_id
+            best = top.get(topic_id)
+            if best is None:
+                top[topic_id] = [score, index, 0.0, 0.0]
+            elif score > best[0]:
+                best[3], best[2], best[0], best[1] = best[2], best[0], score, index
+            elif score > best[2]:
+                best[3], best[2] = best[2], score
+            elif score > best[3]:
+                best[3] = score
         q_mass = q_norm * q_norm
-        for topic_id, scored in per_topic.items():
-            scored.sort(key=lambda item: item[0], reverse=True)
-            total = scored[0][0] + sum(s for s, _ in scored[1:3]) * SUPPORT
-            total = (1 - COVER) * total + COVER * cover[topic_id] / q_mass
-            best.append(Match(topic_id, total, scored[0][1]))
-        return sorted(best, key=lambda m: m.score, reverse=True)
+        ranked = [
+            Match(topic_id, (1 - COVER) * (b[0] + (b[2] + b[3]) * SUPPORT)
+                  + COVER * cover[topic_id] / q_mass, passages[b[1]])
+            for topic_id, b in top.items()]
+        ranked.sort(key=lambda m: m.score, reverse=True)
+        return ranked
 
     def search(self, text: str) -> SearchResult:
         th = self.thresholds
@@ -388,14 +423,11 @@ def _crisis_rule(text: str) -> tuple[tuple[str, ...], ...]:
     return phrases if all(phrases) else ()
 
 
-def _has_run(tokens: list[str], phrase: tuple[str, ...]) -> bool:
-    """Whether `tokens` hold a run of words starting with the words of `phrase`."""
-    first, size = phrase[0], len(phrase)
-    for start in range(len(tokens) - size + 1):
-        if tokens[start].startswith(first) and all(
-                tokens[start + i].startswith(part) for i, part in enumerate(phrase[1:], 1)):
-            return True
-    return False
+def _run_at(tokens: list[str], start: int, phrase: tuple[str, ...]) -> bool:
+    """Whether the words from `start` on begin with the words of `phrase`."""
+    if start + len(phrase) > len(tokens):
+        return False
+    return all(tokens[start + i].startswith(part) for i, part in enumerate(phrase))
 
 
 def _passages(catalog: Catalog, offtopic: list[str]) -> list[Passage]:
