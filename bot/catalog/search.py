@@ -41,6 +41,7 @@ WORD_WEIGHT = 1.0     # the whole word, next to each of its prefixes
 # Question words the catalogue does not know.
 FUZZY_MIN = 5         # shorter unknown words are not corrected ("поест" is not "пост")
 FUZZY_WEIGHT = 0.8    # a vocabulary word one edit away from an unknown question word
+START = 6             # length of the word starts looked up for a typo in an inflected word
 SPLIT_WEIGHT = 0.7    # each half of an unknown word that is two vocabulary words run together
 UNSEEN = 0.5          # share of unexplained wording counted in the question's length
 # Kinds of passage.
@@ -65,7 +66,7 @@ STOPWORDS = frozenset(normalise(
     "также очень просто вообще короче типа если чтобы тогда сейчас потом весь вся все всё "
     "был была было были "
     "будет быть буду может могу хочу хотел хотела че чё шо ага ок окей "
-    "привет здравствуйте здрасте добрый доброе салам спасибо благодарю пока "
+    "привет здравствуйте здрасте добрый доброе салам спасибо благодарю пока помогите помоги "
     # Kazakh
     "мен сен сіз ол біз сендер сіздер олар менің сенің оның біздің маған саған оған бізге "
     "ботқа ботта боттан ботты боттың мені сені оны бізді және бен пен да де та те ма ме ба "
@@ -73,6 +74,7 @@ STOPWORDS = frozenset(normalise(
     "бірақ сосын қалай не неге қайда қашан бар үшін туралы осы сол шы ші айтыңызшы айтшы "
     "жүр жүрмін жүрміз жүрсің жүрген жатыр жатырмын тұр тұрмын еді екен екені болса бола "
     "болама болады керек келеді сәлем салем сәлеметсіз сәлеметсіздер ассалаумағалейкум "
+    "көмектесіңіз көмектесіңізші көмектесіңіздер көмектесші көмектесіп жіберіңіз "
     "рахмет рақмет жарайды алейкум әлейкум уағалейкум ассалам ok hi hello"
 ).split())
 
@@ -85,6 +87,9 @@ COVER_WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 1.0, "summary": 0.6, "text
 
 
 _REPEATS = re.compile(r"(.)\1+")
+_VOICED = re.compile(r"(?<=[аеиоуяю])[бг](?=[аеиоуяю])")
+# Words that open a greeting: the word after them is part of it ("добрый вечер").
+OPENERS = frozenset(normalise("добрый доброе доброго доброй қайырлы").split())
 
 
 def _is_content_word(word: str) -> bool:
@@ -101,11 +106,30 @@ def word_features(word: str) -> tuple[tuple[str, float], ...]:
     return tuple((f, share * (WORD_WEIGHT if f[0] == "w" else 1.0)) for f in feats)
 
 
+def content_words(tokens: list[str]) -> list[str | None]:
+    """The folded words that may carry a subject, in place (None for the others: stopwords
+    and the word after a greeting opener, "добрый вечер"), with Kazakh voicing at the end of
+    a stem undone: "табу" and "тапқым", "тілегі" and "тілек" share their start."""
+    out: list[str | None] = []
+    after_opener = False
+    for token in tokens:
+        if after_opener or not _is_content_word(token):
+            out.append(None)
+        else:
+            out.append(_VOICED.sub(_devoice, token))
+        after_opener = token in OPENERS
+    return out
+
+
+def _devoice(match: re.Match[str]) -> str:
+    return "п" if match.group() == "б" else "к"
+
+
 def features(text: str) -> dict[str, float]:
     """Feature weights of a text as the index sees a passage (no typo correction)."""
     counts: dict[str, float] = defaultdict(float)
-    for word in words(text):
-        if _is_content_word(word):
+    for word in content_words(words(text)):
+        if word:
             for f, weight in word_features(word):
                 counts[f] += weight
     return dict(counts)
@@ -234,12 +258,19 @@ class SearchIndex:
         # Typos are corrected towards the words of titles, keywords, FAQ questions and
         # out-of-scope phrases, what people ask with, not towards every word of the texts.
         self.vocabulary = {w for p in self.passages if p.kind in CORRECT_TO
-                           for w in words(p.text) if _is_content_word(w)}
+                           for w in content_words(words(p.text)) if w}
         self.deletions: dict[str, list[str]] = defaultdict(list)
         for word in self.vocabulary:
             if len(word) >= FUZZY_MIN and not word.isdigit():
                 for d in _deletions(word):
                     self.deletions[d].append(word)
+        # The same for the 6-letter starts of longer vocabulary words, for a typo in an
+        # inflected word ("опертормен": "оператор…").
+        self.starts = {w[:START] for w in self.vocabulary if len(w) > START}
+        self.start_deletions: dict[str, list[str]] = defaultdict(list)
+        for start in self.starts:
+            for d in _deletions(start):
+                self.start_deletions[d].append(start)
         self._word_cache: dict[str, tuple[tuple[str, float], ...]] = {}
 
     def corrections(self, word: str) -> list[str]:
@@ -254,6 +285,19 @@ class SearchIndex:
         for d in _deletions(word):  # `word` has one letter too many
             if d in self.vocabulary:
                 found.add(d)
+        return sorted(found)
+
+    def start_corrections(self, word: str) -> list[str]:
+        """6-letter starts of vocabulary words one edit away from the start of `word`."""
+        if len(word) <= START:
+            return []
+        found: set[str] = set()
+        head = word[:START]
+        for key in (head, *_deletions(head)):  # a letter changed or swapped
+            found.update(s for s in self.start_deletions.get(key, ()) if _one_edit(head, s))
+        found.update(self.start_deletions.get(word[:START - 1], ()))  # a letter missing
+        found.update(d for d in _deletions(word[:START + 1]) if d in self.starts)  # one extra
+        found.discard(head)
         return sorted(found)
 
     def _word(self, word: str) -> tuple[tuple[tuple[str, float], ...], float]:
@@ -272,6 +316,13 @@ class SearchIndex:
                 for f, w in word_features(fixed):
                     if f in self.idf and out.get(f, 0.0) < w * FUZZY_WEIGHT:
                         out[f] = w * FUZZY_WEIGHT
+        if not explained:
+            share = FUZZY_WEIGHT / math.sqrt(len(own))
+            for start in self.start_corrections(word):
+                explained = True
+                for f in ("p:" + start[:n] for n in PREFIX_LENGTHS if n <= START):
+                    if f in self.idf and out.get(f, 0.0) < share:
+                        out[f] = share
         if not explained:
             # Two words typed as one ("жасылел", "мекенжай" for "мекен жай"): the first
             # split into two vocabulary words.
@@ -297,8 +348,8 @@ class SearchIndex:
         unseen = 0.0
         idf = self.idf
         previous = ""
-        for word in tokens:
-            if not _is_content_word(word):
+        for word in content_words(tokens):
+            if not word:
                 previous = ""
                 continue
             feats, missing = self._word(word)
