@@ -48,6 +48,7 @@ UNSEEN = 0.5          # share of unexplained wording counted in the question's l
 STRONG = ("faq", "keyword", "title", "offtopic")  # what a topic is about, not in passing
 CORRECT_TO = STRONG   # typos are corrected towards words of these passages
 CONTAINED = STRONG    # short passages that may sit whole inside a longer question
+SCORED = STRONG       # passages scored one by one; summaries and texts count in coverage
 MENTION = 0.4         # document frequency weight of a topic that only mentions a word
 # Scoring.
 CONTAIN = 0.85        # weight of a short passage found whole inside the question
@@ -237,7 +238,8 @@ class SearchIndex:
             self.norms.append(norm)
             kind_weight = COVER_WEIGHTS[passage.kind]
             for f, v in vector.items():
-                postings[f].append((index, v))
+                if passage.kind in SCORED:
+                    postings[f].append((index, v))
                 known = topic_weight[f].get(passage.topic_id, 0.0)
                 if kind_weight > known:
                     topic_weight[f][passage.topic_id] = kind_weight
@@ -254,6 +256,10 @@ class SearchIndex:
             if passage.kind in CONTAINED else 0.0
             for passage, norm in zip(self.passages, self.norms, strict=True)]
         self.kind_weights = [WEIGHTS[p.kind] for p in self.passages]
+        # For a topic found only through its texts: its title (the answer is its summary).
+        self.first_passage: dict[str, Passage] = {}
+        for passage in sorted(self.passages, key=lambda p: p.kind != "title"):
+            self.first_passage.setdefault(passage.topic_id, passage)
         # Typo look-up: every vocabulary word under each of its one-letter deletions.
         # Typos are corrected towards the words of titles, keywords, FAQ questions and
         # out-of-scope phrases, what people ask with, not towards every word of the texts.
@@ -402,7 +408,7 @@ class SearchIndex:
         postings = self.postings
         topic_weight = self.topic_weight
         for f, qv in q_vec.items():
-            for index, pv, pv2 in postings[f]:
+            for index, pv, pv2 in postings.get(f, ()):
                 dots[index] += qv * pv
                 covered[index] += pv2
             qv2 = qv * qv
@@ -437,6 +443,8 @@ class SearchIndex:
             Match(topic_id, (1 - COVER) * (b[0] + (b[2] + b[3]) * SUPPORT)
                   + COVER * cover[topic_id] / q_mass, passages[b[1]])
             for topic_id, b in top.items()]
+        ranked.extend(Match(topic_id, COVER * mass / q_mass, self.first_passage[topic_id])
+                      for topic_id, mass in cover.items() if topic_id not in top)
         ranked.sort(key=lambda m: m.score, reverse=True)
         return ranked
 
