@@ -137,7 +137,8 @@ def report(path: Path, rows: list[dict], results: list[dict]) -> None:
 
 def main() -> None:
     default = [ROOT / "tests" / "data" / name for name in
-               ("questions.jsonl", "questions_holdout.jsonl", "questions_holdout2.jsonl")]
+               ("questions.jsonl", "questions_holdout.jsonl", "questions_holdout2.jsonl",
+                "questions_holdout3.jsonl")]
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, nargs="+",
                         default=[p for p in default if p.exists()])
