@@ -1,21 +1,25 @@
 """The free-text engine: which topic a question is about, or that none is.
 
 Every string of the catalogue that says what a topic is about (titles, keywords, FAQ
-question variants, summaries, sentences of the text) becomes a passage. Passages and
-questions are folded (`normalize.py`) and each word becomes features: the word itself and
-its prefixes of 4 to 8 letters. Kazakh and Russian inflect at the end of the word, so
-"практикасына" shares "практ…практика" with "практика" and nothing with "прак…" words of
-other roots, and longer shared prefixes count for more through their rarer use.
-A question word that the catalogue never uses is looked up once more with one letter
-added, dropped, changed or two swapped ("прктика", "раьота", "перове"), against a table of
-the vocabulary's one-letter deletions built with the index.
+question variants, summaries, sentences of the text) becomes a passage, one per topic and
+folded text. Passages and questions are folded (`normalize.py`); each word that is not a
+stopword becomes features: the word itself and its prefixes of 3, 4, 6 and 8 letters, with
+one unit of weight per word. Kazakh and Russian inflect at the end of the word, so
+"практикасына" shares "пра…практика" with "практика", and longer shared prefixes count for
+more through their rarer use. Document frequency counts topics; a topic that only mentions a
+word in its texts counts for a fraction.
 
-A question is scored against each passage by TF-IDF cosine and by how much of a short
-passage it contains; a topic's score is its best passage's plus a share of its next best.
-Out-of-scope subjects are passages of a pseudo-topic: when one of them wins, or when the
-question has too little distinctive matched wording, the bot says it does not know rather
-than answer with the nearest unrelated topic. Crisis wording is a separate check that
-always wins.
+A question word the catalogue does not know is looked up at one edit ("прктика", "раьота",
+"перове"; also the first 6 letters of an inflected word, "опертормен"), as two known words
+run together ("жасылел"), and else counts against every topic. Two question words whose
+join the catalogue knows count as one more word ("мекен жайы").
+
+A topic's score mixes its best strong passages (FAQ variants, keywords, titles: TF-IDF cosine,
+or the share of a short passage found whole in the question) with how much of the question
+its passages explain (its coverage). Out-of-scope subjects are passages of a pseudo-topic:
+when it wins, or the best score is low, or the message holds only stopwords, the bot says it
+does not know rather than answer with the nearest unrelated topic. Crisis wording is a
+separate check that always wins.
 """
 
 from __future__ import annotations
@@ -34,9 +38,8 @@ OFFTOPIC = "_offtopic"
 CRISIS_TOPIC = "psych-support"
 
 # Features of a word (see `word_features`).
-PREFIX_MIN = 3
-PREFIX_MAX = 8
-PREFIX_LENGTHS = (3, 4, 6, 8)  # every other length: as accurate as all of 3-8, half the work
+PREFIX_LENGTHS = (3, 4, 6, 8)  # as accurate as every length from 3 to 8, with fewer postings
+PREFIX_MAX = PREFIX_LENGTHS[-1]
 WORD_WEIGHT = 1.0     # the whole word, next to each of its prefixes
 # Question words the catalogue does not know.
 FUZZY_MIN = 5         # shorter unknown words are not corrected ("поест" is not "пост")
@@ -99,7 +102,7 @@ def _is_content_word(word: str) -> bool:
 
 def word_features(word: str) -> tuple[tuple[str, float], ...]:
     """The features of one folded word with their weights: the word itself and its
-    prefixes of 3 to 8 letters. Each word carries the same total weight (squared sum 1),
+    prefixes of PREFIX_LENGTHS letters. Each word carries the same total weight (squared sum 1),
     so a long word does not outweigh a short distinctive one ("нко", "ип", "зож")."""
     feats = ["w:" + word]
     feats.extend("p:" + word[:n] for n in PREFIX_LENGTHS if n <= len(word))
@@ -309,13 +312,13 @@ class SearchIndex:
     def _word(self, word: str) -> tuple[tuple[tuple[str, float], ...], float]:
         """The (feature, weight) pairs a question word contributes, and the squared weight
         of it the catalogue cannot explain (a word it has never seen, nor anything one
-        letter away, nor a 5-letter start of). Cached per word."""
+        letter away, nor a start of 6 letters or more). Cached per word."""
         cached = self._word_cache.get(word)
         if cached is not None:
             return cached
         own = word_features(word)
         out = {f: w for f, w in own if f in self.idf}
-        explained = any(f[0] == "w" or len(f) >= 7 for f in out)  # "p:" + 5 letters
+        explained = any(f[0] == "w" or len(f) >= 8 for f in out)  # "p:" + 6 letters
         if not explained:
             for fixed in self.corrections(word):
                 explained = True
