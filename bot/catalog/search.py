@@ -193,7 +193,7 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Calibrated on tests/data/questions.jsonl with bench/answers.py (see the README)."""
+    """Calibrated on tests/data/questions*.jsonl with bench/answers.py (see the README)."""
 
     reject: float = 0.20      # below: "I don't know"
     confident: float = 0.50   # at or above, with the margin: answer directly
