@@ -27,7 +27,12 @@ _LATIN_SINGLE = {
 _FOLD = str.maketrans({
     "ә": "а", "ө": "о", "қ": "к", "ұ": "у", "ү": "у", "і": "и", "ы": "и", "й": "и",
     "ң": "н", "ғ": "г", "һ": "х", "ё": "е", "э": "е", "щ": "ш", "ъ": None, "ь": None,
+    # Latin "c" stands for "ц" as often as for "с" ("konsultaciya", "suicid"), and Kazakh
+    # speech says "с" for "ц": one letter for both.
+    "ц": "с",
 })
+# Whole words whose folding would lose them: "neet" and "неет" would fold to "нет" ("no").
+_ALIASES = {"neet": "нит", "неет": "нит", "нит": "нит"}
 _WORD = re.compile(r"[^\W_]+")
 _LATIN_WORD = re.compile(r"[a-zäáçǵğıńñöóşūüú]")
 _REPEATS = re.compile(r"(.)\1+")
@@ -43,6 +48,9 @@ def latin_to_cyrillic(word: str) -> str:
 
 def fold_word(word: str) -> str:
     """One word in the skeleton alphabet; doubled letters collapse ("класс" = "клас")."""
+    alias = _ALIASES.get(word)
+    if alias is not None:
+        return alias
     if _LATIN_WORD.search(word):
         word = latin_to_cyrillic(word)
     # "сч" sounds as "щ" and Latin "sch" may stand for either: fold both to "ш".

@@ -1,20 +1,32 @@
 """The free-text engine: which topic a question is about, or that none is.
 
 Every string of the catalogue that says what a topic is about (titles, keywords, FAQ
-question variants, summaries, sentences of the text) becomes a passage. Passages and
-questions are folded (`normalize.py`) and turned into features: character 3-grams of each
-word (robust to typos and to Kazakh suffixes), whole words, and 5-letter word stems (Russian
-and Kazakh inflections). A question is scored against each passage by TF-IDF cosine and by
-how much of a short passage it contains; a topic's score is its best passage's. Out-of-scope
-subjects are passages of a pseudo-topic: when one of them wins, the bot says it does not
-know rather than answer with the nearest unrelated topic. Crisis wording is a separate check
-that always wins.
+question variants, summaries, sentences of the text) becomes a passage, one per topic and
+folded text. Passages and questions are folded (`normalize.py`); each word that is not a
+stopword becomes features: the word itself and its prefixes of 3, 4, 6 and 8 letters, with
+one unit of weight per word. Kazakh and Russian inflect at the end of the word, so
+"практикасына" shares "пра…практика" with "практика", and longer shared prefixes count for
+more through their rarer use. Document frequency counts topics; a topic that only mentions a
+word in its texts counts for a fraction.
+
+A question word the catalogue does not know is looked up at one edit ("прктика", "раьота",
+"перове"; also the first 6 letters of an inflected word, "опертормен"), as two known words
+run together ("жасылел"), and else counts against every topic. Two question words whose
+join the catalogue knows count as one more word ("мекен жайы").
+
+A topic's score mixes its best strong passages (FAQ variants, keywords, titles: TF-IDF cosine,
+or the share of a short passage found whole in the question) with how much of the question
+its passages explain (its coverage). Out-of-scope subjects are passages of a pseudo-topic:
+when it wins, or the best score is low, or the message holds only stopwords, the bot says it
+does not know rather than answer with the nearest unrelated topic. Crisis wording is a
+separate check that always wins.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.catalog.loader import Catalog
@@ -22,42 +34,130 @@ from bot.catalog.models import FILL
 from bot.catalog.normalize import normalise, words
 from bot.config import Language
 
-CONTAIN = 0.85
-SUPPORT = 0.15
 OFFTOPIC = "_offtopic"
 CRISIS_TOPIC = "psych-support"
 
-# Function words that carry no subject (already folded). IDF lowers the rest.
+# Features of a word (see `word_features`).
+PREFIX_LENGTHS = (3, 4, 6, 8)  # as accurate as every length from 3 to 8, with fewer postings
+PREFIX_MAX = PREFIX_LENGTHS[-1]
+WORD_WEIGHT = 1.0     # the whole word, next to each of its prefixes
+# Question words the catalogue does not know.
+FUZZY_MIN = 5         # shorter unknown words are not corrected ("поест" is not "пост")
+FUZZY_WEIGHT = 0.8    # a vocabulary word one edit away from an unknown question word
+START = 6             # length of the word starts looked up for a typo in an inflected word
+SPLIT_WEIGHT = 0.7    # each half of an unknown word that is two vocabulary words run together
+UNSEEN = 0.5          # share of unexplained wording counted in the question's length
+# Kinds of passage.
+STRONG = ("faq", "keyword", "title", "offtopic")  # what a topic is about, not in passing
+CORRECT_TO = STRONG   # typos are corrected towards words of these passages
+CONTAINED = STRONG    # short passages that may sit whole inside a longer question
+SCORED = STRONG       # passages scored one by one; summaries and texts count in coverage
+MENTION = 0.4         # document frequency weight of a topic that only mentions a word
+# Scoring.
+CONTAIN = 0.85        # weight of a short passage found whole inside the question
+SUPPORT = 0.15        # share of a topic's 2nd and 3rd best passages added to its best
+COVER = 0.3           # weight of how much of the question the topic explains
+
+# Words that carry no subject (folded before use): function words, auxiliaries ("жүрмін",
+# "келеді" of "I want"), fillers, greetings and thanks. A message of only these words has
+# nothing to match and is answered "I don't know"; in a longer message they are ignored.
 STOPWORDS = frozenset(normalise(
-    "и в во на не ни что как где когда я мне меня мой моя а но же ли то это по с со к у о об "
-    "за из от до для есть бы вы ты он она они мы там тут вот так уже еще или да нет ну можно "
-    "какой какая какие кто чем скажите подскажите пожалуйста бот "
-    "мен сен сіз ол біз бұл және мен да де та те ма ме ба бе па пе ғой қалай не неге қайда "
-    "қашан бар маған менің үшін туралы осы сол ғана ғой шы ші айтыңызшы"
+    # Russian
+    "и в во на не ни что как где когда я мне меня мой моя мои наш нас вас вам вами его ее их "
+    "им ему себя себе а но же ли то это по с со к у о об за из от до для при есть бы вы ты "
+    "он она они мы там тут здесь вот так уже еще ещё или да нет ну можно нужно надо какой "
+    "какая какие каких кто чем скажите подскажите пожалуйста бот бота боту ботом боте тоже "
+    "также очень просто вообще короче типа если чтобы тогда сейчас потом весь вся все всё "
+    "был была было были "
+    "будет быть буду может могу хочу хотел хотела че чё шо ага ок окей "
+    "привет здравствуйте здрасте добрый доброе салам спасибо благодарю пока помогите помоги "
+    # Kazakh
+    "мен сен сіз ол біз сендер сіздер олар менің сенің оның біздің маған саған оған бізге "
+    "ботқа ботта боттан ботты боттың мені сені оны бізді және бен пен да де та те ма ме ба "
+    "бе па пе ғой қой ғана тек енді деген дегеніміз қандай "
+    "бірақ сосын қалай не неге қайда қашан бар үшін туралы осы сол шы ші айтыңызшы айтшы "
+    "жүр жүрмін жүрміз жүрсің жүрген жатыр жатырмын тұр тұрмын еді екен екені болса бола "
+    "болама болады керек келеді сәлем салем сәлеметсіз сәлеметсіздер ассалаумағалейкум "
+    "көмектесіңіз көмектесіңізші көмектесіңіздер көмектесші көмектесіп жіберіңіз "
+    "рахмет рақмет жарайды алейкум әлейкум уағалейкум ассалам ok hi hello"
 ).split())
 
 # Field weights: how strongly a match in each kind of passage speaks for the topic.
 WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 0.95, "summary": 0.8, "text": 0.7,
            "offtopic": 1.0}
+# The same for topic-level coverage: a word a topic only mentions in its text explains less.
+COVER_WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 1.0, "summary": 0.6, "text": 0.4,
+                 "offtopic": 1.0}
 
 
-def features(text: str) -> Counter[str]:
-    """Character 3-grams of each padded word, the word itself and its 5-letter stem."""
-    return _features(words(text))
+_REPEATS = re.compile(r"(.)\1+")
+_VOICED = re.compile(r"(?<=[аеиоуяю])[бг](?=[аеиоуяю])")
+# Words that open a greeting: the word after them is part of it ("добрый вечер").
+OPENERS = frozenset(normalise("добрый доброе доброго доброй қайырлы").split())
 
 
-def _features(tokens: list[str]) -> Counter[str]:
-    feats: Counter[str] = Counter()
-    for word in tokens:
-        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
-            continue
-        feats["w:" + word] += 1
-        if len(word) > 5:
-            feats["p:" + word[:5]] += 1
-        padded = f"<{word}>"
-        for i in range(len(padded) - 2):
-            feats[padded[i:i + 3]] += 1
-    return feats
+def _is_content_word(word: str) -> bool:
+    return word not in STOPWORDS and (len(word) >= 2 or word.isdigit())
+
+
+def word_features(word: str) -> tuple[tuple[str, float], ...]:
+    """The features of one folded word with their weights: the word itself and its
+    prefixes of PREFIX_LENGTHS letters. Each word carries the same total weight (squared sum 1),
+    so a long word does not outweigh a short distinctive one ("нко", "ип", "зож")."""
+    feats = ["w:" + word]
+    feats.extend("p:" + word[:n] for n in PREFIX_LENGTHS if n <= len(word))
+    share = 1 / math.sqrt(len(feats) - 1 + WORD_WEIGHT ** 2)
+    return tuple((f, share * (WORD_WEIGHT if f[0] == "w" else 1.0)) for f in feats)
+
+
+def content_words(tokens: list[str]) -> list[str | None]:
+    """The folded words that may carry a subject, in place (None for the others: stopwords
+    and the word after a greeting opener, "добрый вечер"), with Kazakh voicing at the end of
+    a stem undone: "табу" and "тапқым", "тілегі" and "тілек" share their start."""
+    out: list[str | None] = []
+    after_opener = False
+    for token in tokens:
+        if after_opener or not _is_content_word(token):
+            out.append(None)
+        else:
+            out.append(_VOICED.sub(_devoice, token))
+        after_opener = token in OPENERS
+    return out
+
+
+def _devoice(match: re.Match[str]) -> str:
+    return "п" if match.group() == "б" else "к"
+
+
+def features(text: str) -> dict[str, float]:
+    """Feature weights of a text as the index sees a passage (no typo correction)."""
+    counts: dict[str, float] = defaultdict(float)
+    for word in content_words(words(text)):
+        if word:
+            for f, weight in word_features(word):
+                counts[f] += weight
+    return dict(counts)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance of exactly one (a != b)."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    if la > lb:
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]
 
 
 @dataclass(frozen=True)
@@ -93,90 +193,263 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Calibrated on tests/data/questions.jsonl with bench/answers.py (see the README)."""
+    """Calibrated on tests/data/questions*.jsonl with bench/answers.py (see the README)."""
 
-    reject: float = 0.40      # below: "I don't know"
-    confident: float = 0.45   # at or above, with the margin: answer directly
-    margin: float = 0.06      # best minus second-best topic
-    alternative: float = 0.25  # a runner-up worth offering as a button
+    reject: float = 0.20      # below: "I don't know"
+    confident: float = 0.50   # at or above, with the margin: answer directly
+    margin: float = 0.10      # best minus second-best topic
+    alternative: float = 0.30  # a runner-up worth offering as a button
 
 
 class SearchIndex:
-    """Inverted index of passage features; built from a catalog in a few milliseconds."""
+    """Inverted index of passage features; built from a catalog in a few hundred ms."""
 
     def __init__(self, catalog: Catalog, thresholds: Thresholds | None = None) -> None:
         self.catalog = catalog
         self.thresholds = thresholds or Thresholds()
-        self.passages: list[Passage] = list(_passages(catalog, catalog.offtopic))
-        phrases = (tuple(words(p)) for p in catalog.crisis)
-        self.crisis_phrases = [phrase for phrase in phrases if phrase]
+        self.passages: list[Passage] = _unique(_passages(catalog, catalog.offtopic))
+        self.crisis_phrases = [rule for rule in map(_crisis_rule, catalog.crisis) if rule]
+        # Each phrase of a rule under its first word, so that a message is checked by looking
+        # up the beginnings of its words rather than by trying every phrase at every word.
+        self.crisis_starts: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for number, rule in enumerate(self.crisis_phrases):
+            for part, phrase in enumerate(rule):
+                self.crisis_starts[phrase[0]].append((number, part))
         raw = [features(p.text) for p in self.passages]
         # Document frequency counts topics, not passages: a word found in the FAQs of six
-        # topics ("how do I take part") says little about which topic is meant.
-        topics_with: dict[str, set[str]] = defaultdict(set)
+        # topics ("how do I take part") says little about which topic is meant. A topic that
+        # only mentions a word in passing (in its text) counts for a fraction: "психолог" is
+        # named in the texts of several programmes but is what psych-support is about.
+        presence: dict[str, dict[str, float]] = defaultdict(dict)
         for passage, feats in zip(self.passages, raw, strict=True):
+            strength = 1.0 if passage.kind in STRONG else MENTION
             for f in feats:
-                topics_with[f].add(passage.topic_id)
+                if presence[f].get(passage.topic_id, 0.0) < strength:
+                    presence[f][passage.topic_id] = strength
         n = len({p.topic_id for p in self.passages}) or 1
-        self.idf = {f: math.log(1 + n / len(t)) for f, t in topics_with.items()}
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self.idf = {f: math.log(1 + n / max(1.0, sum(t.values()))) for f, t in presence.items()}
+        self.idf_unseen = math.log(1 + n)
+        # For topic-level evidence: how strongly each feature speaks for each topic (the
+        # weight of the strongest kind of passage of the topic that holds it).
+        topic_weight: dict[str, dict[str, float]] = defaultdict(dict)
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.norms: list[float] = []
         for index, feats in enumerate(raw):
-            vector = {f: (1 + math.log(c)) * self.idf[f] for f, c in feats.items()}
+            passage = self.passages[index]
+            vector = {f: c * self.idf[f] for f, c in feats.items()}
             norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
             self.norms.append(norm)
+            kind_weight = COVER_WEIGHTS[passage.kind]
             for f, v in vector.items():
-                self.postings[f].append((index, v))
+                if passage.kind in SCORED:
+                    postings[f].append((index, v))
+                known = topic_weight[f].get(passage.topic_id, 0.0)
+                if kind_weight > known:
+                    topic_weight[f][passage.topic_id] = kind_weight
+        self.postings = {f: tuple((i, v, v * v) for i, v in p) for f, p in postings.items()}
+        self.topic_weight = {f: tuple(t.items()) for f, t in topic_weight.items()}
         self.norm_ref = sorted(self.norms)[len(self.norms) // 2] if self.norms else 1.0
+        # Per passage, what scoring needs, precomputed: 1 / norm for the cosine; for a short
+        # passage that may sit whole inside a question, the factor turning the covered part
+        # of its squared norm into a score (a lone "help" says little, so the factor grows
+        # with how distinctive the passage is); the weight of its kind.
+        self.inverse_norms = [1 / norm for norm in self.norms]
+        self.contain_factors = [
+            CONTAIN * min(1.0, norm / self.norm_ref) / (norm * norm)
+            if passage.kind in CONTAINED else 0.0
+            for passage, norm in zip(self.passages, self.norms, strict=True)]
+        self.kind_weights = [WEIGHTS[p.kind] for p in self.passages]
+        # For a topic found only through its texts: its title (the answer is its summary).
+        self.first_passage: dict[str, Passage] = {}
+        for passage in sorted(self.passages, key=lambda p: p.kind != "title"):
+            self.first_passage.setdefault(passage.topic_id, passage)
+        # Typo look-up: every vocabulary word under each of its one-letter deletions.
+        # Typos are corrected towards the words of titles, keywords, FAQ questions and
+        # out-of-scope phrases, what people ask with, not towards every word of the texts.
+        self.vocabulary = {w for p in self.passages if p.kind in CORRECT_TO
+                           for w in content_words(words(p.text)) if w}
+        self.deletions: dict[str, list[str]] = defaultdict(list)
+        for word in self.vocabulary:
+            if len(word) >= FUZZY_MIN and not word.isdigit():
+                for d in _deletions(word):
+                    self.deletions[d].append(word)
+        # The same for the 6-letter starts of longer vocabulary words, for a typo in an
+        # inflected word ("опертормен": "оператор…").
+        self.starts = {w[:START] for w in self.vocabulary if len(w) > START}
+        self.start_deletions: dict[str, list[str]] = defaultdict(list)
+        for start in self.starts:
+            for d in _deletions(start):
+                self.start_deletions[d].append(start)
+        self._word_cache: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def corrections(self, word: str) -> list[str]:
+        """Vocabulary words one edit away from `word` (which the vocabulary lacks)."""
+        if len(word) < FUZZY_MIN or word.isdigit():
+            return []
+        found: set[str] = set()
+        for key in (word, *_deletions(word)):
+            for candidate in self.deletions.get(key, ()):
+                if candidate != word and _one_edit(word, candidate):
+                    found.add(candidate)
+        for d in _deletions(word):  # `word` has one letter too many
+            if d in self.vocabulary:
+                found.add(d)
+        return sorted(found)
+
+    def start_corrections(self, word: str) -> list[str]:
+        """6-letter starts of vocabulary words one edit away from the start of `word`."""
+        if len(word) <= START:
+            return []
+        found: set[str] = set()
+        head = word[:START]
+        for key in (head, *_deletions(head)):  # a letter changed or swapped
+            found.update(s for s in self.start_deletions.get(key, ()) if _one_edit(head, s))
+        found.update(self.start_deletions.get(word[:START - 1], ()))  # a letter missing
+        found.update(d for d in _deletions(word[:START + 1]) if d in self.starts)  # one extra
+        found.discard(head)
+        return sorted(found)
+
+    def _word(self, word: str) -> tuple[tuple[tuple[str, float], ...], float]:
+        """The (feature, weight) pairs a question word contributes, and the squared weight
+        of it the catalogue cannot explain (a word it has never seen, nor anything one
+        letter away, nor a start of 6 letters or more). Cached per word."""
+        cached = self._word_cache.get(word)
+        if cached is not None:
+            return cached
+        own = word_features(word)
+        out = {f: w for f, w in own if f in self.idf}
+        explained = any(f[0] == "w" or len(f) >= 8 for f in out)  # "p:" + 6 letters
+        if not explained:
+            for fixed in self.corrections(word):
+                explained = True
+                for f, w in word_features(fixed):
+                    if f in self.idf and out.get(f, 0.0) < w * FUZZY_WEIGHT:
+                        out[f] = w * FUZZY_WEIGHT
+        if not explained:
+            share = FUZZY_WEIGHT / math.sqrt(len(own))
+            for start in self.start_corrections(word):
+                explained = True
+                for f in ("p:" + start[:n] for n in PREFIX_LENGTHS if n <= START):
+                    if f in self.idf and out.get(f, 0.0) < share:
+                        out[f] = share
+        if not explained:
+            # Two words typed as one ("жасылел", "мекенжай" for "мекен жай"): the first
+            # split into two vocabulary words.
+            for i in range(3, len(word) - 1):
+                left, right = word[:i], word[i:]
+                if left in self.vocabulary and right in self.vocabulary:
+                    explained = True
+                    for part in (left, right):
+                        for f, w in word_features(part):
+                            if f in self.idf:
+                                out[f] = max(out.get(f, 0.0), w * SPLIT_WEIGHT)
+                    break
+        unseen = 0.0 if explained else sum(w * w for f, w in own if f not in self.idf)
+        result = (tuple(out.items()), unseen * self.idf_unseen ** 2)
+        if len(self._word_cache) < 50_000:
+            self._word_cache[word] = result
+        return result
+
+    def query_vector(self, tokens: list[str]) -> tuple[dict[str, float], float]:
+        """The question's known features with their weights, and the squared weight of the
+        wording the catalogue does not know (counted against every topic)."""
+        vector: dict[str, float] = defaultdict(float)
+        unseen = 0.0
+        idf = self.idf
+        previous = ""
+        for word in content_words(tokens):
+            if not word:
+                previous = ""
+                continue
+            feats, missing = self._word(word)
+            unseen += missing
+            for f, w in feats:
+                vector[f] += w * idf[f]
+            if previous:
+                # One word typed as two ("мекен жайы" for "мекенжайы"): the pair joined,
+                # when the catalogue knows it, counts as one more word.
+                joined = _REPEATS.sub(r"\1", previous + word)
+                if "w:" + joined in idf or (len(joined) >= PREFIX_MAX
+                                            and "p:" + joined[:PREFIX_MAX] in idf):
+                    for f, w in word_features(joined):
+                        if f in idf:
+                            vector[f] += w * idf[f]
+            previous = word
+        return vector, unseen
 
     def is_crisis(self, text: str) -> bool:
         """A crisis phrase appears as a run of word prefixes (so suffixes and typos at the
-        end of a word still match: "өлгім" matches "өлгім келеді", "убить" "убиться")."""
+        end of a word still match: "өлгім" matches "өлгім келеді", "убить" "убиться").
+        A rule of several phrases joined by " + " needs all of them, anywhere in the
+        message ("бьет + отчим" matches "отчим меня бьёт" and "нас бьёт отчим")."""
         return self._is_crisis(words(text))
 
     def _is_crisis(self, tokens: list[str]) -> bool:
-        for phrase in self.crisis_phrases:
-            size = len(phrase)
-            for start in range(len(tokens) - size + 1):
-                if all(tokens[start + i].startswith(part) for i, part in enumerate(phrase)):
-                    return True
-        return False
+        found: set[tuple[int, int]] = set()
+        starts = self.crisis_starts
+        for position, token in enumerate(tokens):
+            for end in range(1, len(token) + 1):
+                for number, part in starts.get(token[:end], ()):
+                    phrase = self.crisis_phrases[number][part]
+                    if _run_at(tokens, position, phrase):
+                        found.add((number, part))
+        return any(all((number, part) in found for part in range(len(self.crisis_phrases[number])))
+                   for number in {number for number, _ in found})
 
     def score(self, text: str) -> list[Match]:
         """Best passage per topic, best topic first."""
         return self._score(words(text))
 
     def _score(self, tokens: list[str]) -> list[Match]:
-        query = _features(tokens)
-        if not query:
+        q_vec, unseen = self.query_vector(tokens)
+        if not q_vec:
             return []
-        q_vec = {f: (1 + math.log(c)) * self.idf[f] for f, c in query.items() if f in self.idf}
-        q_norm = math.sqrt(sum(v * v for v in q_vec.values())) or 1.0
+        q_norm = math.sqrt(sum(v * v for v in q_vec.values()) + UNSEEN * unseen) or 1.0
         dots: dict[int, float] = defaultdict(float)
         covered: dict[int, float] = defaultdict(float)
+        cover: dict[str, float] = defaultdict(float)
+        postings = self.postings
+        topic_weight = self.topic_weight
         for f, qv in q_vec.items():
-            for index, pv in self.postings[f]:
+            for index, pv, pv2 in postings.get(f, ()):
                 dots[index] += qv * pv
-                covered[index] += pv * pv
-        per_topic: dict[str, list[tuple[float, Passage]]] = defaultdict(list)
+                covered[index] += pv2
+            qv2 = qv * qv
+            for topic_id, w in topic_weight[f]:
+                cover[topic_id] += qv2 * w
+        # Score each passage: its cosine with the question or, for a short passage, how much
+        # of it the question holds; keep each topic's three best.
+        inverse_norms, contain_factors = self.inverse_norms, self.contain_factors
+        kind_weights, passages = self.kind_weights, self.passages
+        q_inverse = 1 / q_norm
+        top: dict[str, list] = {}
         for index, dot in dots.items():
-            passage = self.passages[index]
-            p_norm = self.norms[index]
-            cosine = dot / (q_norm * p_norm)
-            score = cosine
-            if passage.kind in ("keyword", "title") and CONTAIN:
-                # A short passage wholly inside a long question is evidence, in proportion
-                # to how distinctive the passage is (a lone "help" says little).
-                containment = covered[index] / (p_norm * p_norm)
-                score = max(cosine, CONTAIN * containment * min(1.0, p_norm / self.norm_ref))
-            score *= WEIGHTS[passage.kind]
-            per_topic[passage.topic_id].append((score, passage))
-        best: list[Match] = []
-        for topic_id, scored in per_topic.items():
-            scored.sort(key=lambda item: item[0], reverse=True)
-            total = scored[0][0] + sum(s for s, _ in scored[1:3]) * SUPPORT
-            best.append(Match(topic_id, total, scored[0][1]))
-        return sorted(best, key=lambda m: m.score, reverse=True)
+            score = dot * inverse_norms[index] * q_inverse
+            factor = contain_factors[index]
+            if factor:
+                contained = covered[index] * factor
+                if contained > score:
+                    score = contained
+            score *= kind_weights[index]
+            topic_id = passages[index].topic_id
+            best = top.get(topic_id)
+            if best is None:
+                top[topic_id] = [score, index, 0.0, 0.0]
+            elif score > best[0]:
+                best[3], best[2], best[0], best[1] = best[2], best[0], score, index
+            elif score > best[2]:
+                best[3], best[2] = best[2], score
+            elif score > best[3]:
+                best[3] = score
+        q_mass = q_norm * q_norm
+        ranked = [
+            Match(topic_id, (1 - COVER) * (b[0] + (b[2] + b[3]) * SUPPORT)
+                  + COVER * cover[topic_id] / q_mass, passages[b[1]])
+            for topic_id, b in top.items()]
+        ranked.extend(Match(topic_id, COVER * mass / q_mass, self.first_passage[topic_id])
+                      for topic_id, mass in cover.items() if topic_id not in top)
+        ranked.sort(key=lambda m: m.score, reverse=True)
+        return ranked
 
     def search(self, text: str) -> SearchResult:
         th = self.thresholds
@@ -207,6 +480,18 @@ class SearchIndex:
         return result
 
 
+def _crisis_rule(text: str) -> tuple[tuple[str, ...], ...]:
+    phrases = tuple(tuple(words(part)) for part in text.split(" + "))
+    return phrases if all(phrases) else ()
+
+
+def _run_at(tokens: list[str], start: int, phrase: tuple[str, ...]) -> bool:
+    """Whether the words from `start` on begin with the words of `phrase`."""
+    if start + len(phrase) > len(tokens):
+        return False
+    return all(tokens[start + i].startswith(part) for i, part in enumerate(phrase))
+
+
 def _passages(catalog: Catalog, offtopic: list[str]) -> list[Passage]:
     out: list[Passage] = []
     for topic in catalog.topics.values():
@@ -220,6 +505,21 @@ def _passages(catalog: Catalog, offtopic: list[str]) -> list[Passage]:
             for sentence in _sentences(text.text):
                 out.append(Passage(topic.id, "text", lang, sentence))
     out.extend(Passage(OFFTOPIC, "offtopic", None, phrase) for phrase in offtopic)
+    return out
+
+
+def _unique(passages: list[Passage]) -> list[Passage]:
+    """One passage per topic and folded text: the same words as a keyword, an FAQ variant
+    and in the other language's list are one piece of evidence, not three. FAQ questions
+    are kept first (they carry an answer), then titles, keywords, summaries, sentences."""
+    order = {"faq": 0, "title": 1, "keyword": 2, "summary": 3, "text": 4, "offtopic": 5}
+    seen: set[tuple[str, str]] = set()
+    out: list[Passage] = []
+    for passage in sorted(passages, key=lambda p: order[p.kind]):
+        key = (passage.topic_id, normalise(passage.text))
+        if key not in seen:
+            seen.add(key)
+            out.append(passage)
     return out
 
 
