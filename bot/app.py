@@ -21,6 +21,8 @@ from bot.db.database import Database
 from bot.handlers import get_routers
 from bot.middlewares import UserContextMiddleware
 from bot.services.answers import Answerer
+from bot.services.broadcast_worker import Broadcaster
+from bot.services.broadcasts import Clock
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ def create_bot(settings: Settings, token: str, session: BaseSession | None = Non
 
 def create_dispatcher(
     settings: Settings, db: Database, content: ContentStore,
-    storage: BaseStorage | None = None,
+    storage: BaseStorage | None = None, clock: Clock | None = None,
 ) -> Dispatcher:
     """Wire services into workflow data, middlewares and routers. No I/O happens here."""
     dp = Dispatcher(storage=storage or MemoryStorage())
@@ -49,16 +51,30 @@ def create_dispatcher(
     answerer = Answerer()
     content.on_reload(answerer.rebuild)
     dp["answerer"] = answerer
+    broadcaster = Broadcaster(db, content, settings, clock)
+    dp["broadcaster"] = broadcaster
+    dp["clock"] = broadcaster.clock
     context = UserContextMiddleware()
     dp.message.outer_middleware(context)
     dp.callback_query.outer_middleware(context)
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)
+    dp.startup.register(start_broadcasts)
+    dp.shutdown.register(stop_broadcasts)
     return dp
 
 
 async def on_startup(bot: Bot, content: ContentStore, settings: Settings) -> None:
     await set_commands(bot, content, settings)
+
+
+async def start_broadcasts(bot: Bot, broadcaster: Broadcaster) -> None:
+    """The announcement worker runs beside polling and resumes unfinished jobs."""
+    await broadcaster.start(bot)
+
+
+async def stop_broadcasts(broadcaster: Broadcaster) -> None:
+    await broadcaster.stop()
 
 
 async def set_commands(bot: Bot, content: ContentStore, settings: Settings) -> None:
