@@ -265,14 +265,16 @@ class TelegramEmulator:
         chat = self.chats[chat_id]
         chat.blocked = status == "kicked"
         bot_user = {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar"}
-        old, new = ("member", "kicked") if chat.blocked else ("kicked", "member")
+        member = {"status": "member", "user": bot_user}
+        kicked = {"status": "kicked", "user": bot_user, "until_date": 0}  # 0: for ever
+        old, new = (member, kicked) if chat.blocked else (kicked, member)
         return self._queue({
             "my_chat_member": {
                 "chat": chat.as_chat(),
                 "from": chat.as_user(),
                 "date": int(time.time()),
-                "old_chat_member": {"status": old, "user": bot_user},
-                "new_chat_member": {"status": new, "user": bot_user},
+                "old_chat_member": old,
+                "new_chat_member": new,
             }
         })
 

@@ -243,8 +243,8 @@ async def on_send_now(query: CallbackQuery, state: FSMContext, t: Translator, db
         return
     await acknowledge(query)
     job_id, count = await create_broadcast(db, draft, clock.now())
-    broadcaster.wake()
     await show(query, t("bc-started", id=job_id, count=count))
+    broadcaster.wake()
 
 
 async def on_later(query: CallbackQuery, state: FSMContext, t: Translator,

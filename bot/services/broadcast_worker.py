@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -37,6 +38,7 @@ from bot.services.broadcasts import Clock, TokenBucket, from_iso, iso
 log = logging.getLogger(__name__)
 
 BATCH = 200  # recipients read from the database at a time
+T = TypeVar("T")
 
 
 @dataclass
@@ -71,6 +73,8 @@ class Broadcaster:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
+        self._asked = 0  # settle() calls so far
+        self._idle_at = 0  # the last of them answered by a look that found nothing due
         self._requests: dict[int, str] = {}  # job id → "paused" | "cancelled" while it runs
         self._current: int | None = None
 
@@ -99,14 +103,18 @@ class Broadcaster:
         self._wake.set()
 
     async def settle(self) -> None:
-        """Wake the worker and wait until it has nothing due (tests and the bench use it)."""
-        self._idle.clear()
+        """Wake the worker and wait until a look for due jobs that began after this call
+        found none: everything due by now is sent (tests and the bench use it)."""
+        self._asked += 1
+        target = self._asked
         self._wake.set()
-        if self._task is None:
-            return
-        idle = asyncio.create_task(self._idle.wait())
-        await asyncio.wait({idle, self._task}, return_when=asyncio.FIRST_COMPLETED)
-        idle.cancel()
+        while self._task is not None and not self._task.done() and self._idle_at < target:
+            self._idle.clear()
+            idle = asyncio.create_task(self._idle.wait())
+            await asyncio.wait({idle, self._task}, return_when=asyncio.FIRST_COMPLETED)
+            idle.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await idle
 
     # --- control from the admin's buttons ---------------------------------------------------
 
@@ -133,11 +141,14 @@ class Broadcaster:
     async def _loop(self) -> None:
         while True:
             self._wake.clear()
+            asked = self._asked
             job = await Broadcasts(self.db.conn).next_due(iso(self.clock.now()))
             if job is None:
+                timeout = await self._until_next()
+                self._idle_at = asked
                 self._idle.set()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), await self._until_next())
+                    await asyncio.wait_for(self._wake.wait(), timeout)
                 continue
             try:
                 await self._process(job)
@@ -299,23 +310,34 @@ class Broadcaster:
         rate, eta = self._speed(run, tally)
         text = progress_text(t, job, tally, rate, eta)
         markup = progress_keyboard(t, job.id, job.status)
-        await self.bucket.acquire()
+        bot = self._bot
         if job.progress_message_id is None or job.progress_chat_id is None:
-            message = await self._bot.send_message(job.created_by, text, reply_markup=markup)
+            message = await self._paced(
+                lambda: bot.send_message(job.created_by, text, reply_markup=markup))
             async with self.db.transaction() as conn:
                 await Broadcasts(conn).set_progress_message(job.id, message.chat.id,
                                                             message.message_id)
         else:
+            chat_id, message_id = job.progress_chat_id, job.progress_message_id
             try:
-                await self._bot.edit_message_text(
-                    text=text, chat_id=job.progress_chat_id,
-                    message_id=job.progress_message_id, reply_markup=markup)
+                await self._paced(lambda: bot.edit_message_text(
+                    text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup))
             except TelegramBadRequest as exc:
                 if "not modified" not in exc.message:
                     raise
         if final and job.status in ("done", "cancelled"):
+            await self._paced(
+                lambda: bot.send_message(job.created_by, report_text(t, job, tally)))
+
+    async def _paced(self, call: Callable[[], Awaitable[T]]) -> T:
+        """A call to the admin, inside the same rate as the announcements; a flood wait
+        stops everyone and then the call is made again."""
+        while True:
             await self.bucket.acquire()
-            await self._bot.send_message(job.created_by, report_text(t, job, tally))
+            try:
+                return await call()
+            except TelegramRetryAfter as exc:
+                self.bucket.hold(exc.retry_after)
 
     def _speed(self, run: _Run, tally: Tally) -> tuple[float, float | None]:
         """Messages a second in this pass, and seconds left at that pace (None: unknown)."""

@@ -103,3 +103,15 @@ def test_flood_limit_refuses_over_n_sends_in_a_sliding_second() -> None:
     assert api.handle("sendMessage", send)[0] == 200
     assert api.flood_refusals == 2
     assert TelegramEmulator().flood_limit is None, "off by default"
+
+
+def test_member_status_updates_parse_as_aiogram_types() -> None:
+    from aiogram.types import Update
+
+    api = TelegramEmulator()
+    api.add_chat(5)
+    for status in ("kicked", "member"):
+        update = Update.model_validate(api.member_status(5, status))
+        assert update.my_chat_member is not None
+        assert update.my_chat_member.new_chat_member.status == status
+    assert api.chats[5].blocked is False
