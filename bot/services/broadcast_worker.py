@@ -246,6 +246,10 @@ class Broadcaster:
                 continue
             except TelegramAPIError as exc:
                 await self._settle(job, recipient, "failed", error=str(exc)[:200])
+                if "message to copy not found" in str(exc):
+                    # The admin deleted the original: every other copy would fail the same way.
+                    log.error("announcement %s: the source message is gone; cancelled", job.id)
+                    await self.cancel(job.id)
                 return
             await self._settle(job, recipient, "sent", message_id=sent.message_id)
             return

@@ -114,10 +114,10 @@ class TokenBucket:
                     continue
                 self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
                 self._stamp = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                if self._tokens >= 1 - 1e-9:  # float sums of small steps fall just short
+                    self._tokens = max(0.0, self._tokens - 1)
                     return
-                await self.clock.sleep((1 - self._tokens) / self.rate)
+                await self.clock.sleep(max((1 - self._tokens) / self.rate, 1e-4))
 
 
 @dataclass(frozen=True, slots=True)

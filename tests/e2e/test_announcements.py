@@ -524,3 +524,21 @@ async def test_blocking_the_bot_is_marked_as_it_happens(setup: Setup) -> None:
     await h.feed(h.api.member_status(9301, "member"))
     stored = await Users(db.conn).get(9301)
     assert stored is not None and not stored.blocked and stored.subscribed
+
+
+async def test_a_deleted_original_cancels_the_job_instead_of_failing_everyone(
+    setup: Setup,
+) -> None:
+    h, db = setup.h, setup.db
+    await seed_users(h, db, range(9401, 9461))
+    source = await compose(setup.admin, "Удалю потом", ["Всем подписчикам"])
+    original = h.api.find_message(*source)
+    assert original is not None
+    h.api.chats[ADMIN].messages.remove(original)  # the admin deleted it after the preview
+    await setup.admin.click("Отправить сейчас")
+    await setup.broadcaster.settle()
+    job = await Broadcasts(db.conn).get(1)
+    tally = await Broadcasts(db.conn).tally(1)
+    assert job is not None and job.status == "cancelled"
+    assert tally.sent == 0 and tally.failed <= setup.broadcaster.concurrency
+    assert tally.pending > 0
