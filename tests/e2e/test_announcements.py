@@ -416,7 +416,7 @@ async def test_pause_resume_and_cancel_from_the_progress_message(
         job = await Broadcasts(db.conn).get(2)
         assert job is not None and job.status == "cancelled"
         got = sum(copies(h, uid, second) for uid in [*range(8001, 8021), ADMIN])
-        assert got == 5, "three before the hold and the two in flight, nothing after"
+        assert got == 5, "the preview, two before the hold, the two in flight; no more"
     finally:
         await stop_dispatcher(h)
         await server.stop()
