@@ -22,6 +22,8 @@ from bot.handlers import get_routers
 from bot.middlewares import UserContextMiddleware
 from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
+from bot.services.broadcast_worker import Broadcaster
+from bot.services.broadcasts import Clock
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ def create_bot(settings: Settings, token: str, session: BaseSession | None = Non
 
 def create_dispatcher(
     settings: Settings, db: Database, content: ContentStore,
-    storage: BaseStorage | None = None,
+    storage: BaseStorage | None = None, clock: Clock | None = None,
 ) -> Dispatcher:
     """Wire services into workflow data, middlewares and routers. No I/O happens here.
 
@@ -56,12 +58,17 @@ def create_dispatcher(
     dp["fsm_storage"] = dp.storage
     dp["poster"] = RegistrationPoster(db, content, settings.admin_chat_id,
                                       settings.default_language)
+    broadcaster = Broadcaster(db, content, settings, clock)
+    dp["broadcaster"] = broadcaster
+    dp["clock"] = broadcaster.clock
     context = UserContextMiddleware()
     dp.message.outer_middleware(context)
     dp.callback_query.outer_middleware(context)
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)
+    dp.startup.register(start_broadcasts)
+    dp.shutdown.register(stop_broadcasts)
     return dp
 
 
@@ -77,6 +84,13 @@ async def on_startup(bot: Bot, fsm_storage: BaseStorage, content: ContentStore,
 
 async def on_shutdown(poster: RegistrationPoster) -> None:
     await poster.stop()
+async def start_broadcasts(bot: Bot, broadcaster: Broadcaster) -> None:
+    """The announcement worker runs beside polling and resumes unfinished jobs."""
+    await broadcaster.start(bot)
+
+
+async def stop_broadcasts(broadcaster: Broadcaster) -> None:
+    await broadcaster.stop()
 
 
 async def set_commands(bot: Bot, content: ContentStore, settings: Settings) -> None:

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     default_language: Language = "kk"
     log_level: str = "INFO"
     polling_timeout: int = Field(default=30, ge=1, le=60)
+    # Announcements a second. Telegram allows about 30 overall and bans bots that flood.
+    broadcast_rate: float = Field(default=25, gt=0, le=30)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

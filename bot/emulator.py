@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -35,6 +37,8 @@ MEDIA_FIELDS = {"photo", "document", "sticker", "voice", "video", "video_note", 
                 "animation", "location", "contact", "poll"}
 # A few of the emoji Telegram accepts as reactions.
 REACTIONS = {"👍", "👎", "❤", "🔥", "👏", "🙏", "👌", "✍", "🤝", "👀"}
+# Methods that put or change a message in a chat: what Telegram's global flood limit counts.
+FLOOD_METHODS = ("send", "copy", "forward", "edit")
 ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
 
@@ -158,8 +162,17 @@ class TelegramEmulator:
 
     BOT_ID = 7000000001
 
-    def __init__(self, username: str = "jastar_test_bot") -> None:
+    def __init__(
+        self, username: str = "jastar_test_bot", *, flood_limit: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`flood_limit`: at most that many message calls in any sliding second, as Telegram
+        allows about 30 a second overall; more get 429 with `retry_after`. Off by default."""
         self.username = username
+        self.flood_limit = flood_limit
+        self.flood_refusals = 0
+        self._clock = clock
+        self._flood_window: deque[float] = deque()
         self.chats: dict[int, Chat] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.commands: dict[str, list[dict[str, str]]] = {}
@@ -255,14 +268,16 @@ class TelegramEmulator:
         chat = self.chats[chat_id]
         chat.blocked = status == "kicked"
         bot_user = {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar"}
-        old, new = ("member", "kicked") if chat.blocked else ("kicked", "member")
+        member = {"status": "member", "user": bot_user}
+        kicked = {"status": "kicked", "user": bot_user, "until_date": 0}  # 0: for ever
+        old, new = (member, kicked) if chat.blocked else (kicked, member)
         return self._queue({
             "my_chat_member": {
                 "chat": chat.as_chat(),
                 "from": chat.as_user(),
                 "date": int(time.time()),
-                "old_chat_member": {"status": old, "user": bot_user},
-                "new_chat_member": {"status": new, "user": bot_user},
+                "old_chat_member": old,
+                "new_chat_member": new,
             }
         })
 
@@ -296,6 +311,7 @@ class TelegramEmulator:
         try:
             if self._faults and self._faults[0][0] in (None, method):
                 raise self._faults.popleft()[1]
+            self._check_flood(method)
             handler = getattr(self, f"_api_{method.lower()}", None)
             if handler is None:
                 raise ApiError(404, "Not Found")
@@ -307,6 +323,22 @@ class TelegramEmulator:
             if exc.parameters:
                 body["parameters"] = exc.parameters
             return exc.status, body
+
+    def _check_flood(self, method: str) -> None:
+        """Refuse a message call over the limit of the last second, as a flood wait would."""
+        name = method.lower()
+        if self.flood_limit is None or not name.startswith(FLOOD_METHODS) \
+                or name == "sendchataction":
+            return
+        now = self._clock()
+        window = self._flood_window
+        while window and window[0] <= now - 1.0:
+            window.popleft()
+        if len(window) >= self.flood_limit:
+            self.flood_refusals += 1
+            wait = max(1, math.ceil(window[0] + 1.0 - now))
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+        window.append(now)
 
     def take_updates(self, offset: int | None, limit: int = 100) -> list[dict[str, Any]]:
         """getUpdates semantics: confirm everything below `offset`, return what is left."""

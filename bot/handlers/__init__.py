@@ -7,6 +7,7 @@ from aiogram import Router
 from bot.filters import InPrivate
 from bot.handlers import (
     admin,
+    announcements,
     answers,
     errors,
     handoff,
@@ -19,6 +20,9 @@ from bot.handlers import (
 
 def get_routers() -> list[Router]:
     private = [
+        # An admin composing an announcement may well write about crisis helplines: in that
+        # state the message is the announcement, so this router goes before the crisis one.
+        announcements.create_router(),
         # Crisis wording is answered before anything else, even in the middle of a form.
         answers.create_crisis_router(),
         # Before `start`: a command in the middle of a form closes the form first, and

@@ -84,3 +84,34 @@ def test_documents_and_reactions() -> None:
     assert api.handle("setMessageReaction", ok)[0] == 200
     bad = dict(ok, reaction=json.dumps([{"type": "emoji", "emoji": "🦄"}]))
     assert api.handle("setMessageReaction", bad)[0] == 400
+
+
+def test_flood_limit_refuses_over_n_sends_in_a_sliding_second() -> None:
+    now = [100.0]
+    api = TelegramEmulator(flood_limit=3, clock=lambda: now[0])
+    api.add_chat(1)
+    send = {"chat_id": "1", "text": "hi"}
+    assert [api.handle("sendMessage", send)[0] for _ in range(3)] == [200, 200, 200]
+    status, body = api.handle("sendMessage", send)
+    assert status == 429 and body["parameters"]["retry_after"] >= 1
+    assert api.handle("answerCallbackQuery", {"callback_query_id": "9"})[0] == 200, \
+        "only message calls count"
+    now[0] += 0.5
+    assert api.handle("copyMessage", {"chat_id": "1", "from_chat_id": "1",
+                                      "message_id": "1"})[0] == 429
+    now[0] += 0.6  # the first three are now more than a second old
+    assert api.handle("sendMessage", send)[0] == 200
+    assert api.flood_refusals == 2
+    assert TelegramEmulator().flood_limit is None, "off by default"
+
+
+def test_member_status_updates_parse_as_aiogram_types() -> None:
+    from aiogram.types import Update
+
+    api = TelegramEmulator()
+    api.add_chat(5)
+    for status in ("kicked", "member"):
+        update = Update.model_validate(api.member_status(5, status))
+        assert update.my_chat_member is not None
+        assert update.my_chat_member.new_chat_member.status == status
+    assert api.chats[5].blocked is False
