@@ -39,7 +39,7 @@ def audience_text(t: Translator, audience: Audience, catalog: Catalog) -> str:
         return t("bc-aud-topic-is", title=title, status=status)
     what = t("bc-aud-name-district" if audience.kind == "district"
              else "bc-aud-name-occupation")
-    prefix = "bc-district" if audience.kind == "district" else "bc-occ"
+    prefix = "district" if audience.kind == "district" else "bc-occ"
     return t("bc-aud-is", what=what, value=t(f"{prefix}-{audience.value}"))
 
 

@@ -8,11 +8,12 @@ from typing import Literal
 
 import aiosqlite
 
-AudienceKind = Literal["all", "lang", "topic", "district", "occupation"]
 # The values migration 0003 allows in `registrations`; an audience names one of them.
-DISTRICTS = ("abai", "al-farabi", "enbekshi", "karatau", "turan")
-OCCUPATIONS = ("study", "work", "neet", "other")
-REG_STATUSES = ("new", "contacted", "enrolled", "declined", "cancelled")
+from bot.db.registrations import DISTRICTS, OCCUPATIONS
+from bot.db.registrations import STATUSES as REG_STATUSES
+
+AudienceKind = Literal["all", "lang", "topic", "district", "occupation"]
+
 LANGS = ("kk", "ru")
 # Who may ever get an announcement: subscribed and not blocked, whatever the audience.
 ELIGIBLE = "u.subscribed = 1 AND u.blocked = 0"

@@ -8,8 +8,11 @@ import aiosqlite
 
 from bot.db.users import utc_now
 
+# The values the schema's CHECK constraints allow (migration 0003).
 ACTIVE = ("new", "contacted", "enrolled")
 STATUSES = ("new", "contacted", "enrolled", "declined", "cancelled")
+DISTRICTS = ("abai", "al-farabi", "enbekshi", "karatau", "turan")
+OCCUPATIONS = ("study", "work", "neet", "other")
 
 
 class DuplicateRegistration(Exception):  # noqa: N818 - reads as what happened

@@ -73,8 +73,11 @@ class Users:
         )
 
     async def set_blocked(self, telegram_id: int, blocked: bool) -> None:
+        """Blocking the bot also unsubscribes from announcements; coming back (Telegram's
+        "member" status, i.e. restarting the bot) subscribes again, as a first /start does."""
         await self.conn.execute(
-            "UPDATE users SET blocked = ? WHERE telegram_id = ?", (int(blocked), telegram_id)
+            "UPDATE users SET blocked = ?, subscribed = ? WHERE telegram_id = ?",
+            (int(blocked), int(not blocked), telegram_id),
         )
 
     async def count(self) -> int:

@@ -123,7 +123,7 @@ async def on_audience_kind(query: CallbackQuery, callback_data: BroadcastCD, sta
                    choice_keyboard(t, "topic", await programme_choices(t, content, db)))
     elif kind == "district":
         await show(query, t("bc-ask-district"), choice_keyboard(
-            t, "district", [(d, t(f"bc-district-{d}")) for d in DISTRICTS]))
+            t, "district", [(d, t(f"district-{d}")) for d in DISTRICTS]))
     elif kind == "occupation":
         await show(query, t("bc-ask-occupation"), choice_keyboard(
             t, "occ", [(o, t(f"bc-occ-{o}")) for o in OCCUPATIONS]))
@@ -354,7 +354,7 @@ async def on_subscription_button(query: CallbackQuery, callback_data: Subscripti
 
 async def on_member_status(event: ChatMemberUpdated, db: Database) -> None:
     """A user blocked the bot ("kicked") or came back: mark it at once, not at the next
-    announcement. Their own subscription choice is kept as it was."""
+    announcement. Blocking unsubscribes; coming back subscribes again (`Users.set_blocked`)."""
     blocked = event.new_chat_member.status == "kicked"
     async with db.transaction() as conn:
         users = Users(conn)

@@ -48,6 +48,7 @@ from bot.services import registrations
 from bot.services.admin_posts import RegistrationPoster
 from bot.services.form_fields import (
     DISTRICTS,
+    OCCUPATIONS,
     AgeOutOfRange,
     FieldError,
     parse_age,
@@ -367,7 +368,7 @@ async def _on_district(query: CallbackQuery, val: str, bot: Bot, t: Translator,
 
 async def _on_occupation(query: CallbackQuery, val: str, bot: Bot, t: Translator,
                          state: FSMContext, content: ContentStore, *_: Any) -> None:
-    if val not in ("study", "work", "neet", "other"):
+    if val not in OCCUPATIONS:
         return
     await state.update_data(occupation=val)
     await advance(bot, query.from_user.id, t, state, "occupation", content)

@@ -10,10 +10,13 @@ import re
 import unicodedata
 from datetime import date
 
+from bot.db.registrations import DISTRICTS, OCCUPATIONS
+
+__all__ = ["DISTRICTS", "OCCUPATIONS", "AgeOutOfRange", "FieldError", "parse_age",
+           "parse_comment", "parse_name", "parse_phone", "strip_controls"]
+
 MIN_AGE, MAX_AGE = 14, 35
 MAX_COMMENT = 500
-DISTRICTS = ("abai", "al-farabi", "enbekshi", "karatau", "turan")
-OCCUPATIONS = ("study", "work", "neet", "other")
 # Letters of any script, joined by single spaces, hyphens or apostrophes ("Әл-Фараби", "O'Neil").
 NAME = re.compile(r"[^\W\d_]+(?:[ \-'’ʼ][^\W\d_]+)*")
 

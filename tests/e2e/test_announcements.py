@@ -181,7 +181,7 @@ async def test_everyone_gets_exactly_one_copy_and_blocked_users_are_marked(setup
         assert copies(h, uid, source) == 0, "unsubscribed and blocked users are never targeted"
     for uid in (2005, 2006, 2007):
         stored = await Users(db.conn).get(uid)
-        assert stored is not None and stored.blocked
+        assert stored is not None and stored.blocked and not stored.subscribed
     tally = await Broadcasts(db.conn).tally(1)
     assert (tally.sent, tally.blocked, tally.remaining) == (28, 3, 0)
     job = await Broadcasts(db.conn).get(1)
@@ -519,7 +519,7 @@ async def test_blocking_the_bot_is_marked_as_it_happens(setup: Setup) -> None:
     await user.start("Қазақша")
     await h.feed(h.api.member_status(9301, "kicked"))
     stored = await Users(db.conn).get(9301)
-    assert stored is not None and stored.blocked
+    assert stored is not None and stored.blocked and not stored.subscribed
     assert await Broadcasts(db.conn).count_audience(Audience()) == 1, "only the admin"
     await h.feed(h.api.member_status(9301, "member"))
     stored = await Users(db.conn).get(9301)
