@@ -169,6 +169,9 @@ class TelegramEmulator:
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._callback_ids = itertools.count(1)
         self._faults: deque[tuple[str | None, ApiError]] = deque()
+        # Every refused call as (method, status, description): the tests' oracle for
+        # "nothing the bot sent broke Telegram's rules".
+        self.refused: list[tuple[str, int, str]] = []
 
     # --- the world around the bot ---------------------------------------------------------
 
@@ -301,6 +304,7 @@ class TelegramEmulator:
                 raise ApiError(404, "Not Found")
             return 200, {"ok": True, "result": handler(params)}
         except ApiError as exc:
+            self.refused.append((method, exc.status, exc.description))
             body: dict[str, Any] = {
                 "ok": False, "error_code": exc.status, "description": exc.description,
             }
