@@ -84,3 +84,11 @@ class RetryMiddleware(BaseRequestMiddleware):
         if never_sent or name in REPEATABLE:
             return self.backoff * 2 ** (attempt - 1)
         return None
+
+
+def retry_middleware(bot: Bot) -> RetryMiddleware:
+    """The retry middleware `create_bot` installed on this bot's session."""
+    for middleware in bot.session.middleware._middlewares:
+        if isinstance(middleware, RetryMiddleware):
+            return middleware
+    raise LookupError("this bot's session has no RetryMiddleware")
