@@ -172,6 +172,7 @@ class TelegramEmulator:
         # Every refused call as (method, status, description): the tests' oracle for
         # "nothing the bot sent broke Telegram's rules".
         self.refused: list[tuple[str, int, str]] = []
+        self.webhook: dict[str, Any] | None = None  # what setWebhook set
 
     # --- the world around the bot ---------------------------------------------------------
 
@@ -331,6 +332,19 @@ class TelegramEmulator:
         return self.take_updates(int(offset) if offset not in (None, "") else None)
 
     def _api_deletewebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        return True
+
+    def _api_setwebhook(self, params: dict[str, Any]) -> bool:
+        """Telegram posts only to HTTPS, and the secret has its own alphabet."""
+        url = str(params.get("url") or "")
+        secret = params.get("secret_token")
+        if not url.startswith("https://"):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        self.webhook = {"url": url, "secret_token": secret,
+                        "allowed_updates": _json(params.get("allowed_updates"), None)}
         return True
 
     def _api_setmycommands(self, params: dict[str, Any]) -> bool:

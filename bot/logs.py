@@ -69,6 +69,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+# Loggers that print request or statement *parameters* at DEBUG (aiosqlite logs every SQL
+# statement with its values: names, phones). They stay at INFO whatever LOG_LEVEL says.
+CHATTY = ("aiosqlite",)
+
+
+def quiet_chatty_loggers() -> None:
+    for name in CHATTY:
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
 def setup_logging(level: str, fmt: str = "text", secrets: Iterable[str] = ()) -> None:
     """Configure the root logger once, at start-up (`main()`), never at import."""
     handler = logging.StreamHandler()
@@ -85,3 +95,4 @@ def setup_logging(level: str, fmt: str = "text", secrets: Iterable[str] = ()) ->
     root.setLevel(getattr(logging, level.upper(), logging.INFO))
     # aiohttp's access log would print every webhook request with the client's address.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    quiet_chatty_loggers()

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.db.database import Database
 
 log = logging.getLogger(__name__)
+DB = web.AppKey("db", Database)
 
 
 def webhook_path(settings: Settings) -> str:
@@ -29,7 +30,7 @@ def webhook_path(settings: Settings) -> str:
 
 async def healthz(request: web.Request) -> web.Response:
     """200 while the database answers a query; 503 otherwise (for systemd / a monitor)."""
-    db: Database = request.app["db"]
+    db = request.app[DB]
     try:
         await db.fetch_one("SELECT 1")
     except Exception as exc:  # any failure means "unhealthy", and the monitor must hear it
@@ -46,7 +47,7 @@ def build_app(dp: Dispatcher, bot: Bot, settings: Settings, db: Database, *,
     if settings.webhook_secret is None:
         raise ValueError("WEBHOOK_SECRET is required in webhook mode")
     app = web.Application()
-    app["db"] = db
+    app[DB] = db
     app.router.add_get("/healthz", healthz)
     SimpleRequestHandler(
         dispatcher=dp, bot=bot, handle_in_background=background,

@@ -84,3 +84,16 @@ def test_documents_and_reactions() -> None:
     assert api.handle("setMessageReaction", ok)[0] == 200
     bad = dict(ok, reaction=json.dumps([{"type": "emoji", "emoji": "🦄"}]))
     assert api.handle("setMessageReaction", bad)[0] == 400
+
+
+def test_set_webhook_wants_https_and_a_clean_secret() -> None:
+    api = TelegramEmulator()
+    assert api.handle("setWebhook", {"url": "http://x.kz/hook"})[0] == 400
+    assert api.handle("setWebhook", {"url": "https://x.kz/h", "secret_token": "a b"})[0] == 400
+    assert api.refused[-1][0] == "setWebhook"
+    status, _ = api.handle("setWebhook", {"url": "https://x.kz/h", "secret_token": "ok_1-2",
+                                          "allowed_updates": '["message"]'})
+    assert status == 200 and api.webhook == {"url": "https://x.kz/h", "secret_token": "ok_1-2",
+                                             "allowed_updates": ["message"]}
+    api.handle("deleteWebhook", {})
+    assert api.webhook is None
