@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -19,6 +20,9 @@ from bot.db.users import Users
 from bot.i18n import pick_language
 
 log = logging.getLogger(__name__)
+
+# How stale `last_seen` may get (the reports count days, not minutes).
+TOUCH_EVERY = timedelta(minutes=5)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -44,8 +48,13 @@ class UserContextMiddleware(BaseMiddleware):
             data["t"] = content.i18n(settings.default_language)
             return await handler(event, data)
         db: Database = data["db"]
-        async with db.transaction() as conn:
-            user = await Users(conn).touch(tg_user.id)
+        # A read is enough for most updates; the row is written (taking the single writer's
+        # turn) only for a new user, one marked blocked, or `last_seen` older than TOUCH_EVERY.
+        user = await Users(db.conn).get(tg_user.id)
+        stale = (datetime.now(UTC) - TOUCH_EVERY).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if user is None or user.blocked or user.last_seen < stale:
+            async with db.transaction() as conn:
+                user = await Users(conn).touch(tg_user.id)
         lang = user.language or pick_language(tg_user.language_code, settings.default_language)
         data["user"] = user
         data["lang"] = lang
