@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from bot.config import Settings
 from bot.db.users import Users
-from bot.services.form_fields import MAX_COMMENT
 from bot.services.answers import Answerer
+from bot.services.form_fields import MAX_COMMENT
 from tests.conversation import Harness
 
 EXAMPLES = examples(max_examples=25, deadline=None, derandomize=False,
