@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [run|chat|migrate|check-content|ask|gaps|export|qr]`."""
+"""The command line: `python -m bot [--webhook] [run|chat|migrate|check-content|ask|…|backup]`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from bot.catalog.store import ContentStore
 from bot.config import Language, Settings, SettingsError, load_settings
 from bot.db.database import Database, MigrationError
 from bot.i18n import TextsError
+from bot.logs import setup_logging
 
 log = logging.getLogger("bot")
 
@@ -29,6 +31,9 @@ class StartupError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Jastar bot")
+    parser.add_argument("--webhook", action="store_true",
+                        help="run with a webhook server (WEBHOOK_URL, WEBHOOK_SECRET) "
+                             "instead of long polling")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot with long polling (the default)")
     chat = sub.add_parser("chat", help="talk to the bot in this terminal: no token, no network")
@@ -57,14 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     qr.add_argument("--out", type=Path, required=True, help="PNG file to write")
     qr.add_argument("--username", default=None,
                     help="the bot's username (default: asked from Telegram with BOT_TOKEN)")
+    backup = sub.add_parser("backup", help="copy the database consistently, even while the "
+                                           "bot runs (SQLite backup API)")
+    backup.add_argument("file", type=Path, help="the backup file to write")
     return parser
 
 
-def _setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def _setup_logging(settings: Settings) -> None:
+    secrets = [s.get_secret_value() for s in (settings.bot_token, settings.webhook_secret) if s]
+    setup_logging(settings.log_level, settings.log_format, secrets)
 
 
 async def _open(settings: Settings, db_path: Path | None = None) -> tuple[Database, ContentStore]:
@@ -98,6 +104,49 @@ async def run_polling(settings: Settings) -> None:
     finally:
         await bot.session.close()
         await db.close()
+
+
+async def run_webhook(settings: Settings) -> None:
+    """Serve `WEBHOOK_URL`'s path on WEBHOOK_HOST:WEBHOOK_PORT until stopped."""
+    from aiohttp import web
+
+    from bot.app import create_bot, create_dispatcher
+    from bot.webhook import build_app, webhook_path
+
+    assert settings.bot_token is not None
+    if settings.webhook_url is None or settings.webhook_secret is None:
+        raise StartupError("webhook mode needs WEBHOOK_URL (https://…) and WEBHOOK_SECRET")
+    db, content = await _open(settings)
+    bot = create_bot(settings, settings.bot_token.get_secret_value())
+    dp = create_dispatcher(settings, db, content)
+    runner = web.AppRunner(build_app(dp, bot, settings, db), access_log=None)
+    try:
+        await runner.setup()
+        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+        await site.start()
+        log.info("webhook server on %s:%d%s", settings.webhook_host, settings.webhook_port,
+                 webhook_path(settings))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):  # systemd stops services with SIGTERM
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        await db.close()
+
+
+def run_backup(settings: Settings, target: Path) -> int:
+    """A consistent copy of the live database (readers and the bot keep going meanwhile)."""
+    from bot.db.backup import backup
+
+    if not settings.database_path.exists():
+        print(f"no database at {settings.database_path}", file=sys.stderr)
+        return 1
+    counts = backup(settings.database_path, target)
+    summary = ", ".join(f"{table} {n}" for table, n in counts.items())
+    print(f"backup written to {target} ({summary})")
+    return 0
 
 
 async def run_chat(settings: Settings, db_path: Path | None) -> None:
@@ -275,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    _setup_logging(settings.log_level)
+    _setup_logging(settings)
     try:
         if command == "check-content":
             return run_check_content(args.dir or settings.content_dir, args.json)
@@ -287,6 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_qr(settings, args.topic, args.out, args.username))
         if command == "gaps":
             return asyncio.run(run_gaps(settings, args.days, args.limit, args.json))
+        if command == "backup":
+            return run_backup(settings, args.file)
         if command == "migrate":
             asyncio.run(run_migrate(settings))
         elif command == "chat":
@@ -299,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("Opening the terminal chat instead.\n", file=sys.stderr)
             logging.getLogger().setLevel(logging.WARNING)
             asyncio.run(run_chat(settings, None))
+        elif args.webhook:
+            asyncio.run(run_webhook(settings))
         else:
             asyncio.run(run_polling(settings))
     except StartupError as exc:

@@ -19,7 +19,8 @@ from bot.config import LANGUAGES, Settings
 from bot.db.database import Database
 from bot.db.fsm_storage import SQLiteStorage
 from bot.handlers import get_routers
-from bot.middlewares import UserContextMiddleware
+from bot.middlewares import FloodControlMiddleware, UserContextMiddleware
+from bot.retry import RetryMiddleware
 from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
 from bot.services.broadcast_worker import Broadcaster
@@ -32,11 +33,13 @@ MENU_COMMANDS = ("start", "menu", "register", "my", "ask", "language", "help")
 
 
 def create_bot(settings: Settings, token: str, session: BaseSession | None = None) -> Bot:
-    """A Bot with HTML as the default parse mode, pointed at a local Bot API if configured."""
+    """A Bot with HTML as the default parse mode, pointed at a local Bot API if configured,
+    retrying calls that failed for a passing reason (`bot/retry.py`)."""
     if session is None:
         session = AiohttpSession()
         if settings.telegram_api_url:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
+    session.middleware(RetryMiddleware())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
@@ -61,6 +64,10 @@ def create_dispatcher(
     broadcaster = Broadcaster(db, content, settings, clock)
     dp["broadcaster"] = broadcaster
     dp["clock"] = broadcaster.clock
+    # Before the user row is touched: a flood costs no database work.
+    flood = FloodControlMiddleware(settings.flood_rate, admin_ids=settings.admin_ids)
+    dp["flood_control"] = flood
+    dp.update.outer_middleware(flood)
     context = UserContextMiddleware()
     dp.message.outer_middleware(context)
     dp.callback_query.outer_middleware(context)

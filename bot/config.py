@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -29,9 +30,18 @@ class Settings(BaseSettings):
     admin_chat_id: int | None = None
     default_language: Language = "kk"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
     polling_timeout: int = Field(default=30, ge=1, le=60)
     # Announcements a second. Telegram allows about 30 overall and bans bots that flood.
     broadcast_rate: float = Field(default=25, gt=0, le=30)
+    # Flood control: updates per second one user may send; more are dropped (0 turns it off).
+    flood_rate: int = Field(default=5, ge=0, le=100)
+    # Webhook mode (`python -m bot --webhook`): the public HTTPS address Telegram posts to,
+    # the secret it must send back, and where the local HTTP server listens.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -44,7 +54,8 @@ class Settings(BaseSettings):
             return frozenset({value})
         return value
 
-    @field_validator("telegram_api_url", "bot_token", "admin_chat_id", mode="before")
+    @field_validator("telegram_api_url", "bot_token", "admin_chat_id", "webhook_url",
+                     "webhook_secret", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         """An empty line in `.env` (`ADMIN_CHAT_ID=`) means "not set", not a parse error."""
@@ -58,6 +69,23 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        """Telegram posts updates only to HTTPS addresses."""
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("must start with https:// (Telegram posts to HTTPS only)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram's rule for `secret_token`: 1–256 characters of A–Z, a–z, 0–9, _ and -."""
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}",
+                                                  value.get_secret_value()):
+            raise ValueError("must be 16–256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
 
     @field_validator("bot_token")
     @classmethod

@@ -182,6 +182,10 @@ class TelegramEmulator:
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._callback_ids = itertools.count(1)
         self._faults: deque[tuple[str | None, ApiError]] = deque()
+        # Every refused call as (method, status, description): the tests' oracle for
+        # "nothing the bot sent broke Telegram's rules".
+        self.refused: list[tuple[str, int, str]] = []
+        self.webhook: dict[str, Any] | None = None  # what setWebhook set
 
     # --- the world around the bot ---------------------------------------------------------
 
@@ -317,6 +321,7 @@ class TelegramEmulator:
                 raise ApiError(404, "Not Found")
             return 200, {"ok": True, "result": handler(params)}
         except ApiError as exc:
+            self.refused.append((method, exc.status, exc.description))
             body: dict[str, Any] = {
                 "ok": False, "error_code": exc.status, "description": exc.description,
             }
@@ -359,6 +364,19 @@ class TelegramEmulator:
         return self.take_updates(int(offset) if offset not in (None, "") else None)
 
     def _api_deletewebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        return True
+
+    def _api_setwebhook(self, params: dict[str, Any]) -> bool:
+        """Telegram posts only to HTTPS, and the secret has its own alphabet."""
+        url = str(params.get("url") or "")
+        secret = params.get("secret_token")
+        if not url.startswith("https://"):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        self.webhook = {"url": url, "secret_token": secret,
+                        "allowed_updates": _json(params.get("allowed_updates"), None)}
         return True
 
     def _api_setmycommands(self, params: dict[str, Any]) -> bool:

@@ -18,6 +18,14 @@ class FakeTelegramServer:
         self.tokens: set[str] = set()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
+        self._hangs: list[tuple[str | None, float]] = []
+        self.hung = asyncio.Event()  # set when a hung call has been answered at last
+
+    def hang_next(self, method: str | None, seconds: float) -> None:
+        """Hold the next call of `method` (any if None) for `seconds` before handling it, as
+        a slow Telegram does: the client may time out, yet the call still takes effect."""
+        self._hangs.append((method, seconds))
+        self.hung.clear()
 
     async def start(self) -> FakeTelegramServer:
         app = web.Application()
@@ -48,7 +56,13 @@ class FakeTelegramServer:
             }
         if method.lower() == "getupdates":
             await self._wait_for_updates(params)
+        hang = next((h for h in self._hangs if h[0] in (None, method)), None)
+        if hang is not None:
+            self._hangs.remove(hang)
+            await asyncio.sleep(hang[1])
         status, body = self.emulator.handle(method, params)
+        if hang is not None:
+            self.hung.set()
         return web.json_response(body, status=status)
 
     async def _wait_for_updates(self, params: dict[str, Any]) -> None:

@@ -40,6 +40,8 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten with zeros, not left in free pages: /forget means it.
+        await conn.execute("PRAGMA secure_delete = ON")
         self._conn = conn
         return self
 

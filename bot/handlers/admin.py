@@ -1,4 +1,4 @@
-"""Commands for the department's admins (`ADMIN_IDS`): /gaps and /stats.
+"""Commands for the department's admins (`ADMIN_IDS`): /gaps, /stats and /reload.
 
 The router carries `IsAdmin` for messages and buttons alike: a non-admin's /gaps falls
 through to the "unknown command" reply, as if the command did not exist.
@@ -6,20 +6,24 @@ through to the "unknown command" reply, as if the command did not exist.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import timedelta
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
+from bot.catalog.loader import ContentError, check
 from bot.catalog.store import ContentStore
 from bot.db.database import Database
 from bot.filters import IsAdmin
 from bot.formatting import split_blocks
 from bot.handlers.common import send_chunks
-from bot.i18n import Html, Translator, escape
+from bot.i18n import Html, TextsError, Translator, escape
 from bot.services import reports
 
+log = logging.getLogger(__name__)
 GAP_TEXT = 200  # characters of a logged question shown in the report
 STATUSES = ("new", "contacted", "enrolled", "declined", "cancelled")
 
@@ -92,6 +96,38 @@ async def cmd_stats(message: Message, command: CommandObject, t: Translator, db:
     await message.answer(stats_report(t, content, figures))
 
 
+RELOAD_LINES = 15  # problems listed in the chat; the command line prints them all
+
+
+def reload_content(content: ContentStore) -> tuple[list[str], list[str], int]:
+    """Check the folder, then swap it in: (errors, warnings, topics). On any error the
+    running content stays as it was (`ContentStore.reload` loads fully before swapping)."""
+    report = check(content.content_dir)
+    if report.errors:
+        return report.errors, report.warnings, 0
+    try:
+        catalog = content.reload()
+    except (ContentError, TextsError) as exc:
+        return [str(exc)], report.warnings, 0
+    return [], report.warnings, len(catalog.topics)
+
+
+async def cmd_reload(message: Message, t: Translator, content: ContentStore) -> None:
+    """Re-read `content/` without a restart; a broken edit is reported, not applied."""
+    # Reading and indexing take a moment: off the event loop, so other users are served.
+    errors, warnings, topics = await asyncio.to_thread(reload_content, content)
+    if not errors:
+        log.info("content reloaded: %d topics, %d warnings", topics, len(warnings))
+        await message.answer(t("admin-reload-ok", topics=topics, warnings=len(warnings)))
+        return
+    log.warning("content reload refused: %d errors", len(errors))
+    lines = [f"• {escape(line)}" for line in errors[:RELOAD_LINES]]
+    if len(errors) > RELOAD_LINES:
+        lines.append(t("admin-reload-more", count=len(errors) - RELOAD_LINES))
+    text = "\n".join([t("admin-reload-failed", count=len(errors)), *lines])
+    await send_chunks(message, split_blocks([text]))
+
+
 def create_router() -> Router:
     """A fresh router per dispatcher; admins only, for messages and buttons."""
     router = Router(name="admin")
@@ -99,4 +135,5 @@ def create_router() -> Router:
     router.callback_query.filter(IsAdmin())
     router.message.register(cmd_gaps, Command("gaps"))
     router.message.register(cmd_stats, Command("stats"))
+    router.message.register(cmd_reload, Command("reload"))
     return router

@@ -1,12 +1,18 @@
-"""The last line of defence: log the failure, tell the user politely, keep polling."""
+"""The last line of defence: log the failure, tell the user politely, keep polling.
+
+The log names the update, the user id and where it failed, never what the user wrote: an
+exception's message may quote user input (`int("…")`), so only Telegram's own error
+descriptions are kept; for everything else the type and the stack frames are enough.
+"""
 
 from __future__ import annotations
 
 import logging
+import traceback
 
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, User
 
 from bot.catalog.store import ContentStore
 from bot.config import Settings
@@ -15,29 +21,46 @@ from bot.db.users import Users
 from bot.i18n import pick_language
 
 log = logging.getLogger(__name__)
+
+
+def describe(exc: BaseException) -> str:
+    """`TypeName` (+ Telegram's description) and the stack, without the exception's text."""
+    head = type(exc).__name__
+    if isinstance(exc, TelegramAPIError):
+        head += f": {exc.message}"
+    frames = "".join(traceback.TracebackException.from_exception(exc).stack.format())
+    return f"{head}\n{frames}".rstrip()
+
+
 async def on_error(event: ErrorEvent, content: ContentStore, settings: Settings,
                    db: Database) -> bool:
     update = event.update
-    log.error("update %s failed: %s: %s", update.update_id,
-              type(event.exception).__name__, event.exception, exc_info=event.exception)
-    chat_id = None
-    user = None
+    chat_id: int | None = None
+    user: User | None = None
     if update.message:
         chat_id, user = update.message.chat.id, update.message.from_user
+        if update.message.chat.type != "private":
+            chat_id = None  # a failure in the operators' group is only logged
     elif update.callback_query:
         user = update.callback_query.from_user
         chat_id = user.id
+    log.error("update %s (user %s) failed: %s", update.update_id,
+              user.id if user else "-", describe(event.exception))
     if chat_id is None or update.bot is None:
         return True
     # Errors arrive without the per-message middleware data: look the language up again.
     lang = pick_language(user.language_code if user else None, settings.default_language)
-    if user is not None:
-        stored = await Users(db.conn).get(user.id)
-        lang = stored.language if stored and stored.language else lang
+    try:
+        if user is not None:
+            stored = await Users(db.conn).get(user.id)
+            lang = stored.language if stored and stored.language else lang
+    except Exception:  # the database may be what failed; the reply matters more
+        log.warning("language of user %s not read for the error reply", user.id if user else "-")
     try:
         await update.bot.send_message(chat_id, content.i18n.get(lang, "error-generic"))
     except TelegramAPIError:
-        log.warning("could not tell user about the failure of update %s", update.update_id)
+        log.warning("could not tell user %s about the failure of update %s",
+                    user.id if user else "-", update.update_id)
     return True
 
 

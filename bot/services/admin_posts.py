@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 
+import aiosqlite
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 
@@ -71,8 +72,10 @@ class RegistrationPoster:
                 await asyncio.sleep(exc.retry_after)
                 self._wake.set()
                 continue
-            except TelegramAPIError as exc:
-                log.warning("posting registrations to the admin chat failed: %s", exc)
+            except (TelegramAPIError, aiosqlite.Error) as exc:
+                # A network fault or a locked database: the rows stay unposted; try later.
+                log.warning("posting registrations to the admin chat failed: %s",
+                            type(exc).__name__)
                 await asyncio.sleep(self.pace * 5)
                 self._wake.set()
                 continue

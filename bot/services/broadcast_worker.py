@@ -33,6 +33,7 @@ from bot.db.broadcasts import Broadcast, Broadcasts, Recipient, Tally
 from bot.db.database import Database
 from bot.db.users import Users
 from bot.keyboards import announcement_keyboard, progress_keyboard
+from bot.retry import own_retries
 from bot.services.broadcasts import Clock, TokenBucket, from_iso, iso
 
 log = logging.getLogger(__name__)
@@ -139,6 +140,9 @@ class Broadcaster:
     # --- the loop ---------------------------------------------------------------------------
 
     async def _loop(self) -> None:
+        # This task paces itself and waits out flood waits for every sender at once; the
+        # bot-wide retry middleware would only make each sender wait alone.
+        own_retries.set(True)
         while True:
             self._wake.clear()
             asked = self._asked

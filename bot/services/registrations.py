@@ -53,5 +53,7 @@ async def forget(db: Database, user_id: int) -> int:
     async with db.transaction() as conn:
         count = await Registrations(conn).forget_user(user_id)
         await conn.execute("DELETE FROM fsm_state WHERE key LIKE ?", (f"%:{user_id}:{user_id}:%",))
+        # Message ids of their private chat in hand-off threads: nothing left to route.
+        await conn.execute("DELETE FROM ticket_messages WHERE chat_id = ?", (user_id,))
         await conn.execute("DELETE FROM users WHERE telegram_id = ?", (user_id,))
     return count

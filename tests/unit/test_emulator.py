@@ -115,3 +115,14 @@ def test_member_status_updates_parse_as_aiogram_types() -> None:
         assert update.my_chat_member is not None
         assert update.my_chat_member.new_chat_member.status == status
     assert api.chats[5].blocked is False
+def test_set_webhook_wants_https_and_a_clean_secret() -> None:
+    api = TelegramEmulator()
+    assert api.handle("setWebhook", {"url": "http://x.kz/hook"})[0] == 400
+    assert api.handle("setWebhook", {"url": "https://x.kz/h", "secret_token": "a b"})[0] == 400
+    assert api.refused[-1][0] == "setWebhook"
+    status, _ = api.handle("setWebhook", {"url": "https://x.kz/h", "secret_token": "ok_1-2",
+                                          "allowed_updates": '["message"]'})
+    assert status == 200 and api.webhook == {"url": "https://x.kz/h", "secret_token": "ok_1-2",
+                                             "allowed_updates": ["message"]}
+    api.handle("deleteWebhook", {})
+    assert api.webhook is None
