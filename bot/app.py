@@ -25,6 +25,7 @@ from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
 from bot.services.broadcast_worker import Broadcaster
 from bot.services.broadcasts import Clock
+from bot.speedups import PinResponseModels
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ def create_bot(settings: Settings, token: str, session: BaseSession | None = Non
         session = AiohttpSession()
         if settings.telegram_api_url:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
+    session.middleware(PinResponseModels())
     session.middleware(RetryMiddleware())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 

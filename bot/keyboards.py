@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.catalog.loader import Catalog
 from bot.config import Language
 from bot.i18n import Html, Translator
+from bot.speedups import InlineKeyboardBuilder
 
 
 class LangCD(CallbackData, prefix="l"):
