@@ -24,6 +24,15 @@ class Harness:
         self.api.add_chat(user_id, first_name, username=username, language_code=language_code)
         return Conversation(self, user_id)
 
+    def open_admin_chat(self, chat_id: int, admin_id: int, admin_name: str,
+                        pace: float) -> Harness:
+        """The department's group and one admin in it; registration posts paced `pace` s
+        apart (the settings must name `chat_id` as ADMIN_CHAT_ID)."""
+        self.api.add_chat(chat_id, "Operators", type="supergroup")
+        self.api.add_chat(admin_id, admin_name)
+        self.dp["poster"].pace = pace
+        return self
+
     async def feed(self, update: dict[str, Any]) -> None:
         """Hand one update to the real dispatcher; its API calls go over HTTP to the fake."""
         self.api.updates.clear()

@@ -7,7 +7,6 @@ import asyncio
 import shutil
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -143,18 +142,9 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def harness(settings: Settings, db: Database, content: ContentStore,
-                  fake_api: FakeTelegramServer) -> AsyncIterator[Harness]:
-    api_settings = settings.model_copy(update={"telegram_api_url": fake_api.base_url})
-    fake_api.emulator.add_chat(ADMIN_CHAT, "Operators", type="supergroup")
-    fake_api.emulator.add_chat(ADMIN, "Гүлнар")
-    bot = create_bot(api_settings, TOKEN)
-    dp = create_dispatcher(api_settings, db, content)
-    dp["poster"].pace = 0.05
-    await dp.emit_startup(bot=bot, **dp.workflow_data)
-    yield Harness(bot=bot, dp=dp, api=fake_api.emulator, settings=api_settings)
-    await dp.emit_shutdown(bot=bot, **dp.workflow_data)
-    await bot.session.close()
+def harness(harness: Harness) -> Harness:
+    """The shared harness with the admin chat and a fast registration poster."""
+    return harness.open_admin_chat(ADMIN_CHAT, ADMIN, "Гүлнар", pace=0.05)
 
 
 async def register(user: Conversation) -> None:

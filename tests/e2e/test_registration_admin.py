@@ -5,39 +5,28 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import create_bot, create_dispatcher
-from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
 from bot.emulator import SentMessage
-from tests.conftest import TOKEN
 from tests.conversation import Conversation, Harness
 from tests.e2e.test_registration import fill
-from tests.fake_api import FakeTelegramServer
 
 ADMIN_CHAT = -100777
 ADMIN = 1001
 
 
 @pytest.fixture
-async def harness(settings: Settings, db: Database, content: ContentStore,
-                  fake_api: FakeTelegramServer) -> AsyncIterator[Harness]:
-    """Like the shared harness, with an admin chat and a fast poster."""
-    api_settings = settings.model_copy(update={"telegram_api_url": fake_api.base_url,
-                                               "admin_chat_id": ADMIN_CHAT})
-    fake_api.emulator.add_chat(ADMIN_CHAT, "Operators", type="supergroup")
-    fake_api.emulator.add_chat(ADMIN, "Гүлнар")
-    bot = create_bot(api_settings, TOKEN)
-    dp = create_dispatcher(api_settings, db, content)
-    dp["poster"].pace = 0.3
-    await dp.emit_startup(bot=bot, **dp.workflow_data)
-    yield Harness(bot=bot, dp=dp, api=fake_api.emulator, settings=api_settings)
-    await dp.emit_shutdown(bot=bot, **dp.workflow_data)
-    await bot.session.close()
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"admin_chat_id": ADMIN_CHAT})
+
+
+@pytest.fixture
+def harness(harness: Harness) -> Harness:
+    """The shared harness with the admin chat and a fast registration poster."""
+    return harness.open_admin_chat(ADMIN_CHAT, ADMIN, "Гүлнар", pace=0.3)
 
 
 async def admin_posts(harness: Harness, count: int) -> list[SentMessage]:
