@@ -358,20 +358,16 @@ async def on_wrong_kind(message: Message, bot: Bot, t: Translator, state: FSMCon
         await ask(bot, message.chat.id, t, state, step, content, hint=t(hint))
 
 
-async def _on_district(query: CallbackQuery, val: str, bot: Bot, t: Translator,
-                       state: FSMContext, content: ContentStore, *_: Any) -> None:
-    if val not in DISTRICTS:
-        return
-    await state.update_data(district=val)
-    await advance(bot, query.from_user.id, t, state, "district", content)
+def _choice(step: str, allowed: tuple[str, ...]) -> Any:
+    """The handler of a step answered by one of a few buttons (district, occupation)."""
 
+    async def on_choice(query: CallbackQuery, val: str, bot: Bot, t: Translator,
+                        state: FSMContext, content: ContentStore, *_: Any) -> None:
+        if val in allowed:
+            await state.update_data({step: val})
+            await advance(bot, query.from_user.id, t, state, step, content)
 
-async def _on_occupation(query: CallbackQuery, val: str, bot: Bot, t: Translator,
-                         state: FSMContext, content: ContentStore, *_: Any) -> None:
-    if val not in OCCUPATIONS:
-        return
-    await state.update_data(occupation=val)
-    await advance(bot, query.from_user.id, t, state, "occupation", content)
+    return on_choice
 
 
 async def _on_skip_comment(query: CallbackQuery, val: str, bot: Bot, t: Translator,
@@ -443,8 +439,8 @@ async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
 TYPED_STEPS = {"name": parse_name, "comment": parse_comment}
 # Buttons that answer a step: act → (the step it belongs to, handler).
 BUTTON_STEPS = {
-    "district": ("district", _on_district),
-    "occ": ("occupation", _on_occupation),
+    "district": ("district", _choice("district", DISTRICTS)),
+    "occ": ("occupation", _choice("occupation", OCCUPATIONS)),
     "skip": ("comment", _on_skip_comment),
     "agree": ("consent", _on_agree),
     "notice": ("consent", _on_full_notice),
