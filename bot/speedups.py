@@ -1,4 +1,4 @@
-"""Two workarounds for aiogram costs that dominated the bot's time per update.
+"""Workarounds for aiogram costs that dominated the bot's time per update.
 
 Found with cProfile under `bench/load.py`; each is a drop-in that changes no behaviour.
 """
@@ -12,6 +12,8 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
+from aiogram.dispatcher.event.handler import FilterObject
+from aiogram.fsm.state import State
 from aiogram.methods import Response, TelegramMethod
 from aiogram.types import InlineKeyboardButton
 from aiogram.utils.keyboard import InlineKeyboardBuilder as _AiogramBuilder
@@ -46,3 +48,31 @@ class PinResponseModels(BaseRequestMiddleware):
         if kind not in self._pinned:
             self._pinned[kind] = Response[method.__returning__]  # type: ignore[name-defined]
         return await make_request(bot, method)
+
+
+def resolve_magic_filters_inline() -> None:
+    """Evaluate `F.…` and FSM-state filters on the event loop instead of in a thread.
+
+    aiogram calls every synchronous callback through `asyncio.to_thread`, magic filters and
+    bare `State` filters included: `F.text` or `RegForm.age` cost a round trip to the thread
+    pool each, about a dozen per update with this bot's routers. Both are a few attribute
+    lookups that never block, so they run inline. Call before routers are built.
+    """
+    if getattr(FilterObject, "_jastar_inline", False):
+        return
+    original = FilterObject.__post_init__
+
+    def post_init(self: FilterObject) -> None:
+        original(self)
+        inline = self.magic is not None or isinstance(self.callback, State)
+        if inline and not self.awaitable:
+            resolve = self.callback
+
+            async def resolve_inline(*args: Any, **kwargs: Any) -> Any:
+                return resolve(*args, **kwargs)
+
+            self.callback = resolve_inline
+            self.awaitable = True
+
+    FilterObject.__post_init__ = post_init  # type: ignore[method-assign]
+    FilterObject._jastar_inline = True  # type: ignore[attr-defined]

@@ -76,12 +76,12 @@ class Database:
                 await self.conn.execute("COMMIT")
 
     async def fetch_one(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        """One trip to aiosqlite's thread (execute + fetch + close there), not three."""
+        return list(await self.conn.execute_fetchall(sql, params))
 
     async def schema_version(self) -> int:
         await self.conn.execute(

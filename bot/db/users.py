@@ -43,11 +43,12 @@ class Users:
         self.conn = conn
 
     async def get(self, telegram_id: int) -> User | None:
-        async with self.conn.execute(
+        # One trip to aiosqlite's thread instead of three (execute, fetch, close): this read
+        # runs for every update.
+        rows = await self.conn.execute_fetchall(
             "SELECT * FROM users WHERE telegram_id = ?", (telegram_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        return _user(row) if row else None
+        )
+        return _user(next(iter(rows))) if rows else None
 
     async def touch(self, telegram_id: int, now: str | None = None) -> User:
         """Insert on first contact, else refresh `last_seen`; one who writes has not blocked us."""
