@@ -87,7 +87,7 @@ def step_keyboard(t: Translator, step: str, *, minor: bool = False) -> InlineKey
         sizes.append(1)
     elif step == "consent":
         label = t("reg-button-agree-minor") if minor else t("reg-button-agree")
-        kb.button(text=label, callback_data=FormCD(act="agree"))
+        kb.button(text=label, callback_data=FormCD(act="agree", val="minor" if minor else "adult"))
         kb.button(text=t("reg-button-full-notice"), callback_data=FormCD(act="notice"))
         sizes += [1, 1]
     nav_row(kb, t, back=step != "name")

@@ -378,9 +378,15 @@ async def _on_skip_comment(query: CallbackQuery, val: str, bot: Bot, t: Translat
 
 async def _on_agree(query: CallbackQuery, val: str, bot: Bot, t: Translator,
                     state: FSMContext, content: ContentStore, *_: Any) -> None:
+    """Consent to the notice shown; the button says which wording (adult or with a parent's
+    agreement) it carried, so an old adult button cannot stand for a guardian's consent."""
     data = await state.get_data()
     minor = int(data.get("age", 99)) < 18
-    await state.update_data(consented=True, guardian=minor)
+    notice = content.catalog.consent
+    if val != ("minor" if minor else "adult") or notice is None:
+        await ask(bot, query.from_user.id, t, state, "consent", content)
+        return
+    await state.update_data(consented=True, guardian=minor, consent_version=notice.version)
     await ask(bot, query.from_user.id, t, state, "summary", content)
 
 
@@ -408,7 +414,17 @@ async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
     chat_id = query.from_user.id
     notice = content.catalog.consent
     assert notice is not None
-    if not data.get("consented"):
+    topic = content.catalog.get(data["topic"])
+    if topic is None or not topic.registration_open:
+        # Closed (or removed) by a content reload while the form was open.
+        await state.clear()
+        title = topic.text(t.lang).title if topic else data["topic"]
+        await bot.send_message(chat_id, t("reg-closed", programme=title),
+                               reply_markup=main_menu(t))
+        return
+    if not data.get("consented") or data.get("consent_version") != notice.version:
+        # Never agreed, or the notice changed since: the user must see and accept this one.
+        await state.update_data(consented=False)
         await ask(bot, chat_id, t, state, "consent", content)
         return
     new = NewRegistration(

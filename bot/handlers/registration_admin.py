@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.db.database import Database
 from bot.db.registrations import Registrations
 from bot.db.users import Users
-from bot.filters import IsAdmin
+from bot.filters import InOperatorsChat, InPrivate, IsAdmin
 from bot.handlers.common import acknowledge
 from bot.i18n import Html, Translator
 from bot.registration_views import (
@@ -131,6 +131,8 @@ async def cmd_export(message: Message, command: CommandObject, bot: Bot, t: Tran
 
 def create_router() -> Router:
     router = Router(name="registration-admin")
-    router.message.register(cmd_export, Command("export"), IsAdmin())
-    router.callback_query.register(on_status, RegStatusCD.filter(), IsAdmin())
+    # The CSV holds personal data: only in an admin's private chat. Status buttons live on
+    # the posts in the operators' chat (and on cards an admin opened there).
+    router.message.register(cmd_export, Command("export"), IsAdmin(), InPrivate())
+    router.callback_query.register(on_status, RegStatusCD.filter(), IsAdmin(), InOperatorsChat())
     return router

@@ -52,6 +52,8 @@ async def forget(db: Database, user_id: int) -> int:
     """
     async with db.transaction() as conn:
         count = await Registrations(conn).forget_user(user_id)
+        # Questions typed to the bot may hold a name or a number: they go too.
+        await conn.execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM fsm_state WHERE key LIKE ?", (f"%:{user_id}:{user_id}:%",))
         # Message ids of their private chat in hand-off threads: nothing left to route.
         await conn.execute("DELETE FROM ticket_messages WHERE chat_id = ?", (user_id,))

@@ -317,6 +317,8 @@ async def test_forget_deletes_personal_data(user: Conversation, db: Database) ->
     await user.send("/start reg-neet")
     await fill(user, comment="менің пікірім")
     await user.click("Растау")
+    await user.send("менің атым Ерлан, жұмыс керек")  # a question in the log, with a name
+    assert await db.fetch_one("SELECT * FROM question_log WHERE user_id = ?", (user.id,))
     await user.send("/forget")
     await user.click("Жоқ")
     assert "ештеңе өзгерген жоқ" in user.last_text
@@ -330,6 +332,7 @@ async def test_forget_deletes_personal_data(user: Conversation, db: Database) ->
     consent = await db.fetch_one("SELECT * FROM consents")
     assert consent["withdrawn_at"] is not None and consent["user_id"] is None
     assert await Users(db.conn).get(user.id) is None
+    assert await db.fetch_one("SELECT * FROM question_log WHERE user_id = ?", (user.id,)) is None
 
 
 async def test_repository_refuses_a_second_active_row(db: Database) -> None:
@@ -361,3 +364,41 @@ async def test_crisis_in_the_middle_of_the_form_comes_first(user: Conversation) 
     assert "2/7" not in user.last_text
     await user.send("19")  # the form goes on where it was
     assert "3/7" in user.last_text
+
+
+async def test_an_old_adult_consent_does_not_stand_for_a_guardian(user: Conversation,
+                                                                 db: Database) -> None:
+    await user.start("Қазақша")
+    await user.send("/start reg-neet")
+    await fill(user)
+    adult_consent = user.messages[-2]  # the consent step, answered with the adult button
+    await user.click("✏️ Жасы")
+    await user.send("16")
+    assert "18 жас толмаған" in user.last_text  # asked again, with the guardian wording
+    await user.press(adult_consent.message_id, "rf:agree:adult")
+    assert "18 жас толмаған" in user.last_text and "Тексеріңіз" not in user.last_text
+    await user.click("ата-анам да келіседі")
+    await user.click("Растау")
+    consent = await db.fetch_one("SELECT guardian_confirmed FROM consents")
+    assert consent["guardian_confirmed"] == 1
+
+
+async def test_confirm_checks_the_programme_and_the_notice_again(
+        user: Conversation, db: Database, content: ContentStore) -> None:
+    await user.start("Қазақша")
+    await user.send("/start reg-neet")
+    await fill(user)
+    # The notice changed (a content reload) after the user agreed: they must see it again.
+    notice = content.catalog.consent
+    assert notice is not None
+    content.catalog.consent = notice.model_copy(update={"version": "2099-01-01"})
+    await user.click("Растау")
+    assert "94-V" in user.last_text and await rows(db) == []
+    await user.click("Келісемін")
+    # Now the programme closes before the confirm.
+    neet = content.catalog.topics["neet"]
+    content.catalog.topics["neet"] = neet.model_copy(update={"registration_open": False})
+    await user.click("Растау")
+    assert "жабық" in user.last_text and await rows(db) == []
+    content.catalog.topics["neet"] = neet
+    content.catalog.consent = notice

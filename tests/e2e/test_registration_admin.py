@@ -127,3 +127,11 @@ async def test_non_admins_get_the_unknown_command_reply(user: Conversation) -> N
     await user.send("/export")
     assert "команданы білмеймін" in user.last_text
     assert user.last.kind == "text"
+
+
+async def test_export_is_not_sent_into_a_group(harness: Harness, user: Conversation) -> None:
+    await user.start("Қазақша")
+    await register(user)
+    sent = len(harness.api.bot_messages(ADMIN_CHAT))
+    await harness.feed(harness.api.user_sends(ADMIN_CHAT, "/export", from_id=ADMIN))
+    assert not [m for m in harness.api.bot_messages(ADMIN_CHAT)[sent:] if m.kind == "document"]
