@@ -123,9 +123,9 @@ def answers_html(t: Translator, values: dict[str, object], title: str) -> Html:
     comment = values.get("comment") or t("reg-no-comment")
     lines = [
         t("reg-line-programme", value=title),
-        t("reg-line-name", value=values.get("name", "")),
-        t("reg-line-age", value=values.get("age", "")),
-        t("reg-line-phone", value=values.get("phone", "")),
+        t("reg-line-name", value=values.get("name") or "—"),
+        t("reg-line-age", value=values.get("age") or "—"),
+        t("reg-line-phone", value=values.get("phone") or "—"),
         t("reg-line-district", value=t(f"district-{values.get('district')}")
           if values.get("district") in DISTRICTS else "—"),
         t("reg-line-occupation", value=t(f"occupation-{values.get('occupation')}")
@@ -189,6 +189,8 @@ def admin_card(t: Translator, catalog: Catalog, reg: Registration, *,
     head = t("admin-reg-title", id=reg.id, date=local_time(reg.created_at))
     body = answers_html(t, values, topic_title(catalog, t, reg.topic_id))
     tail = t("admin-reg-user", user=Html(user_link), status=t(f"status-{reg.status}"))
+    if reg.user_id is None:
+        tail += "\n" + t("admin-reg-forgotten")
     return Html(f"{head}\n{body}\n{tail}")
 
 

@@ -152,11 +152,26 @@ class Registrations:
         ) as cur:
             return [_registration(row) for row in await cur.fetchall()]
 
-    async def mark_notified(self, ids: list[int], now: str | None = None) -> None:
+    async def mark_notified(self, ids: list[int], message_id: int | None = None,
+                            now: str | None = None) -> None:
         await self.conn.executemany(
-            "UPDATE registrations SET admin_notified_at = ? WHERE id = ?",
-            [(now or utc_now(), i) for i in ids],
+            "UPDATE registrations SET admin_notified_at = ?, admin_message_id = ? WHERE id = ?",
+            [(now or utc_now(), message_id, i) for i in ids],
         )
+
+    async def admin_posts_of(self, user_id: int) -> list[int]:
+        """Admin-chat messages that show this user's registrations (before /forget)."""
+        async with self.conn.execute(
+            "SELECT DISTINCT admin_message_id FROM registrations"
+            " WHERE user_id = ? AND admin_message_id IS NOT NULL", (user_id,),
+        ) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
+    async def on_admin_post(self, message_id: int) -> list[Registration]:
+        async with self.conn.execute(
+            SELECT + " WHERE r.admin_message_id = ? ORDER BY r.id", (message_id,)
+        ) as cur:
+            return [_registration(row) for row in await cur.fetchall()]
 
     async def export_rows(self, topic_id: str | None = None, since: str | None = None,
                           until: str | None = None) -> list[Registration]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -20,7 +21,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.catalog.normalize import normalise
 from bot.catalog.store import ContentStore
-from bot.config import Language
+from bot.config import Language, Settings
 from bot.db.database import Database
 from bot.db.fsm_storage import SQLiteStorage
 from bot.db.registrations import DuplicateRegistration, NewRegistration, Registration
@@ -502,18 +503,41 @@ async def cmd_forget(message: Message, t: Translator) -> None:
     await message.answer(t("forget-confirm"), reply_markup=forget_keyboard(t))
 
 
-async def on_forget(query: CallbackQuery, callback_data: ForgetCD, t: Translator,
-                    db: Database, state: FSMContext, fsm_storage: BaseStorage) -> None:
+async def on_forget(query: CallbackQuery, callback_data: ForgetCD, bot: Bot, t: Translator,
+                    db: Database, state: FSMContext, fsm_storage: BaseStorage,
+                    poster: RegistrationPoster, settings: Settings,
+                    content: ContentStore) -> None:
     await acknowledge(query)
     if not callback_data.yes:
         await show(query, t("forget-kept"), main_menu(t))
         return
     await state.clear()
-    await registrations.forget(db, query.from_user.id)
+    forgotten = await registrations.forget(db, query.from_user.id)
     if isinstance(fsm_storage, SQLiteStorage):
         fsm_storage.forget(query.from_user.id)
+    # The operators' chat keeps no copy either: registration posts are drawn again without
+    # the data, ticket posts are replaced by a note.
+    await poster.redraw(bot, forgotten.registration_posts)
+    if settings.admin_chat_id is not None:
+        note = content.i18n(settings.default_language)("admin-reg-forgotten")
+        for message_id in forgotten.ticket_posts:
+            await blank_post(bot, settings.admin_chat_id, message_id, note)
     log.info("personal data forgotten for one user on request")
     await show(query, t("forget-done"))
+
+
+async def blank_post(bot: Bot, chat_id: int, message_id: int, note: str) -> None:
+    """Replace a post's text (or a media post's caption) with `note`; Telegram refuses
+    edits of messages older than 48 hours, which is then only logged."""
+    try:
+        await bot.edit_message_text(text=note, chat_id=chat_id, message_id=message_id)
+        return
+    except TelegramBadRequest:
+        pass
+    try:
+        await bot.edit_message_caption(caption=note, chat_id=chat_id, message_id=message_id)
+    except TelegramBadRequest:
+        log.info("could not blank operators' post %s after /forget", message_id)
 
 
 def create_router() -> Router:

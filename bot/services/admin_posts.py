@@ -14,6 +14,7 @@ import logging
 import aiosqlite
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.types import InlineKeyboardMarkup
 
 from bot.catalog.store import ContentStore
 from bot.db.database import Database
@@ -92,18 +93,36 @@ class RegistrationPoster:
             pending = await Registrations(conn).unnotified(DIGEST_MAX)
         if not pending:
             return 0
-        t = self.content.i18n(self.lang)  # type: ignore[arg-type]
-        catalog = self.content.catalog
-        if len(pending) == 1:
-            reg = pending[0]
-            await bot.send_message(self.chat_id, admin_card(t, catalog, reg),
-                                   reply_markup=admin_status_keyboard(t, reg))
-        else:
-            await bot.send_message(self.chat_id, self._digest(pending),
-                                   reply_markup=digest_keyboard(t, pending))
+        text, markup = self.render(pending)
+        sent = await bot.send_message(self.chat_id, text, reply_markup=markup)
         async with self.db.transaction() as conn:
-            await Registrations(conn).mark_notified([r.id for r in pending])
+            await Registrations(conn).mark_notified([r.id for r in pending], sent.message_id)
         return len(pending)
+
+    def render(self, regs: list[Registration]) -> tuple[Html, InlineKeyboardMarkup | None]:
+        """One registration's card with status buttons, or a digest of several."""
+        t = self.content.i18n(self.lang)  # type: ignore[arg-type]
+        if len(regs) == 1:
+            return (admin_card(t, self.content.catalog, regs[0]),
+                    admin_status_keyboard(t, regs[0]))
+        return self._digest(regs), digest_keyboard(t, regs)
+
+    async def redraw(self, bot: Bot, message_ids: list[int]) -> None:
+        """Draw posts again from the database, e.g. after /forget blanked a registration:
+        the operators' chat must not keep what the young person asked to delete."""
+        if self.chat_id is None:
+            return
+        for message_id in message_ids:
+            async with self.db.transaction() as conn:
+                regs = await Registrations(conn).on_admin_post(message_id)
+            if not regs:
+                continue
+            text, markup = self.render(regs)
+            try:
+                await bot.edit_message_text(text, chat_id=self.chat_id, message_id=message_id,
+                                            reply_markup=markup)
+            except TelegramAPIError as exc:  # older than 48 hours, or deleted by hand
+                log.info("could not redraw admin post %s: %s", message_id, type(exc).__name__)
 
     def _digest(self, regs: list[Registration]) -> Html:
         t = self.content.i18n(self.lang)  # type: ignore[arg-type]

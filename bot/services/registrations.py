@@ -5,6 +5,8 @@ Plain functions over `Database`, testable without Telegram; every change is one 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.db.database import Database
 from bot.db.registrations import NewRegistration, Registration, Registrations
 
@@ -45,17 +47,34 @@ async def change_status(db: Database, reg_id: int, status: str) -> Registration 
         return await repo.set_status(reg_id, status)
 
 
-async def forget(db: Database, user_id: int) -> int:
+@dataclass(frozen=True)
+class Forgotten:
+    """Operators'-chat messages that showed the user's data, to blank after /forget."""
+
+    registration_posts: list[int]
+    ticket_posts: list[int]
+
+
+async def forget(db: Database, user_id: int) -> Forgotten:
     """/forget: withdraw consent, anonymise registrations, drop the user's row and state.
 
-    One transaction: either all of it happens or none. Returns the registrations touched.
+    One transaction: either all of it happens or none. Returns the operators'-chat posts
+    that showed the user's registrations and questions, for the caller to blank.
     """
     async with db.transaction() as conn:
-        count = await Registrations(conn).forget_user(user_id)
+        repo = Registrations(conn)
+        posts = await repo.admin_posts_of(user_id)
+        async with conn.execute(
+            "SELECT m.message_id FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id"
+            " WHERE t.user_id = ? AND m.chat_id != ? AND m.role IN ('ticket', 'followup')",
+            (user_id, user_id),
+        ) as cur:
+            ticket_posts = [row[0] for row in await cur.fetchall()]
+        await repo.forget_user(user_id)
         # Questions typed to the bot may hold a name or a number: they go too.
         await conn.execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM fsm_state WHERE key LIKE ?", (f"%:{user_id}:{user_id}:%",))
         # Message ids of their private chat in hand-off threads: nothing left to route.
         await conn.execute("DELETE FROM ticket_messages WHERE chat_id = ?", (user_id,))
         await conn.execute("DELETE FROM users WHERE telegram_id = ?", (user_id,))
-    return count
+    return Forgotten(posts, ticket_posts)

@@ -258,3 +258,16 @@ async def test_operators_close_a_ticket_and_read_its_status(desk: Harness, db: D
     # The same buttons pressed in a private chat are not the group's: out of date.
     forged = await user.press(user.last.message_id, "k:1:c")
     assert "ескірген" in forged.get("text", "")
+
+
+async def test_forget_blanks_the_ticket_in_the_group(desk: Harness) -> None:
+    user = desk.user(5004, "Дана", language_code="ru", username="dana_k")
+    await user.start("Русский")
+    await user.send("/ask")
+    await user.send("Меня зовут Дана Касымова, мой номер 87011234567")
+    [ticket] = group(desk)
+    assert "Касымова" in ticket.text
+    await user.send("/forget")
+    await user.click("Да, удалить всё")
+    assert "Касымова" not in ticket.text and "87011234567" not in ticket.text
+    assert "dana_k" not in ticket.text and "/forget" in ticket.text

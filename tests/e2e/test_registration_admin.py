@@ -135,3 +135,14 @@ async def test_export_is_not_sent_into_a_group(harness: Harness, user: Conversat
     sent = len(harness.api.bot_messages(ADMIN_CHAT))
     await harness.feed(harness.api.user_sends(ADMIN_CHAT, "/export", from_id=ADMIN))
     assert not [m for m in harness.api.bot_messages(ADMIN_CHAT)[sent:] if m.kind == "document"]
+
+
+async def test_forget_blanks_the_registration_post(harness: Harness, user: Conversation) -> None:
+    await user.start("Қазақша")
+    await register(user, name="Әлиева Дана")
+    [post] = await admin_posts(harness, 1)
+    assert "Әлиева Дана" in post.text
+    await user.send("/forget")
+    await user.click("Иә, бәрін жою")
+    assert "Әлиева" not in post.text and "+7701" not in post.text
+    assert "жойылды" in post.text and not post.buttons  # no status buttons for a ghost
