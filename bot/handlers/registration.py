@@ -44,6 +44,7 @@ from bot.registration_views import (
     step_keyboard,
     step_number,
     summary_keyboard,
+    topic_title,
 )
 from bot.services import registrations
 from bot.services.admin_posts import RegistrationPoster
@@ -76,6 +77,11 @@ class RegForm(StatesGroup):
 STATE_OF = {step: getattr(RegForm, step) for step in (*STEPS, "summary")}
 
 
+def is_minor(data: dict[str, Any]) -> bool:
+    """Under 18 by the age in the form data: the consent step then needs a guardian."""
+    return int(data.get("age", 99)) < 18
+
+
 # --- showing a step ------------------------------------------------------------------------
 
 async def ask(bot: Bot, chat_id: int, t: Translator, state: FSMContext, step: str,
@@ -85,7 +91,7 @@ async def ask(bot: Bot, chat_id: int, t: Translator, state: FSMContext, step: st
     data = await state.get_data()
     prefix = f"{hint}\n\n" if hint else ""
     if step == "summary":
-        title = _title(content, t, data["topic"])
+        title = topic_title(content.catalog, t, data["topic"])
         text = t("reg-summary", answers=answers_html(t, data, title))
         await bot.send_message(chat_id, prefix + text, reply_markup=summary_keyboard(t))
         return
@@ -93,7 +99,7 @@ async def ask(bot: Bot, chat_id: int, t: Translator, state: FSMContext, step: st
         text = t("reg-ask-phone", step=step_number(step))
         await bot.send_message(chat_id, prefix + text, reply_markup=phone_keyboard(t))
         return
-    minor = int(data.get("age", 99)) < 18
+    minor = is_minor(data)
     if step == "consent":
         notice = content.catalog.consent
         assert notice is not None, "consent.toml is required by the content check"
@@ -112,7 +118,7 @@ async def advance(bot: Bot, chat_id: int, t: Translator, state: FSMContext, done
     (unless the new age now needs a guardian's consent that was not given)."""
     data = await state.get_data()
     if data.get("editing") and data.get("consented"):
-        minor = int(data.get("age", 99)) < 18
+        minor = is_minor(data)
         if done == "age" and minor and not data.get("guardian"):
             await state.update_data(consented=False)
             await ask(bot, chat_id, t, state, "consent", content)
@@ -122,11 +128,6 @@ async def advance(bot: Bot, chat_id: int, t: Translator, state: FSMContext, done
         await ask(bot, chat_id, t, state, "summary", content)
         return
     await ask(bot, chat_id, t, state, STEPS[STEPS.index(done) + 1], content)
-
-
-def _title(content: ContentStore, t: Translator, topic_id: str) -> str:
-    topic = content.catalog.get(topic_id)
-    return topic.text(t.lang).title if topic else topic_id
 
 
 async def _current_step(state: FSMContext) -> str | None:
@@ -382,7 +383,7 @@ async def _on_agree(query: CallbackQuery, val: str, bot: Bot, t: Translator,
     """Consent to the notice shown; the button says which wording (adult or with a parent's
     agreement) it carried, so an old adult button cannot stand for a guardian's consent."""
     data = await state.get_data()
-    minor = int(data.get("age", 99)) < 18
+    minor = is_minor(data)
     notice = content.catalog.consent
     if val != ("minor" if minor else "adult") or notice is None:
         await ask(bot, query.from_user.id, t, state, "consent", content)
@@ -435,7 +436,7 @@ async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
         consent_version=notice.version, language=lang,
         guardian_confirmed=bool(data.get("guardian")),
     )
-    title = _title(content, t, new.topic_id)
+    title = topic_title(content.catalog, t, new.topic_id)
     try:
         reg = await registrations.submit(db, new)
     except DuplicateRegistration:
@@ -487,7 +488,7 @@ async def on_my_button(query: CallbackQuery, callback_data: MyRegCD, t: Translat
         return
     await acknowledge(query)
     if callback_data.act == "ask":
-        title = _title(content, t, reg.topic_id)
+        title = topic_title(content.catalog, t, reg.topic_id)
         await show(query, t("my-confirm-cancel", id=reg.id, programme=title),
                    cancel_question_keyboard(t, reg.id))
         return

@@ -18,7 +18,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
-from bot.db.registrations import Registrations
+from bot.db.registrations import Registration, Registrations
 from bot.db.users import Users
 from bot.filters import InOperatorsChat, InPrivate, IsAdmin
 from bot.handlers.common import acknowledge
@@ -77,15 +77,14 @@ async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
                                         reply_markup=admin_status_keyboard(admin_t, reg))
         except TelegramBadRequest as exc:
             log.info("could not edit the registration card: %s", exc)
-    await _tell_user(bot, db, content, settings, reg.id)
+    await _tell_user(bot, db, content, settings, reg)
 
 
 async def _tell_user(bot: Bot, db: Database, content: ContentStore, settings: Settings,
-                     reg_id: int) -> None:
-    async with db.transaction() as conn:
-        reg = await Registrations(conn).get(reg_id)
-        user = await Users(conn).get(reg.user_id) if reg and reg.user_id else None
-    if reg is None or user is None:
+                     reg: Registration) -> None:
+    """The young person hears of the new status in their language."""
+    user = await Users(db.conn).get(reg.user_id) if reg.user_id else None
+    if user is None:
         return
     ut = content.i18n(user.language or settings.default_language)
     text = ut("reg-status-changed", id=reg.id, status=ut(f"status-{reg.status}"),
