@@ -17,6 +17,7 @@ from bot.config import Language, Settings, SettingsError, load_settings
 from bot.db.database import Database, MigrationError
 from bot.i18n import TextsError
 from bot.logs import setup_logging
+from bot.loop import serve
 
 log = logging.getLogger("bot")
 
@@ -351,9 +352,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger().setLevel(logging.WARNING)
             asyncio.run(run_chat(settings, None))
         elif args.webhook:
-            asyncio.run(run_webhook(settings))
+            serve(run_webhook(settings))
         else:
-            asyncio.run(run_polling(settings))
+            serve(run_polling(settings))
     except StartupError as exc:
         print(f"Cannot start: {exc}", file=sys.stderr)
         return 2

@@ -6,7 +6,6 @@ import logging
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -25,6 +24,7 @@ from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
 from bot.services.broadcast_worker import Broadcaster
 from bot.services.broadcasts import Clock
+from bot.session import JsonSession
 from bot.speedups import PinResponseModels
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def create_bot(settings: Settings, token: str, session: BaseSession | None = Non
     """A Bot with HTML as the default parse mode, pointed at a local Bot API if configured,
     retrying calls that failed for a passing reason (`bot/retry.py`)."""
     if session is None:
-        session = AiohttpSession()
+        session = JsonSession()
         if settings.telegram_api_url:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
     session.middleware(PinResponseModels())

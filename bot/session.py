@@ -1,0 +1,74 @@
+"""The HTTP session to the Bot API: calls go out as one JSON body, not as a form.
+
+aiogram's `AiohttpSession` sends every call as `multipart/form-data`-style fields, each
+nested object (a keyboard, say) JSON-encoded on its own and then URL-quoted a byte at a
+time. Telegram accepts `application/json` bodies as well, so calls without a file are sent
+as one `orjson` document; calls that upload a file keep aiogram's multipart form. Answers
+are decoded with `orjson` too. Under `bench/load.py` this took about a tenth off each call.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import orjson
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+from aiogram.exceptions import TelegramNetworkError
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiohttp import ClientError
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+class JsonSession(AiohttpSession):
+    """`AiohttpSession` that posts JSON bodies and decodes answers with orjson."""
+
+    def __init__(self, api: TelegramAPIServer = PRODUCTION, **kwargs: Any) -> None:
+        super().__init__(api=api, json_loads=orjson.loads, json_dumps=_dumps, **kwargs)
+
+    def build_json(self, bot: Bot, method: TelegramMethod[Any]) -> dict[str, Any] | None:
+        """The call's fields as JSON values, or None if it uploads a file (multipart then).
+
+        aiogram's own rules apply: defaults (parse mode) are filled in, enums become their
+        values and dates timestamps; fields left unset (None or empty text) are not sent.
+        """
+        files: dict[str, Any] = {}
+        payload: dict[str, Any] = {}
+        for key, value in method.model_dump(warnings=False).items():
+            value = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
+            if value is None or value == "":
+                continue
+            payload[key] = value
+        return None if files else payload
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
+    ) -> TelegramType:
+        payload = self.build_json(bot, method)
+        if payload is None:
+            return await super().make_request(bot, method, timeout)
+        session = await self.create_session()
+        url = self.api.api_url(token=bot.token, method=method.__api_method__)
+        try:
+            async with session.post(
+                url, data=orjson.dumps(payload), headers=JSON_HEADERS,
+                timeout=self.timeout if timeout is None else timeout,
+            ) as resp:
+                raw = await resp.read()
+        except TimeoutError as exc:
+            raise TelegramNetworkError(method=method, message="Request timeout error") from exc
+        except ClientError as exc:
+            raise TelegramNetworkError(
+                method=method, message=f"{type(exc).__name__}: {exc}") from exc
+        response = self.check_response(
+            bot=bot, method=method, status_code=resp.status, content=cast(str, raw))
+        return cast(TelegramType, response.result)
+
