@@ -53,7 +53,7 @@ class UserContextMiddleware(BaseMiddleware):
         user = await Users(db.conn).get(tg_user.id)
         stale = (datetime.now(UTC) - TOUCH_EVERY).strftime("%Y-%m-%dT%H:%M:%SZ")
         if user is None or user.blocked or user.last_seen < stale:
-            async with db.transaction() as conn:
+            async with db.statement() as conn:
                 user = await Users(conn).touch(tg_user.id)
         lang = user.language or pick_language(tg_user.language_code, settings.default_language)
         data["user"] = user

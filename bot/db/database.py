@@ -75,6 +75,17 @@ class Database:
             else:
                 await self.conn.execute("COMMIT")
 
+    @asynccontextmanager
+    async def statement(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The writer's turn for exactly one statement, which SQLite commits on its own.
+
+        A lone INSERT/UPDATE/DELETE is atomic in autocommit mode, so it needs no BEGIN and
+        COMMIT: one trip to aiosqlite's thread instead of three. The lock still keeps it out
+        of another task's open transaction. More than one statement: use `transaction()`.
+        """
+        async with self._write_lock:
+            yield self.conn
+
     async def fetch_one(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None

@@ -36,7 +36,7 @@ class _Entry:
 
 
 class SQLiteStorage(BaseStorage):
-    """FSM storage over `Database`; every write is one short transaction."""
+    """FSM storage over `Database`; every write is one statement, atomic on its own."""
 
     def __init__(self, db: Database, *, ttl: float = DAY,
                  clock: Callable[[], float] = time.time,
@@ -87,7 +87,7 @@ class SQLiteStorage(BaseStorage):
         """Store the whole row; a row with no state and no data is a finished conversation
         and is deleted, which keeps the table small."""
         now = self.clock()
-        async with self.db.transaction() as conn:
+        async with self.db.statement() as conn:
             if state is None and not data:
                 await conn.execute("DELETE FROM fsm_state WHERE key = ?", (built,))
             else:
@@ -110,7 +110,7 @@ class SQLiteStorage(BaseStorage):
                      if row else None)
             self._remember(built, entry)
         if entry is not None and entry.touched_at < self.clock() - self.ttl:
-            async with self.db.transaction() as conn:
+            async with self.db.statement() as conn:
                 await conn.execute("DELETE FROM fsm_state WHERE key = ? AND touched_at < ?",
                                    (built, self.clock() - self.ttl))
             self._remember(built, None)

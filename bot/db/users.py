@@ -53,15 +53,13 @@ class Users:
     async def touch(self, telegram_id: int, now: str | None = None) -> User:
         """Insert on first contact, else refresh `last_seen`; one who writes has not blocked us."""
         now = now or utc_now()
-        async with self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             "INSERT INTO users (telegram_id, first_seen, last_seen) VALUES (?, ?, ?)"
             " ON CONFLICT (telegram_id) DO UPDATE SET last_seen = excluded.last_seen, blocked = 0"
             " RETURNING *",
             (telegram_id, now, now),
-        ) as cur:
-            row = await cur.fetchone()
-        assert row is not None
-        return _user(row)
+        )
+        return _user(next(iter(rows)))
 
     async def set_language(self, telegram_id: int, language: Language) -> None:
         await self.conn.execute(

@@ -76,7 +76,7 @@ async def on_not_this(query: CallbackQuery, callback_data: NotThisCD, t: Transla
     operators see its topic if the user now asks a specialist), and a person is offered."""
     await acknowledge(query)
     if callback_data.q:
-        async with db.transaction() as conn:
+        async with db.statement() as conn:
             await Questions(conn).set_helpful(callback_data.q, query.from_user.id, False)
     if isinstance(query.message, Message):
         await query.message.answer(t("answers-sorry"), reply_markup=specialist_keyboard(t))
@@ -87,7 +87,7 @@ async def on_feedback(query: CallbackQuery, callback_data: FeedbackCD, t: Transl
     """Helpful / not helpful under an answer: stored on the question's log row, only by the
     user who asked (a forged or foreign button is "out of date")."""
     helpful = callback_data.ok == 1
-    async with db.transaction() as conn:
+    async with db.statement() as conn:
         mine = await Questions(conn).set_helpful(callback_data.q, query.from_user.id, helpful)
     if not mine:
         await acknowledge(query, t("button-outdated"))

@@ -56,7 +56,7 @@ async def on_help(query: CallbackQuery, t: Translator) -> None:
 async def on_language_chosen(query: CallbackQuery, callback_data: LangCD, db: Database,
                              content: ContentStore) -> None:
     lang: Language = "kk" if callback_data.code == "kk" else "ru"
-    async with db.transaction() as conn:
+    async with db.statement() as conn:
         await Users(conn).set_language(query.from_user.id, lang)
     t = content.i18n(lang)
     await acknowledge(query, t("lang-changed"))

@@ -71,7 +71,7 @@ class Answerer:
                   answer: Answer) -> int:
         """Log the question; the row id goes into the feedback buttons under the answer."""
         result = answer.result
-        async with db.transaction() as conn:
+        async with db.statement() as conn:
             return await Questions(conn).add(LoggedQuestion(
                 user_id=user_id, normalised=result.normalised[:MAX_QUESTION], language=lang,
                 topic_id=result.topic, score=result.score,
