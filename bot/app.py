@@ -18,7 +18,11 @@ from bot.config import LANGUAGES, Settings
 from bot.db.database import Database
 from bot.db.fsm_storage import SQLiteStorage
 from bot.handlers import get_routers
-from bot.middlewares import FloodControlMiddleware, UserContextMiddleware
+from bot.middlewares import (
+    FloodControlMiddleware,
+    FlushStateMiddleware,
+    UserContextMiddleware,
+)
 from bot.retry import RetryMiddleware
 from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
@@ -70,6 +74,8 @@ def create_dispatcher(
     flood = FloodControlMiddleware(settings.flood_rate, admin_ids=settings.admin_ids)
     dp["flood_control"] = flood
     dp.update.outer_middleware(flood)
+    if isinstance(dp.storage, SQLiteStorage):
+        dp.update.outer_middleware(FlushStateMiddleware(dp.storage))
     context = UserContextMiddleware()
     dp.message.outer_middleware(context)
     dp.callback_query.outer_middleware(context)

@@ -1,4 +1,5 @@
-"""Per-update context (the user row, their language, a bound translator) and flood control."""
+"""Per-update context (the user row, their language, a bound translator), flood control, and
+writing the conversation states an update changed."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from aiogram.types import Chat, TelegramObject, User
 from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
+from bot.db.fsm_storage import SQLiteStorage
 from bot.db.users import Users
 from bot.i18n import pick_language
 
@@ -125,3 +127,23 @@ class FloodControlMiddleware(BaseMiddleware):
         self._next_sweep = now + max(self.warn_every, 1.0)
         self._windows = {u: w for u, w in self._windows.items() if now - w[0] < 1.0}
         self._warned = {u: t for u, t in self._warned.items() if now - t < self.warn_every}
+
+
+class FlushStateMiddleware(BaseMiddleware):
+    """Writes the form states an update changed once it has been handled, in one go.
+
+    `SQLiteStorage` keeps changes in memory until `flush()`: a form step's new state and
+    data become one statement instead of two, and updates handled together share one
+    transaction. Runs whether the handler succeeded or failed.
+    """
+
+    def __init__(self, storage: SQLiteStorage) -> None:
+        self.storage = storage
+
+    async def __call__(
+        self, handler: Handler, event: TelegramObject, data: dict[str, Any]
+    ) -> Any:
+        try:
+            return await handler(event, data)
+        finally:
+            await self.storage.flush()

@@ -5,8 +5,11 @@ their data live in `fsm_state` (migration 0006), not in memory. Forms idle for l
 `ttl` seconds expire: the next read finds nothing and the row is removed.
 
 aiogram reads the state of every update, in a form or not; one bot process owns the
-database, so reads are served from a bounded write-through cache and only writes reach
-SQLite (`bench/registrations.py` measures the difference).
+database, so reads are served from a bounded cache and only writes reach SQLite
+(`bench/registrations.py` measures the difference). A form step changes the state and the
+data; both land in the cache at once and reach SQLite together in `flush()`, which the
+dispatcher runs when the update has been handled (`FlushStateMiddleware`). Flushes that
+queue behind one another merge, so under load one transaction carries many users' rows.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from bot.db.database import Database
 DAY = 24 * 60 * 60
 CACHE_SIZE = 10_000
 StateType = str | State | None
+UPSERT = ("INSERT INTO fsm_state (key, state, data, touched_at) VALUES (?, ?, ?, ?)"
+          " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data,"
+          " touched_at = excluded.touched_at")
+DELETE = "DELETE FROM fsm_state WHERE key = ?"
 
 
 @dataclass
@@ -47,6 +54,8 @@ class SQLiteStorage(BaseStorage):
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
         # key → the row as stored, or None for "no row"; least recently used first.
         self._cache: OrderedDict[str, _Entry | None] = OrderedDict()
+        # key → the row as it must be stored (None: delete), not yet written.
+        self._dirty: dict[str, _Entry | None] = {}
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -69,6 +78,7 @@ class SQLiteStorage(BaseStorage):
 
     async def purge_expired(self) -> int:
         """Delete every expired row (run at start-up); returns how many went."""
+        await self.flush()
         async with self.db.transaction() as conn:
             cur = await conn.execute("DELETE FROM fsm_state WHERE touched_at < ?",
                                      (self.clock() - self.ttl,))
@@ -76,44 +86,67 @@ class SQLiteStorage(BaseStorage):
         return cur.rowcount
 
     def forget(self, user_id: int) -> None:
-        """Drop cached rows of a user whose rows were deleted with plain SQL (/forget)."""
-        for built in [k for k in self._cache if f":{user_id}:" in k]:
+        """Drop a user's rows, deleted with plain SQL (/forget), from the cache; any change
+        not yet written becomes a delete, so nothing of theirs is written back."""
+        for built in [k for k in (*self._cache, *self._dirty) if f":{user_id}:" in k]:
             self._cache[built] = None
+            if built in self._dirty:
+                self._dirty[built] = None
 
     async def close(self) -> None:
-        """The database belongs to the application, which closes it."""
+        """Write what is pending; the database belongs to the application, which closes it."""
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Write every changed row: one statement for one row, one transaction for many.
+
+        A row with no state and no data is a finished conversation and is deleted, which
+        keeps the table small. If the write fails, the rows stay pending (unless changed
+        again meanwhile) and the error goes up.
+        """
+        if not self._dirty:
+            return
+        batch, self._dirty = self._dirty, {}
+        gone = [(key,) for key, entry in batch.items() if entry is None]
+        kept = [(key, entry.state, json.dumps(entry.data, ensure_ascii=False), entry.touched_at)
+                for key, entry in batch.items() if entry is not None]
+        try:
+            if len(batch) == 1:
+                async with self.db.statement() as conn:
+                    await (conn.execute(DELETE, gone[0]) if gone else conn.execute(UPSERT, kept[0]))
+            else:
+                async with self.db.transaction() as conn:
+                    if gone:
+                        await conn.executemany(DELETE, gone)
+                    if kept:
+                        await conn.executemany(UPSERT, kept)
+        except BaseException:
+            for key, entry in batch.items():
+                self._dirty.setdefault(key, entry)
+            raise
 
     async def _write(self, built: str, state: str | None, data: dict[str, Any]) -> None:
-        """Store the whole row; a row with no state and no data is a finished conversation
-        and is deleted, which keeps the table small."""
-        now = self.clock()
-        async with self.db.statement() as conn:
-            if state is None and not data:
-                await conn.execute("DELETE FROM fsm_state WHERE key = ?", (built,))
-            else:
-                await conn.execute(
-                    "INSERT INTO fsm_state (key, state, data, touched_at) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT (key) DO UPDATE SET state = excluded.state,"
-                    " data = excluded.data, touched_at = excluded.touched_at",
-                    (built, state, json.dumps(data, ensure_ascii=False), now),
-                )
-        self._remember(built, _Entry(state, data, now) if state or data else None)
+        """Keep the whole row in the cache and mark it for the next `flush()`."""
+        entry = _Entry(state, data, self.clock()) if state is not None or data else None
+        self._remember(built, entry)
+        self._dirty[built] = entry
 
     async def _entry(self, key: StorageKey) -> _Entry | None:
         built = self.key_builder.build(key)
-        if built in self._cache:
+        if built in self._dirty:
+            entry = self._dirty[built]
+        elif built in self._cache:
             self._cache.move_to_end(built)
             entry = self._cache[built]
         else:
             row = await self.db.fetch_one("SELECT * FROM fsm_state WHERE key = ?", (built,))
+            if built in self._dirty or built in self._cache:  # written while we read
+                return await self._entry(key)
             entry = (_Entry(row["state"], json.loads(row["data"]), row["touched_at"])
                      if row else None)
             self._remember(built, entry)
         if entry is not None and entry.touched_at < self.clock() - self.ttl:
-            async with self.db.statement() as conn:
-                await conn.execute("DELETE FROM fsm_state WHERE key = ? AND touched_at < ?",
-                                   (built, self.clock() - self.ttl))
-            self._remember(built, None)
+            await self._write(built, None, {})  # expired: deleted at the next flush
             return None
         return entry
 

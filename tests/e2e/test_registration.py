@@ -261,6 +261,9 @@ async def test_form_survives_a_restart(harness: Harness, user: Conversation, db:
     await user.send("/start reg-neet")
     await user.send("Сейітов Ерлан")
     await user.send("19")
+    # Written once the update was handled, not only at shutdown: a crash would keep it too.
+    row = await db.fetch_one("SELECT state, data FROM fsm_state")
+    assert row is not None and row["state"] == "RegForm:phone" and "Ерлан" in row["data"]
     # The process restarts: a new dispatcher (new routers, new storage object), same file.
     await harness.dp.emit_shutdown(bot=harness.bot, **harness.dp.workflow_data)
     harness.dp = create_dispatcher(harness.settings, db, content)
