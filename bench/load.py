@@ -1,6 +1,7 @@
 """200 simulated users against the real dispatcher, beside a bare aiogram echo bot.
 
     python bench/load.py [--users 200] [--rate 100] [--seconds 20] [--seed-users 100000]
+                         [--rounds 3]
 
 Each user goes through a mix of menu presses, free-text questions and registration-form
 steps. Every update goes through `Dispatcher.feed_update` and aiogram's real HTTP session
@@ -215,6 +216,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="paced updates per second")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the paced run")
     parser.add_argument("--seed-users", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each bot; medians shown")
     parser.add_argument("--worker", choices=KINDS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -224,14 +226,23 @@ def main() -> None:
         result = asyncio.run(run) if args.worker == "echo" else serve(run)
         print(json.dumps(result))
         return
-    results = {}
-    for kind in KINDS:
-        out = subprocess.run([sys.executable, __file__, "--worker", kind, *sys.argv[1:]],
-                             check=True, capture_output=True, text=True).stdout
-        results[kind] = json.loads(out.strip().splitlines()[-1])
+    # The machine is shared and noisy: the kinds take turns, round after round, and each
+    # figure is the median of its rounds.
+    runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in KINDS}
+    for _ in range(args.rounds):
+        for kind in KINDS:
+            out = subprocess.run([sys.executable, __file__, "--worker", kind, *sys.argv[1:]],
+                                 check=True, capture_output=True, text=True).stdout
+            runs[kind].append(json.loads(out.strip().splitlines()[-1]))
+    results = {kind: {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+               for kind, rounds in runs.items()}
     echo, stack, bot = results["echo"], results["echo-stack"], results["bot"]
     print(f"{args.users} users; closed loop {args.length} updates each; paced "
-          f"{args.rate:.0f} upd/s for {args.seconds:.0f} s; bot DB with {args.seed_users} users\n")
+          f"{args.rate:.0f} upd/s for {args.seconds:.0f} s; bot DB with {args.seed_users} users;"
+          f" medians of {args.rounds} rounds\n")
+    throughputs = {kind: " ".join(f"{r['throughput']:.0f}" for r in rounds)
+                   for kind, rounds in runs.items()}
+    print("throughput of each round: " + "; ".join(f"{k} {v}" for k, v in throughputs.items()))
     print(f"{'':<36}{'echo bot':>10}{'echo, our':>11}{'Jastar bot':>12}{'ratio':>7}")
     print(f"{'':<36}{'(bare)':>10}{'transport':>11}{'':>12}{'':>7}")
     rows = [("throughput, updates/s", "throughput", "{:.0f}"),

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -9,6 +14,37 @@ from bot.catalog.loader import Catalog
 from bot.config import Language
 from bot.i18n import Html, Translator
 from bot.speedups import InlineKeyboardBuilder
+
+Markup = TypeVar("Markup")
+SCALARS = (str, int, float, bool, type(None))
+KEYBOARDS_KEPT = 512
+
+
+def same_for_everyone(build: Callable[..., Markup]) -> Callable[..., Markup]:
+    """Build a keyboard once per language, texts and arguments, then hand out that one.
+
+    Menus are the same for every user who reads a language, and building one costs dozens
+    of pydantic objects. Markups are never changed after building, so sharing is safe. The
+    texts (and a catalog argument) are compared by identity, so `/reload` starts afresh;
+    the cache holds them, so an id is never reused while its entry lives.
+    """
+    kept: OrderedDict[tuple[Any, ...], tuple[Any, Markup]] = OrderedDict()
+
+    @functools.wraps(build)
+    def cached(t: Translator, *args: Any, **kwargs: Any) -> Markup:
+        key = (t.lang, id(t.texts), *(a if isinstance(a, SCALARS) else id(a) for a in args),
+               *sorted(kwargs.items()))
+        hit = kept.get(key)
+        if hit is not None:
+            kept.move_to_end(key)
+            return hit[1]
+        markup = build(t, *args, **kwargs)
+        kept[key] = ((t.texts, args), markup)
+        if len(kept) > KEYBOARDS_KEPT:
+            kept.popitem(last=False)
+        return markup
+
+    return cached
 
 
 class LangCD(CallbackData, prefix="l"):
@@ -65,6 +101,7 @@ class TicketCD(CallbackData, prefix="k"):
     do: str = "s"
 
 
+@same_for_everyone
 def language_keyboard(t: Translator, current: Language | None) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for code in ("kk", "ru"):
@@ -76,6 +113,7 @@ def language_keyboard(t: Translator, current: Language | None) -> InlineKeyboard
     return kb.as_markup()
 
 
+@same_for_everyone
 def main_menu(t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=t("menu-programmes"), callback_data=MenuCD(to="cats"))
@@ -87,6 +125,7 @@ def main_menu(t: Translator) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+@same_for_everyone
 def categories_keyboard(t: Translator, catalog: Catalog) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for category in catalog.visible_categories():
@@ -96,6 +135,7 @@ def categories_keyboard(t: Translator, catalog: Catalog) -> InlineKeyboardMarkup
     return kb.as_markup()
 
 
+@same_for_everyone
 def topics_keyboard(t: Translator, catalog: Catalog, category_id: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for topic in catalog.in_category(category_id):
@@ -105,6 +145,7 @@ def topics_keyboard(t: Translator, catalog: Catalog, category_id: str) -> Inline
     return kb.as_markup()
 
 
+@same_for_everyone
 def topic_keyboard(
     t: Translator, topic_id: str, category_id: str, *, registration_open: bool,
     full: bool = False,
@@ -121,6 +162,7 @@ def topic_keyboard(
     return kb.as_markup()
 
 
+@same_for_everyone
 def back_to_menu(t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=t("button-main-menu"), callback_data=MenuCD(to="main"))
@@ -158,6 +200,7 @@ def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarku
     return InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
 
 
+@same_for_everyone
 def specialist_keyboard(t: Translator) -> InlineKeyboardMarkup:
     """When the bot could not help: ask a person, browse the programmes, or the menu."""
     kb = InlineKeyboardBuilder()
@@ -168,6 +211,7 @@ def specialist_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+@same_for_everyone
 def ask_cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=t("handoff-cancel"), callback_data=AskCD(do="x"))
@@ -252,6 +296,7 @@ def choice_keyboard(t: Translator, do: str, choices: list[tuple[str, str]],
     return kb.as_markup()
 
 
+@same_for_everyone
 def confirm_keyboard(t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=t("bc-send-now"), callback_data=BroadcastCD(do="go"))
@@ -262,6 +307,7 @@ def confirm_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+@same_for_everyone
 def cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=t("bc-cancel"), callback_data=BroadcastCD(do="x"))

@@ -18,7 +18,7 @@ from aiogram.types import (
 from bot.catalog.loader import Catalog
 from bot.db.registrations import Registration
 from bot.i18n import Html, Translator, escape
-from bot.keyboards import MenuCD, RegisterCD
+from bot.keyboards import MenuCD, RegisterCD, same_for_everyone
 from bot.services.form_fields import DISTRICTS, OCCUPATIONS
 from bot.speedups import InlineKeyboardBuilder
 
@@ -70,6 +70,7 @@ def nav_row(kb: InlineKeyboardBuilder, t: Translator, *, back: bool = True) -> N
     kb.button(text=t("reg-button-cancel"), callback_data=FormCD(act="cancel"))
 
 
+@same_for_everyone
 def step_keyboard(t: Translator, step: str, *, minor: bool = False) -> InlineKeyboardMarkup:
     """The buttons under a step's question (the phone step uses `phone_keyboard`)."""
     kb = InlineKeyboardBuilder()
@@ -95,6 +96,7 @@ def step_keyboard(t: Translator, step: str, *, minor: bool = False) -> InlineKey
     return kb.as_markup()
 
 
+@same_for_everyone
 def phone_keyboard(t: Translator) -> ReplyKeyboardMarkup:
     """A reply keyboard: Telegram only offers "share my contact" on these."""
     return ReplyKeyboardMarkup(
@@ -108,6 +110,7 @@ def phone_keyboard(t: Translator) -> ReplyKeyboardMarkup:
     )
 
 
+@same_for_everyone
 def summary_keyboard(t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for name in FIELDS:
@@ -224,6 +227,7 @@ def cancel_question_keyboard(t: Translator, reg_id: int) -> InlineKeyboardMarkup
     return kb.as_markup()
 
 
+@same_for_everyone
 def forget_keyboard(t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=t("forget-button-yes"), callback_data=ForgetCD(yes=True))
