@@ -40,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.loop import serve  # noqa: E402
+from bot.loop import freeze_long_lived, serve  # noqa: E402
 
 TOKEN = "123456:BENCH-token-for-the-fake-api-0000000000"
 QUESTIONS = [
@@ -53,7 +53,7 @@ QUESTIONS = [
 MENU = ["m:cats", "c:work", "t:first-job:c", "t:first-job:f", "c:support", "t:neet:c",
         "m:main", "m:help"]
 FORM_TEXT = ["Сейітов Ерлан", "19", "+7 701 123 45 67"]
-FORM_PRESS = ["rf:district:abai", "rf:occ:neet", "rf:skip:", "rf:agree:", "rf:confirm:"]
+FORM_PRESS = ["rf:district:abai", "rf:occ:neet", "rf:skip:", "rf:agree:adult", "rf:confirm:"]
 
 
 KINDS = ("echo", "echo-stack", "bot")
@@ -132,6 +132,7 @@ async def worker(kind: str, users: int, length: int, rate: float, seconds: float
         await db.migrate()
         await seed(db, seed_users)
         dp = create_dispatcher(settings, db, ContentStore(settings.content_dir))
+        dp.startup.register(freeze_long_lived)  # as `python -m bot run` does
         await dp.emit_startup(bot=bot, **dp.workflow_data)
     else:
         dp = echo_dispatcher()

@@ -17,7 +17,7 @@ from bot.config import Language, Settings, SettingsError, load_settings
 from bot.db.database import Database, MigrationError
 from bot.i18n import TextsError
 from bot.logs import setup_logging
-from bot.loop import serve
+from bot.loop import freeze_long_lived, serve
 
 log = logging.getLogger("bot")
 
@@ -99,6 +99,7 @@ async def run_polling(settings: Settings) -> None:
     db, content = await _open(settings)
     bot = create_bot(settings, settings.bot_token.get_secret_value())
     dp = create_dispatcher(settings, db, content)
+    dp.startup.register(freeze_long_lived)
     try:
         await bot.delete_webhook(drop_pending_updates=False)
         await dp.start_polling(bot, polling_timeout=settings.polling_timeout)
@@ -120,6 +121,7 @@ async def run_webhook(settings: Settings) -> None:
     db, content = await _open(settings)
     bot = create_bot(settings, settings.bot_token.get_secret_value())
     dp = create_dispatcher(settings, db, content)
+    dp.startup.register(freeze_long_lived)
     runner = web.AppRunner(build_app(dp, bot, settings, db), access_log=None)
     try:
         await runner.setup()
