@@ -134,7 +134,9 @@ class FlushStateMiddleware(BaseMiddleware):
 
     `SQLiteStorage` keeps changes in memory until `flush()`: a form step's new state and
     data become one statement instead of two, and updates handled together share one
-    transaction. Runs whether the handler succeeded or failed.
+    transaction. Runs whether the handler succeeded or failed. A failed write is logged,
+    not reported to this update's user (the rows may be other users'): they stay pending
+    and the next flush tries again.
     """
 
     def __init__(self, storage: SQLiteStorage) -> None:
@@ -146,4 +148,7 @@ class FlushStateMiddleware(BaseMiddleware):
         try:
             return await handler(event, data)
         finally:
-            await self.storage.flush()
+            try:
+                await self.storage.flush()
+            except Exception:
+                log.exception("form states not written yet; kept for the next flush")

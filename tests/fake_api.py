@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from bot.emulator import TelegramEmulator
@@ -50,8 +50,8 @@ class FakeTelegramServer:
         if request.content_type == "application/json":
             # As the real Bot API server does: a JSON body becomes the same string fields a
             # form would carry (nested objects and numbers as their JSON text).
-            body = await request.json()
-            params = {key: value if isinstance(value, str) else json.dumps(value)
+            body = orjson.loads(await request.read())
+            params = {key: value if isinstance(value, str) else orjson.dumps(value).decode()
                       for key, value in body.items()}
             params["_files"] = {}
         elif request.can_read_body:
@@ -71,7 +71,8 @@ class FakeTelegramServer:
         status, body = self.emulator.handle(method, params)
         if hang is not None:
             self.hung.set()
-        return web.json_response(body, status=status)
+        return web.Response(body=orjson.dumps(body), status=status,
+                            content_type="application/json")
 
     async def _wait_for_updates(self, params: dict[str, Any]) -> None:
         """Long polling: hold the request until an update arrives or the timeout passes."""

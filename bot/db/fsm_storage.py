@@ -2,18 +2,20 @@
 
 A deploy or a crash must not throw away a half-filled registration form, so states and
 their data live in `fsm_state` (migration 0006), not in memory. Forms idle for longer than
-`ttl` seconds expire: the next read finds nothing and the row is removed.
+`ttl` seconds expire: the next read finds nothing and the row goes at the next flush.
 
 aiogram reads the state of every update, in a form or not; one bot process owns the
 database, so reads are served from a bounded cache and only writes reach SQLite
 (`bench/registrations.py` measures the difference). A form step changes the state and the
 data; both land in the cache at once and reach SQLite together in `flush()`, which the
-dispatcher runs when the update has been handled (`FlushStateMiddleware`). Flushes that
-queue behind one another merge, so under load one transaction carries many users' rows.
+dispatcher runs when the update has been handled (`FlushStateMiddleware`). One flush runs
+at a time; one that had to wait takes every row changed meanwhile, so under load one
+transaction carries many users' rows and the flushes behind it find nothing left to do.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import OrderedDict
@@ -40,10 +42,11 @@ class _Entry:
     state: str | None
     data: dict[str, Any]
     touched_at: float
+    text: str = ""  # `data` as stored (JSON), made when the row changes
 
 
 class SQLiteStorage(BaseStorage):
-    """FSM storage over `Database`; every write is one statement, atomic on its own."""
+    """FSM storage over `Database`, written behind: see the module's docstring."""
 
     def __init__(self, db: Database, *, ttl: float = DAY,
                  clock: Callable[[], float] = time.time,
@@ -54,8 +57,11 @@ class SQLiteStorage(BaseStorage):
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
         # key → the row as stored, or None for "no row"; least recently used first.
         self._cache: OrderedDict[str, _Entry | None] = OrderedDict()
-        # key → the row as it must be stored (None: delete), not yet written.
+        # key → the row as it must be stored (None: delete), not yet written…
         self._dirty: dict[str, _Entry | None] = {}
+        # …and the rows the running flush is writing: until it is done, they are the truth.
+        self._writing: dict[str, _Entry | None] = {}
+        self._flush_lock = asyncio.Lock()
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -86,12 +92,13 @@ class SQLiteStorage(BaseStorage):
         return cur.rowcount
 
     def forget(self, user_id: int) -> None:
-        """Drop a user's rows, deleted with plain SQL (/forget), from the cache; any change
-        not yet written becomes a delete, so nothing of theirs is written back."""
-        for built in [k for k in (*self._cache, *self._dirty) if f":{user_id}:" in k]:
+        """After their rows were deleted with plain SQL (/forget): every row of the user this
+        storage knows becomes a pending delete. A flush already writing one of them (its
+        update ran beside /forget) is followed by that delete, so nothing of theirs stays."""
+        known = {*self._cache, *self._dirty, *self._writing}
+        for built in [k for k in known if f":{user_id}:" in k]:
             self._cache[built] = None
-            if built in self._dirty:
-                self._dirty[built] = None
+            self._dirty[built] = None
 
     async def close(self) -> None:
         """Write what is pending; the database belongs to the application, which closes it."""
@@ -101,33 +108,41 @@ class SQLiteStorage(BaseStorage):
         """Write every changed row: one statement for one row, one transaction for many.
 
         A row with no state and no data is a finished conversation and is deleted, which
-        keeps the table small. If the write fails, the rows stay pending (unless changed
-        again meanwhile) and the error goes up.
+        keeps the table small. If the write fails, its rows are pending again (those changed
+        meanwhile keep the newer value) and the error goes up.
         """
-        if not self._dirty:
-            return
-        batch, self._dirty = self._dirty, {}
-        gone = [(key,) for key, entry in batch.items() if entry is None]
-        kept = [(key, entry.state, json.dumps(entry.data, ensure_ascii=False), entry.touched_at)
-                for key, entry in batch.items() if entry is not None]
-        try:
-            if len(batch) == 1:
-                async with self.db.statement() as conn:
-                    await (conn.execute(DELETE, gone[0]) if gone else conn.execute(UPSERT, kept[0]))
-            else:
-                async with self.db.transaction() as conn:
-                    if gone:
-                        await conn.executemany(DELETE, gone)
-                    if kept:
-                        await conn.executemany(UPSERT, kept)
-        except BaseException:
-            for key, entry in batch.items():
-                self._dirty.setdefault(key, entry)
-            raise
+        async with self._flush_lock:
+            if not self._dirty:
+                return
+            batch = self._writing = self._dirty
+            self._dirty = {}
+            gone = [(key,) for key, entry in batch.items() if entry is None]
+            kept = [(key, entry.state, entry.text, entry.touched_at)
+                    for key, entry in batch.items() if entry is not None]
+            try:
+                if len(batch) == 1:
+                    async with self.db.statement() as conn:
+                        await conn.execute(*((DELETE, gone[0]) if gone else (UPSERT, kept[0])))
+                else:
+                    async with self.db.transaction() as conn:
+                        if gone:
+                            await conn.executemany(DELETE, gone)
+                        if kept:
+                            await conn.executemany(UPSERT, kept)
+            except BaseException:
+                self._dirty = {**batch, **self._dirty}
+                raise
+            finally:
+                self._writing = {}
 
     async def _write(self, built: str, state: str | None, data: dict[str, Any]) -> None:
-        """Keep the whole row in the cache and mark it for the next `flush()`."""
-        entry = _Entry(state, data, self.clock()) if state is not None or data else None
+        """Keep the whole row in the cache and mark it for the next `flush()`. The data is
+        turned into JSON here, so a value JSON cannot hold fails in the handler that set it,
+        not later in a flush carrying other users' rows."""
+        entry = None
+        if state is not None or data:
+            text = json.dumps(data, ensure_ascii=False)
+            entry = _Entry(state, data, self.clock(), text)
         self._remember(built, entry)
         self._dirty[built] = entry
 
@@ -135,13 +150,15 @@ class SQLiteStorage(BaseStorage):
         built = self.key_builder.build(key)
         if built in self._dirty:
             entry = self._dirty[built]
+        elif built in self._writing:
+            entry = self._writing[built]
         elif built in self._cache:
             self._cache.move_to_end(built)
             entry = self._cache[built]
         else:
             row = await self.db.fetch_one("SELECT * FROM fsm_state WHERE key = ?", (built,))
-            if built in self._dirty or built in self._cache:  # written while we read
-                return await self._entry(key)
+            if built in self._dirty or built in self._writing or built in self._cache:
+                return await self._entry(key)  # changed or read by another task meanwhile
             entry = (_Entry(row["state"], json.loads(row["data"]), row["touched_at"])
                      if row else None)
             self._remember(built, entry)

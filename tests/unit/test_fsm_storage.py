@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
@@ -79,3 +81,43 @@ async def test_a_pending_row_pushed_out_of_the_cache_is_still_read(
     for user_id in range(2, 6):  # evicts user 1 from the cache before any flush
         await storage.get_state(key(user_id))
     assert await storage.get_state(key(1)) == "RegForm:age"
+
+
+async def test_a_failed_flush_never_brings_back_an_older_value(db: Database) -> None:
+    storage = SQLiteStorage(db)
+    await storage.set_data(key(3), {"phone": "old"})
+    async with db.transaction() as conn:  # another writer holds the turn
+        first = asyncio.create_task(storage.flush())
+        await asyncio.sleep(0)  # it has taken "old" and waits
+        await storage.set_data(key(3), {"phone": "new"})
+        second = asyncio.create_task(storage.flush())
+        await asyncio.sleep(0)
+        await conn.execute("ALTER TABLE fsm_state RENAME TO fsm_away")  # both will fail
+    results = await asyncio.gather(first, second, return_exceptions=True)
+    assert isinstance(results[0], Exception)
+    assert await storage.get_data(key(3)) == {"phone": "new"}
+    await db.conn.execute("ALTER TABLE fsm_away RENAME TO fsm_state")
+    await storage.flush()
+    assert list((await stored(db)).values()) == [(None, '{"phone": "new"}')]
+
+
+async def test_forget_beside_a_flush_in_flight_leaves_no_row(db: Database) -> None:
+    storage = SQLiteStorage(db)
+    await storage.set_data(key(9), {"phone": "+77011234567"})
+    async with db.transaction() as conn:  # /forget's transaction, ahead of the flush
+        flushing = asyncio.create_task(storage.flush())
+        await asyncio.sleep(0)  # the phone is on its way to the table
+        await conn.execute("DELETE FROM fsm_state")
+    storage.forget(9)
+    await flushing  # writes the phone after /forget's delete…
+    await storage.flush()  # …and the delete it was turned into follows
+    assert await stored(db) == {}
+
+
+async def test_a_value_json_cannot_hold_fails_where_it_is_set(db: Database) -> None:
+    storage = SQLiteStorage(db)
+    await storage.set_state(key(1), "RegForm:name")
+    with pytest.raises(TypeError):
+        await storage.set_data(key(2), {"tags": {"a", "b"}})
+    await storage.flush()  # the other user's row is not lost with it
+    assert list((await stored(db)).values()) == [("RegForm:name", "{}")]
