@@ -33,3 +33,16 @@ async def freeze_long_lived() -> None:
     """
     gc.collect()
     gc.freeze()
+
+
+def refreeze() -> None:
+    """After `/reload`: let the collector see the old content, drop it, freeze the new.
+
+    Only where start-up froze the heap (production); costs one full collection, on an
+    admin's command. Without it each reload would keep the old catalog and index for good.
+    """
+    if gc.get_freeze_count() == 0:
+        return
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
