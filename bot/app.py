@@ -16,7 +16,7 @@ from aiogram.types import BotCommand, BotCommandScopeDefault
 from bot.catalog.store import ContentStore
 from bot.config import LANGUAGES, Settings
 from bot.db.database import Database
-from bot.db.fsm_storage import SQLiteStorage
+from bot.db.fsm_storage import OneUpdateAtATime, SQLiteStorage
 from bot.handlers import get_routers
 from bot.middlewares import (
     FloodControlMiddleware,
@@ -57,7 +57,7 @@ def create_dispatcher(
 
     Conversation state lives in SQLite unless a test passes another storage.
     """
-    dp = Dispatcher(storage=storage or SQLiteStorage(db))
+    dp = Dispatcher(storage=storage or SQLiteStorage(db), events_isolation=OneUpdateAtATime())
     dp["settings"] = settings
     dp["db"] = db
     dp["content"] = content

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.app import create_dispatcher
 from bot.catalog.store import ContentStore
 from bot.db.database import Database
@@ -405,3 +407,17 @@ async def test_confirm_checks_the_programme_and_the_notice_again(
     assert "жабық" in user.last_text and await rows(db) == []
     content.catalog.topics["neet"] = neet
     content.catalog.consent = notice
+
+
+async def test_answers_sent_in_a_burst_are_taken_in_order(user: Conversation,
+                                                          harness: Harness) -> None:
+    """Three answers typed and sent before the bot replied: each meets its own step."""
+    await user.start("Қазақша")
+    await user.send("/start reg-neet")
+    user.new_messages()
+    burst = [harness.api.user_sends(user.id, text)
+             for text in ("Сейітов Ерлан", "19", "+7 701 123 45 67")]
+    await asyncio.gather(*(harness.feed(update) for update in burst))
+    asked = [m.text[:3] for m in user.new_messages() if "/7" in m.text[:3]]
+    assert asked == ["2/7", "3/7", "4/7"]  # no step re-asked, none skipped
+    assert harness.dp.fsm.events_isolation.held == 0  # no lock kept after the burst

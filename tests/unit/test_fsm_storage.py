@@ -9,7 +9,7 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.db import fsm_storage
 from bot.db.database import Database
-from bot.db.fsm_storage import SQLiteStorage
+from bot.db.fsm_storage import OneUpdateAtATime, SQLiteStorage
 
 
 def key(user_id: int) -> StorageKey:
@@ -121,3 +121,19 @@ async def test_a_value_json_cannot_hold_fails_where_it_is_set(db: Database) -> N
         await storage.set_data(key(2), {"tags": {"a", "b"}})
     await storage.flush()  # the other user's row is not lost with it
     assert list((await stored(db)).values()) == [("RegForm:name", "{}")]
+
+
+async def test_one_update_at_a_time_per_user_and_no_lock_kept() -> None:
+    isolation = OneUpdateAtATime()
+    order: list[str] = []
+
+    async def handle(user_id: int, name: str) -> None:
+        async with isolation.lock(key(user_id)):
+            order.append(f"{name} in")
+            await asyncio.sleep(0.01)
+            order.append(f"{name} out")
+
+    await asyncio.gather(handle(1, "a1"), handle(1, "a2"), handle(2, "b1"))
+    assert order.index("a1 out") < order.index("a2 in")  # the same user: one after another
+    assert order.index("b1 in") < order.index("a1 out")  # another user is not held up
+    assert isolation.held == 0
