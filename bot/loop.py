@@ -8,6 +8,7 @@ those in C; `bench/load.py` measured about a quarter more updates per second wit
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -22,6 +23,15 @@ def serve(main: Coroutine[Any, Any, T]) -> T:
     except ImportError:  # Windows, or an install without it: same behaviour, slower
         return asyncio.run(main)
     return uvloop.run(main)
+
+
+async def cancel_and_wait(task: asyncio.Task[Any] | None) -> None:
+    """Stop a background worker's task and wait until it has stopped (at shutdown)."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def freeze_long_lived() -> None:

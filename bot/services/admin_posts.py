@@ -20,6 +20,7 @@ from bot.catalog.store import ContentStore
 from bot.db.database import Database
 from bot.db.registrations import Registration, Registrations
 from bot.i18n import Html
+from bot.loop import cancel_and_wait
 from bot.registration_views import (
     admin_card,
     admin_status_keyboard,
@@ -56,11 +57,8 @@ class RegistrationPoster:
             self._task = asyncio.create_task(self._run(bot), name="registration-poster")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _run(self, bot: Bot) -> None:
         while True:

@@ -33,6 +33,7 @@ from bot.db.broadcasts import Broadcast, Broadcasts, Recipient, Tally
 from bot.db.database import Database
 from bot.db.users import Users
 from bot.keyboards import announcement_keyboard, progress_keyboard
+from bot.loop import cancel_and_wait
 from bot.retry import own_retries
 from bot.services.broadcasts import Clock, TokenBucket, from_iso, iso
 
@@ -94,11 +95,8 @@ class Broadcaster:
         self._task = asyncio.create_task(self._loop(), name="broadcaster")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -113,9 +111,7 @@ class Broadcaster:
             self._idle.clear()
             idle = asyncio.create_task(self._idle.wait())
             await asyncio.wait({idle, self._task}, return_when=asyncio.FIRST_COMPLETED)
-            idle.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await idle
+            await cancel_and_wait(idle)
 
     # --- control from the admin's buttons ---------------------------------------------------
 
