@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -206,6 +207,7 @@ def run_check_content(content_dir: Path, as_json: bool) -> int:
 
 def run_ask(settings: Settings, question: str, lang: Language | None, as_json: bool) -> int:
     from bot.services.answers import Answerer
+    from bot.services.crisis import answer_kind
 
     try:
         content = ContentStore(settings.content_dir)
@@ -228,11 +230,13 @@ def run_ask(settings: Settings, question: str, lang: Language | None, as_json: b
             reply = t("answers-unsure") + " " + " | ".join(titles)
         elif answer.kind == "unknown":
             reply = t("answers-unknown")
+        elif answer.kind == "crisis":  # the helplines as the bot sends them, without the tags
+            reply = re.sub(r"</?b>", "", t(f"crisis-answer-{answer_kind(result.crisis_category)}"))
         if as_json:
             print(json.dumps({
                 "topic": result.topic, "score": result.score,
                 "alternatives": result.alternatives, "crisis": result.crisis,
-                "answer": reply,
+                "crisis_category": result.crisis_category, "answer": reply,
             }, ensure_ascii=False), flush=True)
         else:
             label = result.topic or "(does not know)"

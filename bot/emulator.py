@@ -139,6 +139,7 @@ class Chat:
     type: str = "private"
     blocked: bool = False
     messages: list[SentMessage] = field(default_factory=list)
+    pinned: list[int] = field(default_factory=list)  # message ids, the latest pin last
 
     def as_user(self) -> dict[str, Any]:
         user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
@@ -510,6 +511,25 @@ class TelegramEmulator:
         if message is None:
             raise ApiError(400, "Bad Request: message to delete not found")
         chat.messages.remove(message)
+        return True
+
+    def _api_pinchatmessage(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params)
+        message_id = int(params.get("message_id", 0))
+        if self.find_message(chat.id, message_id) is None:
+            raise ApiError(400, "Bad Request: message to pin not found")
+        if message_id in chat.pinned:
+            chat.pinned.remove(message_id)
+        chat.pinned.append(message_id)
+        return True
+
+    def _api_unpinchatmessage(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params)
+        raw = params.get("message_id")
+        message_id = int(raw) if raw is not None else (chat.pinned[-1] if chat.pinned else 0)
+        if message_id not in chat.pinned:
+            raise ApiError(400, "Bad Request: message to unpin not found")
+        chat.pinned.remove(message_id)
         return True
 
     def _api_answercallbackquery(self, params: dict[str, Any]) -> bool:

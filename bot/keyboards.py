@@ -94,6 +94,14 @@ class FeedbackCD(CallbackData, prefix="f"):
     ok: int
 
 
+class CrisisCD(CallbackData, prefix="cr"):
+    """"Write to a specialist now" under a crisis answer: `m` is the user's own message,
+    which is copied to the operators' group only when they press the button."""
+
+    m: int
+    c: str = ""  # the detector's category, for the operators' header
+
+
 class TicketCD(CallbackData, prefix="k"):
     """Under a ticket in the operators' group: `s` shows its status, `c` closes it."""
 
@@ -198,6 +206,19 @@ def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarku
     rows = [[b for b in row if not (b.callback_data or "").startswith(prefix)]
             for row in markup.inline_keyboard]
     return InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
+
+
+def crisis_keyboard(t: Translator, message_id: int | None, topic_id: str,
+                    category: str = "") -> InlineKeyboardMarkup:
+    """Under a crisis answer: a person now (when there is an operators' group to reach),
+    the psychological-help card, the menu. No rating, no "not what I asked"."""
+    kb = InlineKeyboardBuilder()
+    if message_id is not None:
+        kb.button(text=t("crisis-button-write"), callback_data=CrisisCD(m=message_id, c=category))
+    kb.button(text=t("answers-open-card"), callback_data=TopicCD(id=topic_id))
+    kb.button(text=t("button-main-menu"), callback_data=MenuCD(to="main"))
+    kb.adjust(1)
+    return kb.as_markup()
 
 
 @same_for_everyone

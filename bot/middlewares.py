@@ -12,7 +12,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import Chat, TelegramObject, User
+from aiogram.types import Chat, Message, TelegramObject, User
 
 from bot.catalog.store import ContentStore
 from bot.config import Settings
@@ -20,6 +20,7 @@ from bot.db.database import Database
 from bot.db.fsm_storage import SQLiteStorage
 from bot.db.users import Users
 from bot.i18n import pick_language
+from bot.services.answers import MAX_QUESTION
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class FloodControlMiddleware(BaseMiddleware):
             start, count = now, 0
         count += 1
         self._windows[tg_user.id] = (start, count)
-        if count <= self.rate:
+        if count <= self.rate or _in_danger(event, data):
             return await handler(event, data)
         self.dropped += 1
         last = self._warned.get(tg_user.id)
@@ -127,6 +128,15 @@ class FloodControlMiddleware(BaseMiddleware):
         self._next_sweep = now + max(self.warn_every, 1.0)
         self._windows = {u: w for u, w in self._windows.items() if now - w[0] < 1.0}
         self._warned = {u: t for u, t in self._warned.items() if now - t < self.warn_every}
+
+
+def _in_danger(event: TelegramObject, data: dict[str, Any]) -> bool:
+    """A message from someone in danger is never dropped, however fast they write: the
+    helplines come first in any state of the bot."""
+    message = event if isinstance(event, Message) else getattr(event, "message", None)
+    text = (message.text or message.caption) if isinstance(message, Message) else None
+    index = getattr(data.get("answerer"), "index", None)
+    return bool(text) and index is not None and index.is_crisis(text[:MAX_QUESTION])
 
 
 class FlushStateMiddleware(BaseMiddleware):

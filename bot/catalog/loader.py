@@ -37,7 +37,6 @@ class Catalog:
     categories: list[Category]
     topics: dict[str, Topic]
     warnings: list[str] = field(default_factory=list)
-    crisis: list[str] = field(default_factory=list)
     offtopic: list[str] = field(default_factory=list)
     consent: ConsentNotice | None = None
 
@@ -64,7 +63,6 @@ class Report:
     topics: list[Topic] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    crisis: list[str] = field(default_factory=list)
     offtopic: list[str] = field(default_factory=list)
     consent: ConsentNotice | None = None
 
@@ -177,14 +175,14 @@ def check(content_dir: Path) -> Report:
 
 
 def _check_search_lists(path: Path, report: Report) -> None:
-    """`search.toml`: the crisis phrases and out-of-scope subjects, lists of non-empty text."""
+    """`search.toml`: the out-of-scope subjects, a list of non-empty texts."""
     if not path.exists():
-        report.errors.append("search.toml: file is missing (crisis and out-of-scope words)")
+        report.errors.append("search.toml: file is missing (out-of-scope words)")
         return
     data = _read_toml(path, report.errors)
     if data is None:
         return
-    for name in ("crisis", "offtopic"):
+    for name in ("offtopic",):
         values = data.get(name)
         if not isinstance(values, list) or not values:
             report.errors.append(f"search.toml: {name}: must be a non-empty list of texts")
@@ -239,4 +237,4 @@ def load_catalog(content_dir: Path) -> Catalog:
     if report.errors:
         raise ContentError(report.errors)
     return Catalog(report.categories, {t.id: t for t in report.topics}, report.warnings,
-                   crisis=report.crisis, offtopic=report.offtopic, consent=report.consent)
+                   offtopic=report.offtopic, consent=report.consent)

@@ -30,6 +30,7 @@ _FOLD = str.maketrans({
     # Latin "c" stands for "ц" as often as for "с" ("konsultaciya", "suicid"), and Kazakh
     # speech says "с" for "ц": one letter for both.
     "ц": "с",
+    "ў": "у", "ҳ": "х",  # Uzbek Cyrillic
 })
 # Whole words whose folding would lose them: "neet" and "неет" would fold to "нет" ("no").
 _ALIASES = {"neet": "нит", "неет": "нит", "нит": "нит"}

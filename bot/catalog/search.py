@@ -29,6 +29,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from bot.catalog.crisis import CrisisDetector, Verdict
 from bot.catalog.loader import Catalog
 from bot.catalog.models import FILL
 from bot.catalog.normalize import normalise, words
@@ -186,6 +187,7 @@ class SearchResult:
     score: float
     alternatives: list[str] = field(default_factory=list)
     crisis: bool = False
+    crisis_category: str | None = None  # what kind of danger (`crisis.Category`)
     confident: bool = False
     best: Match | None = None
     ranked: list[Match] = field(default_factory=list)
@@ -204,17 +206,12 @@ class Thresholds:
 class SearchIndex:
     """Inverted index of passage features; built from a catalog in a few hundred ms."""
 
-    def __init__(self, catalog: Catalog, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, catalog: Catalog, thresholds: Thresholds | None = None,
+                 detector: CrisisDetector | None = None) -> None:
         self.catalog = catalog
         self.thresholds = thresholds or Thresholds()
         self.passages: list[Passage] = _unique(_passages(catalog, catalog.offtopic))
-        self.crisis_phrases = [rule for rule in map(_crisis_rule, catalog.crisis) if rule]
-        # Each phrase of a rule under its first word, so that a message is checked by looking
-        # up the beginnings of its words rather than by trying every phrase at every word.
-        self.crisis_starts: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for number, rule in enumerate(self.crisis_phrases):
-            for part, phrase in enumerate(rule):
-                self.crisis_starts[phrase[0]].append((number, part))
+        self.detector = detector or shared_detector()
         raw = [features(p.text) for p in self.passages]
         # Document frequency counts topics, not passages: a word found in the FAQs of six
         # topics ("how do I take part") says little about which topic is meant. A topic that
@@ -378,23 +375,11 @@ class SearchIndex:
         return vector, unseen
 
     def is_crisis(self, text: str) -> bool:
-        """A crisis phrase appears as a run of word prefixes (so suffixes and typos at the
-        end of a word still match: "өлгім" matches "өлгім келеді", "убить" "убиться").
-        A rule of several phrases joined by " + " needs all of them, anywhere in the
-        message ("бьет + отчим" matches "отчим меня бьёт" and "нас бьёт отчим")."""
-        return self._is_crisis(words(text))
+        """Whether the message says someone is in danger (see `crisis.py`)."""
+        return self.detector.detect(text) is not None
 
-    def _is_crisis(self, tokens: list[str]) -> bool:
-        found: set[tuple[int, int]] = set()
-        starts = self.crisis_starts
-        for position, token in enumerate(tokens):
-            for end in range(1, len(token) + 1):
-                for number, part in starts.get(token[:end], ()):
-                    phrase = self.crisis_phrases[number][part]
-                    if _run_at(tokens, position, phrase):
-                        found.add((number, part))
-        return any(all((number, part) in found for part in range(len(self.crisis_phrases[number])))
-                   for number in {number for number, _ in found})
+    def crisis(self, text: str) -> Verdict | None:
+        return self.detector.detect(text)
 
     def score(self, text: str) -> list[Match]:
         """Best passage per topic, best topic first."""
@@ -457,8 +442,11 @@ class SearchIndex:
         ranked = self._score(tokens)
         result = SearchResult(query=text, normalised=" ".join(tokens), topic=None, score=0.0,
                               ranked=ranked)
-        if self._is_crisis(tokens):
+        verdict = self.detector.detect(text)
+        if verdict is not None:
             result.crisis = True
+            result.crisis_category = verdict.category
+            result.normalised = ""  # the words of a crisis message are never kept
             result.confident = True
             result.topic = CRISIS_TOPIC
             result.score = 1.0
@@ -480,18 +468,6 @@ class SearchIndex:
         return result
 
 
-def _crisis_rule(text: str) -> tuple[tuple[str, ...], ...]:
-    phrases = tuple(tuple(words(part)) for part in text.split(" + "))
-    return phrases if all(phrases) else ()
-
-
-def _run_at(tokens: list[str], start: int, phrase: tuple[str, ...]) -> bool:
-    """Whether the words from `start` on begin with the words of `phrase`."""
-    if start + len(phrase) > len(tokens):
-        return False
-    return all(tokens[start + i].startswith(part) for i, part in enumerate(phrase))
-
-
 def _passages(catalog: Catalog, offtopic: list[str]) -> list[Passage]:
     out: list[Passage] = []
     for topic in catalog.topics.values():
@@ -506,6 +482,17 @@ def _passages(catalog: Catalog, offtopic: list[str]) -> list[Passage]:
                 out.append(Passage(topic.id, "text", lang, sentence))
     out.extend(Passage(OFFTOPIC, "offtopic", None, phrase) for phrase in offtopic)
     return out
+
+
+_DETECTOR: CrisisDetector | None = None
+
+
+def shared_detector() -> CrisisDetector:
+    """One detector per process: its lexicon is code, not content, so a reload keeps it."""
+    global _DETECTOR
+    if _DETECTOR is None:
+        _DETECTOR = CrisisDetector()
+    return _DETECTOR
 
 
 def _unique(passages: list[Passage]) -> list[Passage]:

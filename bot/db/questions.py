@@ -18,6 +18,7 @@ class LoggedQuestion:
     score: float
     answered: bool
     crisis: bool
+    crisis_kind: str | None = None  # the detector's category; the text is then left empty
 
 
 class Questions:
@@ -29,9 +30,9 @@ class Questions:
     async def add(self, q: LoggedQuestion) -> int:
         cur = await self.conn.execute(
             "INSERT INTO question_log (user_id, asked_at, normalised, language, topic_id, score,"
-            " answered, crisis) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (q.user_id, utc_now(), q.normalised, q.language, q.topic_id, q.score,
-             int(q.answered), int(q.crisis)),
+            " answered, crisis, crisis_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (q.user_id, utc_now(), "" if q.crisis else q.normalised, q.language, q.topic_id,
+             q.score, int(q.answered), int(q.crisis), q.crisis_kind),
         )
         return int(cur.lastrowid or 0)
 

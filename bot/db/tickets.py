@@ -24,6 +24,8 @@ class Ticket:
     first_answer_at: str | None
     answered_at: str | None
     answered_by: int | None
+    urgent: bool = False  # opened from a crisis answer: first in the operators' queue
+    crisis_kind: str | None = None
 
 
 def _ticket(row: aiosqlite.Row) -> Ticket:
@@ -31,7 +33,8 @@ def _ticket(row: aiosqlite.Row) -> Ticket:
         id=row["id"], user_id=row["user_id"], language=row["language"], status=row["status"],
         rejected_topic=row["rejected_topic"], created_at=row["created_at"],
         first_answer_at=row["first_answer_at"], answered_at=row["answered_at"],
-        answered_by=row["answered_by"],
+        answered_by=row["answered_by"], urgent=bool(row["urgent"]),
+        crisis_kind=row["crisis_kind"],
     )
 
 
@@ -42,12 +45,13 @@ class Tickets:
         self.conn = conn
 
     async def add(self, user_id: int, language: str, rejected_topic: str | None,
-                  now: str | None = None) -> Ticket:
+                  now: str | None = None, *, urgent: bool = False,
+                  crisis_kind: str | None = None) -> Ticket:
         now = now or utc_now()
         async with self.conn.execute(
-            "INSERT INTO tickets (user_id, language, rejected_topic, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?) RETURNING *",
-            (user_id, language, rejected_topic, now, now),
+            "INSERT INTO tickets (user_id, language, rejected_topic, created_at, updated_at,"
+            " urgent, crisis_kind) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            (user_id, language, rejected_topic, now, now, int(urgent), crisis_kind),
         ) as cur:
             row = await cur.fetchone()
         assert row is not None

@@ -23,6 +23,7 @@ class User:
     last_seen: str
     subscribed: bool
     blocked: bool
+    crisis_at: str | None = None  # when the bot last answered them with the helplines
 
 
 def _user(row: aiosqlite.Row) -> User:
@@ -33,6 +34,7 @@ def _user(row: aiosqlite.Row) -> User:
         last_seen=row["last_seen"],
         subscribed=bool(row["subscribed"]),
         blocked=bool(row["blocked"]),
+        crisis_at=row["crisis_at"],
     )
 
 
@@ -69,6 +71,11 @@ class Users:
     async def set_subscribed(self, telegram_id: int, subscribed: bool) -> None:
         await self.conn.execute(
             "UPDATE users SET subscribed = ? WHERE telegram_id = ?", (int(subscribed), telegram_id)
+        )
+
+    async def set_crisis_at(self, telegram_id: int, when: str) -> None:
+        await self.conn.execute(
+            "UPDATE users SET crisis_at = ? WHERE telegram_id = ?", (when, telegram_id)
         )
 
     async def set_blocked(self, telegram_id: int, blocked: bool) -> None:

@@ -81,6 +81,8 @@ def stats_report(t: Translator, content: ContentStore, s: reports.Stats) -> str:
         questions=s.questions, bot_answered=s.answered,
         rate=t("admin-stats-no-data") if rate is None else f"{rate}%",
         helpful=s.helpful, not_helpful=s.not_helpful,
+        crisis=", ".join(f"{t(f'crisis-kind-{kind}')} {n}" for kind, n in sorted(s.crisis.items()))
+        or t("admin-stats-no-data"),
     )
 
 

@@ -11,11 +11,13 @@ import contextlib
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.config import Language
+from bot.catalog.crisis import Verdict
+from bot.config import Language, Settings
 from bot.db.database import Database
 from bot.db.questions import Questions
+from bot.db.users import User
 from bot.formatting import content_html
 from bot.handlers.common import acknowledge
 from bot.i18n import Translator, escape
@@ -24,19 +26,46 @@ from bot.keyboards import (
     NotThisCD,
     answer_keyboard,
     choices_keyboard,
+    crisis_keyboard,
     main_menu,
     specialist_keyboard,
     without_feedback,
 )
-from bot.services.answers import Answer, Answerer
+from bot.services import crisis
+from bot.services.answers import MAX_QUESTION, Answer, Answerer
 
 
 class LooksLikeCrisis(Filter):
-    """True for text (or a caption) with crisis wording, in any language or script."""
+    """A text (or a caption) that says someone is in danger, in any language or script;
+    passes the detector's verdict to the handler."""
 
-    async def __call__(self, message: Message, answerer: Answerer) -> bool:
+    async def __call__(self, message: Message, answerer: Answerer) -> bool | dict[str, Verdict]:
         text = message.text or message.caption
-        return bool(text) and answerer.index is not None and answerer.index.is_crisis(text)
+        if not text or answerer.index is None:
+            return False
+        verdict = answerer.index.crisis(text[:MAX_QUESTION])
+        return {"verdict": verdict} if verdict is not None else False
+
+
+def render_crisis(t: Translator, category: str | None, message_id: int | None
+                  ) -> tuple[str, InlineKeyboardMarkup]:
+    """The helplines fitted to the kind of danger; "write to a specialist now" when there is
+    an operators' group (`message_id`, the user's message it would copy)."""
+    text = t(f"crisis-answer-{crisis.answer_kind(category)}")
+    if message_id is not None:
+        text = f"{text}\n\n{t('crisis-write-hint')}"
+    return text, crisis_keyboard(t, message_id, crisis.CRISIS_TOPIC, category or "")
+
+
+async def on_crisis(message: Message, verdict: Verdict, t: Translator, lang: Language,
+                    db: Database, settings: Settings) -> None:
+    """Helplines first, whatever the user was doing; a form in progress stays where it was.
+    Only the kind of danger and the time are recorded, never the words."""
+    await crisis.record(db, message.from_user.id if message.from_user else None, lang,
+                        verdict.category)
+    can_write = settings.admin_chat_id is not None
+    text, markup = render_crisis(t, verdict.category, message.message_id if can_write else None)
+    await message.answer(text, reply_markup=markup)
 
 
 def render_answer(t: Translator, answer: Answer,
@@ -59,14 +88,28 @@ def render_answer(t: Translator, answer: Answer,
 
 
 async def on_question(message: Message, t: Translator, lang: Language, answerer: Answerer,
-                      db: Database) -> None:
-    """Answer free text, or a caption with crisis wording. For a crisis the form state, if
-    any, is kept: the user can carry on with the form afterwards."""
+                      db: Database, settings: Settings, user: User | None = None) -> None:
+    """Answer free text. Within an hour of a crisis answer the helplines stay in view: a
+    question the bot cannot answer gets them again instead of "I don't know", and any other
+    answer starts with a line naming them."""
     answer = answerer.answer(message.text or message.caption or "", lang)
+    if answer.kind == "crisis":  # the crisis router normally takes these first
+        await on_crisis(message, Verdict(answer.result.crisis_category or "suicidal", "search"),  # type: ignore[arg-type]
+                        t, lang, db, settings)
+        return
     # Logged first: the row id goes into the feedback buttons under the answer.
     question_id = await answerer.log(db, message.from_user.id if message.from_user else None,
                                      lang, answer)
     text, markup = render_answer(t, answer, question_id)
+    if crisis.in_follow_up(user):
+        if answer.kind == "unknown":
+            message_id = message.message_id if settings.admin_chat_id is not None else None
+            text = t("crisis-follow-up-unknown")
+            if message_id is not None:
+                text = f"{text}\n\n{t('crisis-write-hint')}"
+            markup = crisis_keyboard(t, message_id, crisis.CRISIS_TOPIC)
+        else:
+            text = f"{t('crisis-follow-up')}\n\n{text}"
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
 
 
@@ -120,7 +163,7 @@ async def on_unknown_button(query: CallbackQuery, t: Translator) -> None:
 def create_crisis_router() -> Router:
     """Goes first: crisis wording wins over forms, commands and menus."""
     router = Router(name="crisis")
-    router.message.register(on_question, LooksLikeCrisis())
+    router.message.register(on_crisis, LooksLikeCrisis())
     return router
 
 

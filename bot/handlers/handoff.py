@@ -9,6 +9,7 @@ Nothing else in the group is answered: every other router is limited to private 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -31,20 +32,22 @@ from bot.cards import topic_card
 from bot.catalog.store import ContentStore
 from bot.config import Language, Settings
 from bot.db.database import Database
-from bot.db.tickets import Ticket
+from bot.db.tickets import MessageRole, Ticket
 from bot.filters import InOperatorsChat
 from bot.formatting import utf16_len
 from bot.handlers.common import acknowledge, send_chunks
 from bot.i18n import Html, Translator, escape
 from bot.keyboards import (
     AskCD,
+    CrisisCD,
     TicketCD,
     ask_cancel_keyboard,
+    crisis_keyboard,
     main_menu,
     ticket_keyboard,
     topic_keyboard,
 )
-from bot.services import handoff
+from bot.services import crisis, handoff
 from bot.services.handoff import Opened
 
 log = logging.getLogger(__name__)
@@ -211,7 +214,9 @@ async def on_question(message: Message, t: Translator, lang: Language, db: Datab
 def _ticket_header(g: Translator, content: ContentStore, opened: Opened,
                    user: TgUser | None, lang: Language) -> str:
     ticket = opened.ticket
-    lines = [
+    kind = crisis.answer_kind(ticket.crisis_kind)
+    lines = [g("crisis-ticket-urgent", kind=g(f"crisis-kind-{kind}"))] if ticket.urgent else []
+    lines += [
         g("handoff-ticket", number=ticket.id, language=g(f"handoff-lang-{lang}"), **_who(g, user)),
         g("handoff-ticket-history", questions=opened.questions_before,
           tickets=opened.tickets_before),
@@ -275,6 +280,70 @@ async def on_followup(message: Message, ticket: Ticket, t: Translator, db: Datab
     await message.answer(t("handoff-followup-sent", number=ticket.id))
 
 
+async def on_write_now(query: CallbackQuery, callback_data: CrisisCD, t: Translator,
+                       lang: Language, db: Database, settings: Settings, content: ContentStore,
+                       bot: Bot) -> None:
+    """"Write to a specialist now" under a crisis answer: an urgent ticket, pinned in the
+    operators' group, with the user's own message copied under it. Only this tap sends it."""
+    await acknowledge(query)
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    if settings.admin_chat_id is None:  # the setting changed since the answer was sent
+        await message.answer(t("crisis-write-failed"))
+        return
+    # One tap, one ticket: the button goes before anything is posted.
+    with contextlib.suppress(TelegramBadRequest):
+        await message.edit_reply_markup(
+            reply_markup=crisis_keyboard(t, None, crisis.CRISIS_TOPIC))
+    result = await handoff.open_ticket(db, query.from_user.id, lang, urgent=True,
+                                       crisis_kind=callback_data.c or None)
+    if not isinstance(result, Opened):
+        await message.answer(t("crisis-write-failed"))
+        return
+    g = group_texts(content, settings)
+    ticket = result.ticket
+    header = _ticket_header(g, content, result, query.from_user, lang)
+    try:
+        posted = await bot.send_message(settings.admin_chat_id, header,
+                                        reply_markup=ticket_status_markup(g, ticket))
+    except TelegramAPIError as exc:
+        log.error("urgent ticket %s could not reach the operators' group: %s", ticket.id, exc)
+        await handoff.withdraw(db, ticket.id)
+        await message.answer(t("crisis-write-failed"))
+        return
+    thread: list[tuple[int, int, MessageRole]] = [
+        (settings.admin_chat_id, posted.message_id, "ticket")]
+    try:
+        copied = await bot.copy_message(
+            settings.admin_chat_id, from_chat_id=message.chat.id, message_id=callback_data.m,
+            reply_parameters=ReplyParameters(message_id=posted.message_id,
+                                             allow_sending_without_reply=True))
+        thread += [(message.chat.id, callback_data.m, "question"),
+                   (settings.admin_chat_id, copied.message_id, "followup")]
+    except TelegramAPIError as exc:  # deleted meanwhile: the header still reaches a person
+        log.warning("urgent ticket %s: the user's message was not copied: %s", ticket.id, exc)
+    await handoff.attach(db, ticket.id, *thread)
+    try:
+        await bot.pin_chat_message(settings.admin_chat_id, posted.message_id)
+    except TelegramAPIError as exc:  # the bot may lack the right to pin
+        log.warning("urgent ticket %s not pinned: %s", ticket.id, exc)
+    await message.answer(t("crisis-sent", number=ticket.id))
+
+
+async def _unpin(bot: Bot, db: Database, ticket: Ticket) -> None:
+    """An urgent ticket leaves the top of the group once it is answered or closed."""
+    if not ticket.urgent:
+        return
+    where = await handoff.thread_message(db, ticket.id, "ticket")
+    if where is None:
+        return
+    try:
+        await bot.unpin_chat_message(where[0], message_id=where[1])
+    except TelegramAPIError as exc:
+        log.info("urgent ticket %s not unpinned: %s", ticket.id, exc)
+
+
 # --- the operators' group ------------------------------------------------------------------
 
 async def on_operator_reply(message: Message, ticket: Ticket, db: Database, settings: Settings,
@@ -307,6 +376,7 @@ async def on_operator_reply(message: Message, ticket: Ticket, db: Database, sett
                                   [(ticket.user_id, copy.message_id),
                                    (ticket.user_id, note.message_id)])
     await _update_status(bot, db, g, done, operator.full_name if operator else None)
+    await _unpin(bot, db, done)
     try:
         await bot.set_message_reaction(message.chat.id, message.message_id,
                                        reaction=[ReactionTypeEmoji(emoji="👌")])
@@ -334,6 +404,7 @@ async def on_ticket_close(query: CallbackQuery, callback_data: TicketCD, db: Dat
         return
     await acknowledge(query, g("handoff-closed", number=ticket.id))
     await _update_status(bot, db, g, ticket)
+    await _unpin(bot, db, ticket)
 
 
 def create_router() -> Router:
@@ -343,6 +414,7 @@ def create_router() -> Router:
     router.message.register(cmd_ask, Command("ask"))
     router.message.register(on_followup, RepliesToTicket("answer"))
     router.callback_query.register(on_ask, AskCD.filter(F.do == "go"))
+    router.callback_query.register(on_write_now, CrisisCD.filter())
     router.callback_query.register(on_cancel, AskCD.filter(F.do == "x"))
     in_form = StateFilter(HandoffForm.question)
     # SkipHandler moves on to the next handler of this router too: keep commands out of them.

@@ -61,8 +61,11 @@ async def refusal(db: Database, user_id: int, now: datetime | None = None) -> Re
     return await _limits(Tickets(db.conn), user_id, now or datetime.now(UTC))
 
 
-async def _limits(tickets: Tickets, user_id: int, now: datetime) -> Refused | None:
-    if await tickets.count_open(user_id) >= MAX_OPEN:
+async def _limits(tickets: Tickets, user_id: int, now: datetime,
+                  urgent: bool = False) -> Refused | None:
+    """An urgent ticket (from a crisis answer) is never refused for unanswered ones: a person
+    in danger must not be told to wait for their earlier questions."""
+    if not urgent and await tickets.count_open(user_id) >= MAX_OPEN:
         return Refused("open")
     if await tickets.count_since(user_id, iso(now - timedelta(days=1))) >= MAX_PER_DAY:
         return Refused("daily")
@@ -70,20 +73,22 @@ async def _limits(tickets: Tickets, user_id: int, now: datetime) -> Refused | No
 
 
 async def open_ticket(db: Database, user_id: int, language: Language,
-                      now: datetime | None = None) -> Opened | Refused:
+                      now: datetime | None = None, *, urgent: bool = False,
+                      crisis_kind: str | None = None) -> Opened | Refused:
     """Check the limits and create the ticket in one transaction, so two messages sent at
     once cannot both slip under a limit."""
     now = now or datetime.now(UTC)
     async with db.transaction() as conn:
         tickets = Tickets(conn)
-        refused = await _limits(tickets, user_id, now)
+        refused = await _limits(tickets, user_id, now, urgent)
         if refused is not None:
             return refused
         questions = Questions(conn)
         rejected = await questions.last_rejected_topic(user_id, iso(now - REJECTED_WITHIN))
         asked = await questions.count_for_user(user_id)
         before = await tickets.count_for_user(user_id)
-        ticket = await tickets.add(user_id, language, rejected, now=iso(now))
+        ticket = await tickets.add(user_id, language, rejected, now=iso(now), urgent=urgent,
+                                   crisis_kind=crisis_kind)
     return Opened(ticket, asked, before)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.db.database import Database
+from bot.services.crisis import answer_kind
 from bot.services.handoff import iso, parse_iso
 
 MAX_DAYS = 366
@@ -66,6 +67,7 @@ class Stats:
     answered: int = 0
     helpful: int = 0
     not_helpful: int = 0
+    crisis: dict[str, int] = field(default_factory=dict)  # answer kind → messages, no words
 
     @property
     def answer_rate(self) -> int | None:
@@ -109,4 +111,9 @@ async def stats(db: Database, days: int = 30, now: datetime | None = None) -> St
     if row is not None:
         result.questions, result.answered = row["n"] or 0, row["answered"] or 0
         result.helpful, result.not_helpful = row["yes"] or 0, row["no"] or 0
+    for r in await db.fetch_all(
+            "SELECT crisis_kind, COUNT(*) AS n FROM question_log"
+            " WHERE crisis = 1 AND asked_at >= ? GROUP BY crisis_kind", (since,)):
+        kind = answer_kind(r["crisis_kind"])
+        result.crisis[kind] = result.crisis.get(kind, 0) + r["n"]
     return result

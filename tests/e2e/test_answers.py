@@ -52,16 +52,19 @@ async def test_crisis_gets_helplines_first(user: Conversation, db: Database) -> 
     for text in ("өмір сүргім келмейді", "не хочу больше жить", "ozimdi oltirgim keledi"):
         await user.send(text)
         assert "112" in user.last_text and "111" in user.last_text, text
-        assert "Психологиялық көмек" in user.last_text
-    rows = await db.fetch_all("SELECT crisis FROM question_log")
+        assert "Сіз жалғыз емессіз" in user.last_text  # the answer to thoughts of suicide
+        assert any("Толық ақпарат" in b for b in user.buttons())  # the psych-support card
+    rows = await db.fetch_all("SELECT crisis, crisis_kind, normalised FROM question_log")
     assert [r["crisis"] for r in rows] == [1, 1, 1]
+    assert all(r["crisis_kind"] and r["normalised"] == "" for r in rows)
 
 
 async def test_crisis_wins_over_commands_and_captions(user: Conversation) -> None:
     await user.start("Русский")
     await user.send(photo=[{"file_id": "p", "file_unique_id": "p1", "width": 1, "height": 1}],
                     caption="меня бьют дома")
-    assert "112" in user.last_text and "Психологическая помощь" in user.last_text
+    assert "112" in user.last_text and "102" in user.last_text  # the answer to violence
+    assert "нет вашей вины" in user.last_text
 
 
 async def test_unsure_offers_topics_as_buttons(user: Conversation) -> None:

@@ -121,7 +121,7 @@ def test_ask_cli_json_and_stdin() -> None:
     one = subprocess.run([sys.executable, "-m", "bot", "ask", "zhasyl el deген не", "--json"],
                          capture_output=True, text=True, env=env, timeout=60, cwd=ROOT)
     data = json.loads(one.stdout)
-    assert set(data) == {"topic", "score", "alternatives", "crisis", "answer"}
+    assert set(data) == {"topic", "score", "alternatives", "crisis", "crisis_category", "answer"}
     assert data["topic"] == "zhasyl-el" and data["answer"]
     many = subprocess.run([sys.executable, "-m", "bot", "ask", "-", "--json", "--lang", "ru"],
                           input="погода\nне хочу жить\n", capture_output=True, text=True,

@@ -1,0 +1,121 @@
+"""Train the crisis detector's model and write `bot/catalog/crisis_weights.py`.
+
+    python bench/train_crisis.py
+
+The model is a logistic regression over letter runs of folded words (`crisis.features`),
+trained on the crisis dev sets, the question sets' crisis labels and the catalogue's own
+questions (all harmless but those of psychological help), never on the held-out set
+(`tests/data/crisis_holdout.jsonl`). A second model of the same kind, one weight list per
+category, names the kind of danger. Training is seeded, so the same data gives the same file;
+`tests/unit/test_crisis.py` fails when a training file changed and the model was not retrained
+(the catalogue is not part of that check: it changes often and moves the model little).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.catalog.crisis import features, tokens_of  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+TRAINING = ("crisis_dev.jsonl", "crisis_dev2.jsonl", "questions.jsonl",
+            "questions_holdout.jsonl", "questions_holdout2.jsonl", "questions_holdout3.jsonl")
+OUT = ROOT / "bot" / "catalog" / "crisis_weights.py"
+EPOCHS, RATE, DECAY = 15, 0.2, 1e-4
+CRISIS_TOPIC = "psych-support"
+KEEP = 0.1  # smaller weights are dropped from the shipped file (they rarely move a decision)
+KEEP_KIND = 0.25  # the same for the category weights (eight lists: kept smaller)
+CATEGORIES = ("suicidal", "passive", "plan_means", "self_harm", "third_person", "abuse",
+              "addiction", "minor_danger")
+
+
+def digest(names: tuple[str, ...]) -> str:
+    h = hashlib.sha256()
+    for name in names:
+        h.update((DATA / name).read_bytes())
+    return h.hexdigest()
+
+
+def catalogue_questions() -> list[dict[str, object]]:
+    """The catalogue's FAQ variants, keywords and titles, but those of psychological help:
+    the way people ask about programmes, none of it a crisis."""
+    from bot.catalog.store import ContentStore
+
+    catalog = ContentStore(ROOT / "content").catalog
+    rows: list[dict[str, object]] = []
+    for topic in catalog.topics.values():
+        if topic.id == CRISIS_TOPIC:
+            continue
+        for lang in ("kk", "ru"):
+            text = topic.text(lang)  # type: ignore[arg-type]
+            rows += [{"text": k, "crisis": False} for k in (text.title, *text.keywords)]
+            rows += [{"text": q, "crisis": False} for item in text.faq for q in item.questions]
+    return rows
+
+
+def load() -> list[dict[str, object]]:
+    rows = catalogue_questions()
+    for name in TRAINING:
+        rows += [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines()
+                 if line.strip()]
+    return rows
+
+
+def sgd(samples: list[tuple[set[str], float]], seed: int, keep: float = KEEP
+        ) -> tuple[dict[str, float], float]:
+    weights: dict[str, float] = {}
+    bias = 0.0
+    rng = random.Random(seed)
+    order = list(samples)
+    for _ in range(EPOCHS):
+        rng.shuffle(order)
+        for feats, target in order:
+            z = bias + sum(weights.get(f, 0.0) for f in feats)
+            p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+            grad = p - target
+            for f in feats:
+                weights[f] = weights.get(f, 0.0) * (1 - RATE * DECAY) - RATE * grad
+            bias -= RATE * grad
+    return {f: round(w, 3) for f, w in sorted(weights.items()) if abs(w) >= keep}, round(bias, 3)
+
+
+def main() -> int:
+    rows = load()
+    samples = [(features(tokens_of(str(r["text"]))), 1.0 if r["crisis"] else 0.0) for r in rows]
+    weights, bias = sgd(samples, seed=1)
+    positive = [(features(tokens_of(str(r["text"]))), str(r["category"])) for r in rows
+                if r["crisis"] and r.get("category") in CATEGORIES]
+    kinds = {}
+    for number, category in enumerate(CATEGORIES):
+        kinds[category] = sgd([(f, 1.0 if c == category else 0.0) for f, c in positive],
+                              seed=10 + number, keep=KEEP_KIND)
+    lines = [
+        '"""Weights of the crisis model, written by bench/train_crisis.py: do not edit by hand."""',
+        "",
+        "# ruff: noqa: E501",
+        f"TRAINED_ON = {TRAINING!r}",
+        f'DATA_SHA256 = "{digest(TRAINING)}"',
+        f"BIAS = {bias!r}",
+        f"WEIGHTS: dict[str, float] = {json.dumps(weights, ensure_ascii=False)}",
+        "KINDS: dict[str, tuple[dict[str, float], float]] = {",
+    ]
+    for category, (w, b) in kinds.items():
+        lines.append(f'    "{category}": ({json.dumps(w, ensure_ascii=False)}, {b!r}),')
+    lines.append("}")
+    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(rows)} messages, {len(weights)} weights kept;"
+          f" categories: {', '.join(f'{c} {len(w)}' for c, (w, _) in kinds.items())}")
+    print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,275 @@
+"""The crisis detector: does a message say that a young person (or someone near them) is in
+danger, and of what kind?
+
+Words are folded first (`normalize.words`: Kazakh and Russian, Cyrillic, Latin or typed on a
+Russian keyboard all reach one spelling). Each folded word is then matched against concept
+lexicons (`crisis_lexicon.CONCEPTS`): stems with the endings Kazakh and Russian put on them,
+written as regular expressions over the folded word, so "өлгім", "olgim", "олгим келеди" and
+"өлгісі келеді" are found without listing every form. A rule (`crisis_lexicon.RULES`) fires
+when all of its concepts stand within a window of words, in any order: a wish and death, a
+plan and the means, a cut and the body, a threat and a photo. One word alone is rarely enough.
+
+Everyday language uses the same words ("умер со смеху", "өлдім күлкіден", "exam is killing
+me", an essay on suicide prevention, a question about the law on bride kidnapping). Rules
+marked `hedged` do not fire when the message carries the marks of such use (laughter,
+boredom, study, law, an accident in the kitchen) and no sign that the writer speaks of
+themselves; rules that name a plan, the means or an act fire whatever surrounds them.
+
+A rule about oneself in a message about a friend or a sibling is turned into `third_person`:
+the answer is what to do for the friend.
+
+What no rule names, a small model may still recognise (`crisis_weights.py`, a logistic
+regression over letter runs of the folded words, trained by `bench/train_crisis.py` on the
+dev sets): people word distress in more ways than any list holds. It is consulted only when
+no rule fired, the message has none of the marks of figurative, study or legal use, and at
+least one of its words speaks of danger.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Literal
+
+from bot.catalog import crisis_lexicon as lexicon
+from bot.catalog import crisis_weights as weights
+from bot.catalog.normalize import fold_word, words
+
+Category = Literal[
+    "suicidal", "passive", "plan_means", "self_harm", "third_person", "abuse", "addiction",
+    "minor_online", "minor_home",
+]
+# What a crisis is about for oneself: about a friend, these become `third_person`.
+SELF_CATEGORIES = frozenset({"suicidal", "passive", "plan_means", "self_harm"})
+# The model's probability above which a message no rule names is still a crisis: chosen on
+# the dev sets, each model trained on one set and measured on the other (see the README).
+MODEL_THRESHOLD = 0.6
+# Concepts that say a minor's danger is online rather than at home or on the street.
+ONLINE_SIGNS = ("photo", "stranger", "leak", "task", "intimate", "request")
+# When several rules fire, the answer follows the most urgent of them.
+PRIORITY: tuple[Category, ...] = (
+    "plan_means", "suicidal", "self_harm", "third_person", "minor_online", "abuse",
+    "minor_home", "passive", "addiction",
+)
+Buckets = dict[str, list[tuple[str, re.Pattern[str]]]]
+MultiBuckets = dict[str, list[tuple[str, tuple[re.Pattern[str], ...]]]]
+WordEntries = tuple[tuple[str, ...], tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]]
+WORD_CACHE = 20_000  # folded words whose concepts are remembered (a few MB at most)
+# A hyphen joins two words ("ата-анаңа" is two words once folded), except in a [a-z] range.
+_HYPHEN = re.compile(r"-(?![^\[]*\])")
+_APOSTROPHES = re.compile(r"[’'ʻʼ`´‘]")
+# Laughter and mockery that words() drops with the emoji.
+_LAUGH_EMOJI = re.compile("[\U0001F602\U0001F923\U0001F606\U0001F605\U0001F639]")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The category the answer follows and the rule that decided it (for the benchmark)."""
+
+    category: Category
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    name: str
+    category: Category
+    concepts: tuple[str, ...]
+    window: int  # the concepts stand within this many words of each other (0: anywhere)
+    hedged: bool  # does not fire in figurative, study, legal or accident context
+
+
+_META = re.compile(r"[\\\[\](){}|?*+.^$]")
+
+
+def _first_letter(pattern: str) -> str:
+    """The literal first letter of a stem ("" when it starts with a regex construct)."""
+    return "" if not pattern or _META.match(pattern) else pattern[0]
+
+
+def _compile_concepts(concepts: dict[str, Iterable[str]]) -> tuple[Buckets, MultiBuckets]:
+    """Stems grouped by their first letter, so that a word is tried only against the stems
+    that can match it; multi-word entries likewise by the first letter of their first word."""
+    single: Buckets = defaultdict(list)
+    multi: MultiBuckets = defaultdict(list)
+    for name, stems in concepts.items():
+        for stem in stems:
+            # Entries are written as people spell them; fold them as messages are folded.
+            parts = [fold_word(part) for part in _HYPHEN.sub(" ", stem).split()]
+            compiled = tuple(re.compile(p) for p in parts)
+            if len(parts) == 1:
+                single[_first_letter(parts[0])].append((name, compiled[0]))
+            else:
+                multi[_first_letter(parts[0])].append((name, compiled))
+    return dict(single), dict(multi)
+
+
+def _parse_rules(specs: Iterable[tuple[str, str, str]]) -> list[_Rule]:
+    """`("name", "category", "want die ~3 hedged")`: concepts, then options."""
+    rules = []
+    for name, category, spec in specs:
+        concepts, window, hedged = [], 0, False
+        for part in spec.split():
+            if part.startswith("~"):
+                window = int(part[1:])
+            elif part == "hedged":
+                hedged = True
+            else:
+                concepts.append(part)
+        rules.append(_Rule(name, category, tuple(concepts), window, hedged))  # type: ignore[arg-type]
+    return rules
+
+
+def probability(weights: dict[str, float], bias: float, feats: set[str]) -> float:
+    """The logistic model's probability for a message's features."""
+    z = bias + sum(weights.get(f, 0.0) for f in feats)
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def features(tokens: list[str]) -> set[str]:
+    """What the model sees of a message: letter runs of 3–5 inside each folded word (so
+    "шаршадым" and "шаршап" share "шарш"), each word whole, and pairs of word starts."""
+    found: set[str] = set()
+    for token in tokens:
+        word = f"#{token}#"
+        for n in (3, 4, 5):
+            found.update(word[i:i + n] for i in range(len(word) - n + 1))
+        found.add("w:" + token)
+    found.update(f"b:{a[:5]}_{b[:5]}" for a, b in pairwise(tokens))
+    return found
+
+
+def tokens_of(text: str) -> list[str]:
+    """Folded words; apostrophes inside words are dropped first (Uzbek "o'lgim", "o'zimni")."""
+    return words(_APOSTROPHES.sub("", unicodedata.normalize("NFC", text)))
+
+
+class CrisisDetector:
+    """Built once from the lexicon; `detect` is pure and fast (well under a millisecond)."""
+
+    def __init__(self, concepts: dict[str, Iterable[str]] | None = None,
+                 rules: Iterable[tuple[str, str, str]] | None = None,
+                 threshold: float = MODEL_THRESHOLD) -> None:
+        self.single, self.multi = _compile_concepts(concepts or lexicon.CONCEPTS)
+        self.rules = _parse_rules(rules or lexicon.RULES)
+        self._cache: dict[str, WordEntries] = {}
+        self.threshold = threshold
+        known = {name for entries in self.single.values() for name, _ in entries}
+        known |= {name for entries in self.multi.values() for name, _ in entries}
+        for rule in self.rules:
+            missing = [c for c in rule.concepts if c not in known]
+            if missing:
+                raise ValueError(f"crisis rule {rule.name}: unknown concepts {missing}")
+        for name in lexicon.CONTEXT:
+            if name not in known:
+                raise ValueError(f"crisis context concept {name} is not defined")
+
+    def hits(self, tokens: list[str]) -> dict[str, list[int]]:
+        """Where each concept stands: concept name → word positions."""
+        found: dict[str, list[int]] = {}
+        for position, token in enumerate(tokens):
+            names, phrases = self._word_entries(token)
+            for name in names:
+                found.setdefault(name, []).append(position)
+            for name, rest in phrases:
+                end = position + 1 + len(rest)
+                if end <= len(tokens) and all(
+                        p.match(tokens[position + 1 + i]) for i, p in enumerate(rest)):
+                    found.setdefault(name, []).append(position)
+        return found
+
+    def _word_entries(self, token: str) -> WordEntries:
+        """The concepts one folded word belongs to, and the multi-word entries it may begin
+        (with their remaining words); remembered, since most words recur."""
+        cached = self._cache.get(token)
+        if cached is None:
+            key = token[:1]
+            entries = (*self.single.get(key, ()), *self.single.get("", ()))
+            names = tuple(dict.fromkeys(name for name, p in entries if p.match(token)))
+            starts = (*self.multi.get(key, ()), *self.multi.get("", ()))
+            phrases = tuple((name, phrase[1:]) for name, phrase in starts
+                            if phrase[0].match(token))
+            cached = (names, phrases)
+            if len(self._cache) >= WORD_CACHE:
+                self._cache.clear()
+            self._cache[token] = cached
+        return cached
+
+    def detect(self, text: str) -> Verdict | None:
+        tokens = tokens_of(text)
+        if not tokens:
+            return None
+        found = self.hits(tokens)
+        if _LAUGH_EMOJI.search(text):
+            found.setdefault("figurative", []).append(0)
+        hedge = self._hedged(found)
+        fired: list[_Rule] = [
+            rule for rule in self.rules
+            if not (rule.hedged and hedge) and _within(found, rule.concepts, rule.window)]
+        if not fired:
+            return None if hedge else self._model(tokens, found)
+        about_other = "other" in found or "other_verb" in found
+        best: Verdict | None = None
+        for rule in fired:
+            category = rule.category
+            if category in SELF_CATEGORIES and about_other and "first_strong" not in found:
+                category = "third_person"
+            verdict = Verdict(category, rule.name)
+            if best is None or PRIORITY.index(category) < PRIORITY.index(best.category):
+                best = verdict
+        return best
+
+    def _model(self, tokens: list[str], found: dict[str, list[int]]) -> Verdict | None:
+        """What no rule names, the model may still recognise: it was trained on messages
+        worded in many more ways than the rules list. Consulted only outside figurative,
+        study, legal and accident context, and for a message with at least one word that
+        speaks of danger (`SIGNALS`): elsewhere it would mostly raise false alarms."""
+        if not any(name in found for name in lexicon.SIGNALS):
+            return None
+        feats = features(tokens)
+        if probability(weights.WEIGHTS, weights.BIAS, feats) < self.threshold:
+            return None
+        kind = max(weights.KINDS, key=lambda k: probability(*weights.KINDS[k], feats))
+        if kind == "minor_danger":
+            online = any(name in found for name in ONLINE_SIGNS)
+            kind = "minor_online" if online else "minor_home"
+        return Verdict(kind, "model")  # type: ignore[arg-type]
+
+    @staticmethod
+    def _hedged(found: dict[str, list[int]]) -> bool:
+        """Figurative, study, legal or accidental use, and nothing that says "me"."""
+        if not any(name in found for name in lexicon.CONTEXT):
+            return False
+        return "first_strong" not in found
+
+
+def _within(found: dict[str, list[int]], concepts: tuple[str, ...], window: int) -> bool:
+    """All concepts present, and (with a window) some choice of their positions spans at
+    most `window` words."""
+    lists = []
+    for concept in concepts:
+        positions = found.get(concept)
+        if not positions:
+            return False
+        lists.append(positions)
+    if not window or len(lists) == 1:
+        return True
+    # Few positions per concept: try each position of the first as the window's anchor
+    # region, and check every other concept has a position near it.
+    for anchor in lists[0]:
+        low, high = anchor - window, anchor + window
+        chosen = [anchor]
+        for positions in lists[1:]:
+            near = [p for p in positions if low <= p <= high]
+            if not near:
+                break
+            chosen.append(min(near, key=lambda p: abs(p - anchor)))
+        else:
+            if max(chosen) - min(chosen) <= window:
+                return True
+    return False
