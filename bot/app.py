@@ -26,6 +26,7 @@ from bot.middlewares import (
     UserContextMiddleware,
 )
 from bot.retry import RetryMiddleware
+from bot.services import handoff
 from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
 from bot.services.broadcast_worker import Broadcaster
@@ -160,11 +161,14 @@ def create_dispatcher(
 
 
 async def on_startup(bot: Bot, fsm_storage: BaseStorage, content: ContentStore,
-                     settings: Settings, poster: RegistrationPoster) -> None:
+                     settings: Settings, poster: RegistrationPoster, db: Database) -> None:
     if isinstance(fsm_storage, SQLiteStorage):
         expired = await fsm_storage.purge_expired()
         if expired:
             log.info("%d idle conversations expired", expired)
+    orphans = await handoff.close_orphans(db)
+    if orphans:
+        log.warning("%d ticket(s) never linked to their group post were closed", orphans)
     poster.start(bot)
     await set_commands(bot, content, settings)
 

@@ -7,15 +7,17 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import re
 import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
 from bot.__main__ import run_polling
-from bot.app import create_bot, create_dispatcher
+from bot.app import CANCEL_GRACE, DRAIN_TIMEOUT, create_bot, create_dispatcher
 from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
@@ -101,3 +103,13 @@ async def test_webhook_shutdown_lets_a_form_step_finish(
     assert any("2/7" in text for text in texts), texts
     assert not any(ERROR in text for text in texts), texts
     assert await state_on_disk(db, user.id) == "RegForm:age"
+
+
+def test_the_systemd_unit_leaves_room_for_the_drain() -> None:
+    """deploy/jastar-bot.service promises that SIGTERM lets the updates in hand finish:
+    systemd must not kill the bot before the drain and its grace time are over."""
+    unit = (Path(__file__).resolve().parents[2] / "deploy" / "jastar-bot.service").read_text(
+        encoding="utf-8")
+    [timeout] = re.findall(r"^TimeoutStopSec=(\d+)$", unit, flags=re.MULTILINE)
+    assert int(timeout) > DRAIN_TIMEOUT + CANCEL_GRACE + 2
+    assert f"up to {DRAIN_TIMEOUT:.0f} s" in unit
