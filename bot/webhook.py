@@ -92,9 +92,13 @@ class WebhookHandler(SimpleRequestHandler):
         return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
     async def _feed(self, bot: Bot, update: Update) -> None:
-        result = await self.dispatcher.feed_update(bot, update, **self.data)
-        if isinstance(result, TelegramMethod):
-            await self.dispatcher.silent_call_request(bot=bot, result=result)
+        """Handle an update already answered with 200 (the background task)."""
+        try:
+            result = await self.dispatcher.feed_update(bot, update, **self.data)
+            if isinstance(result, TelegramMethod):
+                await self.dispatcher.silent_call_request(bot=bot, result=result)
+        except Exception as exc:  # nobody awaits this task: say it here, once
+            log.error("webhook: update %d failed: %s", update.update_id, type(exc).__name__)
 
 
 def webhook_path(settings: Settings) -> str:

@@ -113,3 +113,20 @@ def test_the_systemd_unit_leaves_room_for_the_drain() -> None:
     [timeout] = re.findall(r"^TimeoutStopSec=(\d+)$", unit, flags=re.MULTILINE)
     assert int(timeout) > DRAIN_TIMEOUT + CANCEL_GRACE + 2
     assert f"up to {DRAIN_TIMEOUT:.0f} s" in unit
+
+
+async def test_the_wait_for_updates_in_hand_is_bounded(
+        harness: Harness, fake_api: FakeTelegramServer) -> None:
+    """A handler stuck longer than the drain allows is cancelled, so shutdown ends (within
+    systemd's stop timeout) while Telegram still holds the call; the user is not sent an
+    error on the way out."""
+    user = harness.user(5103, language_code="ru")
+    await at_name_step(user)
+    harness.dp.drain_timeout = 0.2
+    fake_api.hang_next("sendMessage", 5.0)
+    stuck = asyncio.create_task(user.send("Сейітов Ерлан"))
+    await asyncio.wait_for(fake_api.holding.wait(), 10)
+    await harness.dp.emit_shutdown(bot=harness.bot, **harness.dp.workflow_data)
+    assert stuck.cancelled() and not fake_api.hung.is_set()
+    assert harness.dp.in_hand == 0
+    assert not any(ERROR in m.text for m in user.messages)
