@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import signal
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -81,15 +82,32 @@ async def _open(settings: Settings, db_path: Path | None = None) -> tuple[Databa
     except (ContentError, TextsError) as exc:
         raise StartupError(f"content in {settings.content_dir} is broken: {exc} "
                            f"(run: python -m bot check-content)") from None
-    db = await Database(db_path or settings.database_path).connect()
+    path = db_path or settings.database_path
+    try:
+        db = await Database(path).connect()
+    except sqlite3.Error as exc:
+        raise StartupError(_database_problem(path, exc)) from None
     try:
         applied = await db.migrate()
+        await db.check_writable()
     except MigrationError as exc:
         await db.close()
         raise StartupError(f"database migration failed: {exc}") from None
+    except sqlite3.Error as exc:
+        await db.close()
+        raise StartupError(_database_problem(path, exc)) from None
     if applied:
         log.info("applied migrations: %s", ", ".join(applied))
     return db, content
+
+
+def _database_problem(path: Path, exc: sqlite3.Error) -> str:
+    """One line an operator can act on (a restore done as root leaves a file the bot's
+    user can read but not write; ReadWritePaths in the systemd unit may miss its folder)."""
+    if "readonly" in str(exc):
+        return (f"the database {path} is read-only ({exc}): the bot's user needs write "
+                f"access to the file and to its folder (for the -wal and -shm files)")
+    return f"cannot use the database {path}: {exc}"
 
 
 async def run_polling(settings: Settings) -> None:
@@ -173,12 +191,15 @@ async def run_chat(settings: Settings, db_path: Path | None) -> None:
 
 
 async def run_migrate(settings: Settings) -> None:
-    async with Database(settings.database_path) as db:
-        try:
-            applied = await db.migrate()
-        except MigrationError as exc:
-            raise StartupError(f"migration failed: {exc}") from None
-        version = await db.schema_version()
+    try:
+        async with Database(settings.database_path) as db:
+            try:
+                applied = await db.migrate()
+            except MigrationError as exc:
+                raise StartupError(f"migration failed: {exc}") from None
+            version = await db.schema_version()
+    except sqlite3.Error as exc:
+        raise StartupError(_database_problem(settings.database_path, exc)) from None
     print(f"applied: {', '.join(applied) or 'nothing (up to date)'}; schema version {version}")
 
 

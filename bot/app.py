@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -11,7 +13,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.types import BotCommand, BotCommandScopeDefault, Update
 
 from bot.catalog.store import ContentStore
 from bot.config import LANGUAGES, Settings
@@ -24,6 +26,7 @@ from bot.middlewares import (
     UserContextMiddleware,
 )
 from bot.retry import RetryMiddleware
+from bot.services import handoff
 from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
 from bot.services.broadcast_worker import Broadcaster
@@ -35,6 +38,75 @@ log = logging.getLogger(__name__)
 
 # Commands shown in Telegram's menu button, in this order; descriptions come from UI texts.
 MENU_COMMANDS = ("start", "menu", "register", "my", "ask", "language", "help")
+# At shutdown, updates in hand get this long to finish before they are cancelled; the
+# systemd unit's TimeoutStopSec (deploy/jastar-bot.service) leaves room for it.
+DRAIN_TIMEOUT = 10.0
+# After that, the cancelled ones get this long to write their form state and unwind.
+CANCEL_GRACE = 3.0
+
+
+class GracefulDispatcher(Dispatcher):
+    """aiogram's Dispatcher, whose shutdown first lets the updates in hand finish.
+
+    aiogram stops polling (or the webhook server stops taking requests) and then at once
+    runs the shutdown handlers (the FSM storage and the per-user locks are closed, the
+    background workers stopped) and closes the HTTP session, while handler tasks still run:
+    a form step that had worked met a closed session and told the user "something went
+    wrong". Here `emit_shutdown` waits for every update being handled (`drain`), and only
+    then lets aiogram close things, in polling and webhook mode alike.
+    """
+
+    def __init__(self, *args: Any, drain_timeout: float = DRAIN_TIMEOUT, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.drain_timeout = drain_timeout
+        self.draining = False  # set once shutdown began: the webhook refuses new updates
+        self._in_hand: set[asyncio.Task[Any]] = set()
+
+    def hold(self, task: asyncio.Task[Any]) -> None:
+        """Count a task that will handle an update (a webhook's background task) from the
+        moment it exists, before it reaches `feed_update`."""
+        self._in_hand.add(task)
+        task.add_done_callback(self._in_hand.discard)
+
+    async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
+        task = asyncio.current_task()
+        counted = task is not None and task not in self._in_hand
+        if counted:
+            self._in_hand.add(task)  # type: ignore[arg-type]
+        try:
+            return await super().feed_update(bot, update, **kwargs)
+        finally:
+            if counted:
+                self._in_hand.discard(task)  # type: ignore[arg-type]
+
+    @property
+    def in_hand(self) -> int:
+        return len(self._in_hand)
+
+    async def drain(self) -> None:
+        """Wait for the updates in hand, at most `drain_timeout` seconds; then cancel the
+        rest (their form state is still written as they unwind) and wait a little more."""
+        self.draining = True
+        pending = self._in_hand - {asyncio.current_task()}
+        if not pending:
+            return
+        log.info("shutdown: waiting for %d update(s) in hand", len(pending))
+        _, late = await asyncio.wait(pending, timeout=self.drain_timeout)
+        if not late:
+            return
+        log.warning("shutdown: %d update(s) still running after %.0f s are cancelled",
+                    len(late), self.drain_timeout)
+        for task in late:
+            task.cancel()
+        await asyncio.wait(late, timeout=CANCEL_GRACE)
+
+    async def emit_startup(self, *args: Any, **kwargs: Any) -> None:
+        self.draining = False
+        await super().emit_startup(*args, **kwargs)
+
+    async def emit_shutdown(self, *args: Any, **kwargs: Any) -> None:
+        await self.drain()
+        await super().emit_shutdown(*args, **kwargs)
 
 
 def create_bot(settings: Settings, token: str, session: BaseSession | None = None) -> Bot:
@@ -52,12 +124,13 @@ def create_bot(settings: Settings, token: str, session: BaseSession | None = Non
 def create_dispatcher(
     settings: Settings, db: Database, content: ContentStore,
     storage: BaseStorage | None = None, clock: Clock | None = None,
-) -> Dispatcher:
+) -> GracefulDispatcher:
     """Wire services into workflow data, middlewares and routers. No I/O happens here.
 
     Conversation state lives in SQLite unless a test passes another storage.
     """
-    dp = Dispatcher(storage=storage or SQLiteStorage(db), events_isolation=OneUpdateAtATime())
+    dp = GracefulDispatcher(storage=storage or SQLiteStorage(db),
+                            events_isolation=OneUpdateAtATime())
     dp["settings"] = settings
     dp["db"] = db
     dp["content"] = content
@@ -88,11 +161,14 @@ def create_dispatcher(
 
 
 async def on_startup(bot: Bot, fsm_storage: BaseStorage, content: ContentStore,
-                     settings: Settings, poster: RegistrationPoster) -> None:
+                     settings: Settings, poster: RegistrationPoster, db: Database) -> None:
     if isinstance(fsm_storage, SQLiteStorage):
         expired = await fsm_storage.purge_expired()
         if expired:
             log.info("%d idle conversations expired", expired)
+    orphans = await handoff.close_orphans(db)
+    if orphans:
+        log.warning("%d ticket(s) never linked to their group post were closed", orphans)
     poster.start(bot)
     await set_commands(bot, content, settings)
 

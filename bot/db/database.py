@@ -102,6 +102,13 @@ class Database:
         row = await self.fetch_one("SELECT COALESCE(MAX(version), 0) FROM schema_version")
         return int(row[0]) if row else 0
 
+    async def check_writable(self) -> None:
+        """Raise now (sqlite3.OperationalError, "readonly") if the file cannot be written,
+        instead of at the first update. A write that changes nothing still needs the
+        file's write lock, which a read-only file or folder refuses."""
+        async with self.transaction() as conn:
+            await conn.execute("DELETE FROM schema_version WHERE version < 0")
+
     async def migrate(self, migrations_dir: Path = DEFAULT_MIGRATIONS_DIR) -> list[str]:
         """Apply every migration not yet recorded, in number order, each in its own transaction.
 

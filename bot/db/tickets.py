@@ -98,6 +98,16 @@ class Tickets:
             row = await cur.fetchone()
         return _ticket(row) if row else None
 
+    async def close_unposted(self, now: str | None = None) -> int:
+        """Close open tickets whose group post was never recorded; returns how many."""
+        cur = await self.conn.execute(
+            "UPDATE tickets SET status = 'closed', updated_at = ? WHERE status = 'open'"
+            " AND NOT EXISTS (SELECT 1 FROM ticket_messages m"
+            " WHERE m.ticket_id = tickets.id AND m.role = 'ticket')",
+            (now or utc_now(),),
+        )
+        return cur.rowcount
+
     async def add_message(self, ticket_id: int, chat_id: int, message_id: int,
                           role: MessageRole) -> None:
         """Remember one message of the thread; the same message twice is harmless."""

@@ -15,7 +15,13 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramServerError,
+)
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -199,6 +205,13 @@ async def on_question(message: Message, t: Translator, lang: Language, db: Datab
         group_id = await _post(bot, settings.admin_chat_id, message, header,
                                ticket_status_markup(g, ticket))
     except TelegramAPIError as exc:
+        if maybe_delivered(exc):
+            log.error("ticket %s may or may not be in the operators' group: %s",
+                      ticket.id, type(exc).__name__)
+            await handoff.maybe_posted(db, ticket.id)
+            await message.answer(t("handoff-uncertain", number=ticket.id),
+                                 reply_markup=main_menu(t))
+            return
         log.error("ticket %s could not reach the operators' group: %s", ticket.id, exc)
         await handoff.withdraw(db, ticket.id)
         await message.answer(t("handoff-failed"), reply_markup=main_menu(t))
@@ -209,6 +222,12 @@ async def on_question(message: Message, t: Translator, lang: Language, db: Datab
     when = escape(expect) if expect else t("handoff-expect-default")
     await message.answer(f"{t('handoff-sent', number=ticket.id)}\n{when}",
                          reply_markup=main_menu(t))
+
+
+def maybe_delivered(exc: TelegramAPIError) -> bool:
+    """No answer, or a server error: Telegram may have done it all the same. Any other
+    error is Telegram refusing the call, which then did nothing."""
+    return isinstance(exc, (TelegramNetworkError, TelegramServerError))
 
 
 def _ticket_header(g: Translator, content: ContentStore, opened: Opened,
@@ -384,6 +403,49 @@ async def on_operator_reply(message: Message, ticket: Ticket, db: Database, sett
         log.info("no reaction on the answer to ticket %s: %s", ticket.id, exc.message)
 
 
+class RepliesToBot(Filter):
+    """A reply to one of the bot's own messages (`getMe`, asked once and kept by aiogram)."""
+
+    async def __call__(self, message: Message, bot: Bot) -> bool:
+        target = message.reply_to_message
+        if target is None or target.from_user is None or not target.from_user.is_bot:
+            return False
+        return target.from_user.id == (await bot.me()).id
+
+
+def _ticket_of_post(post: Message) -> int | None:
+    """The ticket number in a post's buttons (the bot put them there; nobody else can)."""
+    markup = post.reply_markup
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            data = button.callback_data or ""
+            if data.startswith(f"{TicketCD.__prefix__}{TicketCD.__separator__}"):
+                try:
+                    number = TicketCD.unpack(data).id
+                except ValueError:
+                    return None
+                return number if 0 < number < 2**63 else None
+    return None
+
+
+async def on_reply_to_unknown(message: Message, db: Database, settings: Settings,
+                              content: ContentStore, bot: Bot) -> None:
+    """An operator replied to a message of the bot that belongs to no ticket's thread. A
+    ticket post whose link was lost (the bot stopped, or the send had no answer) is linked
+    again by the ticket number in its buttons and answered as usual; anything else gets a
+    note, so that the reply does not vanish in silence."""
+    target = message.reply_to_message
+    assert target is not None  # RepliesToBot
+    number = _ticket_of_post(target)
+    ticket = (await handoff.adopt(db, number, message.chat.id, target.message_id)
+              if number is not None else None)
+    if ticket is not None:
+        log.info("ticket %s linked again to its group post", ticket.id)
+        await on_operator_reply(message, ticket, db, settings, content, bot)
+        return
+    await message.reply(group_texts(content, settings)("handoff-unknown-post"))
+
+
 async def on_ticket_status(query: CallbackQuery, callback_data: TicketCD, db: Database,
                            settings: Settings, content: ContentStore) -> None:
     g = group_texts(content, settings)
@@ -433,6 +495,7 @@ def create_group_router() -> Router:
     router.message.filter(InOperatorsChat())
     router.callback_query.filter(InOperatorsChat())
     router.message.register(on_operator_reply, RepliesToTicket("ticket", "followup"))
+    router.message.register(on_reply_to_unknown, RepliesToBot())
     router.callback_query.register(on_ticket_status, TicketCD.filter(F.do == "s"))
     router.callback_query.register(on_ticket_close, TicketCD.filter(F.do == "c"))
     return router

@@ -53,7 +53,10 @@ class RegistrationPoster:
         self._wake.set()
 
     def start(self, bot: Bot) -> None:
+        """Start posting; what piled up while the bot was down goes out at once, not at
+        the first idle check a minute later."""
         if self.chat_id is not None and self._task is None:
+            self._wake.set()
             self._task = asyncio.create_task(self._run(bot), name="registration-poster")
 
     async def stop(self) -> None:

@@ -102,9 +102,39 @@ async def attach(db: Database, ticket_id: int,
 
 
 async def withdraw(db: Database, ticket_id: int) -> None:
-    """The group message could not be sent: the ticket never reached anyone, so drop it."""
+    """Telegram refused the group message: the ticket never reached anyone, so drop it
+    (its id is not handed out again: migration 0008)."""
     async with db.transaction() as conn:
         await Tickets(conn).delete(ticket_id)
+
+
+async def maybe_posted(db: Database, ticket_id: int) -> None:
+    """The group message's fate is unknown (no answer, a server error): it may be in the
+    group with this ticket's number and buttons, so the ticket stays; closed, so that it
+    holds none of the user's open slots. An operator's reply to the post links it again
+    (`adopt`)."""
+    async with db.transaction() as conn:
+        await Tickets(conn).set_status(ticket_id, "closed")
+
+
+async def close_orphans(db: Database) -> int:
+    """At start-up: tickets opened but never linked to their group post (the bot stopped
+    in between) are closed, so they do not hold the user's open slots for ever."""
+    async with db.transaction() as conn:
+        return await Tickets(conn).close_unposted()
+
+
+async def adopt(db: Database, ticket_id: int, chat_id: int, message_id: int) -> Ticket | None:
+    """Link a group post to its ticket when the link was lost (see `maybe_posted`,
+    `close_orphans`): only a ticket that has no post recorded, so a button cannot move a
+    thread that already has its post."""
+    async with db.transaction() as conn:
+        tickets = Tickets(conn)
+        ticket = await tickets.get(ticket_id)
+        if ticket is None or await tickets.message_of(ticket_id, "ticket") is not None:
+            return None
+        await tickets.add_message(ticket_id, chat_id, message_id, "ticket")
+        return ticket
 
 
 async def find(db: Database, chat_id: int, message_id: int,

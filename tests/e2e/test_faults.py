@@ -4,8 +4,10 @@ an online backup taken while the bot works, restored and compared."""
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import sqlite3
+import sys
 import threading
 from pathlib import Path
 
@@ -265,3 +267,44 @@ async def test_online_backup_restores_to_a_working_bot(
             assert "#1" in user.last_text
         finally:
             await bot.session.close()
+
+
+# --- a database the bot cannot write -----------------------------------------------------------
+
+def _as_an_ordinary_user() -> list[str]:
+    """root writes to read-only files anyway: drop that power for the bot's process, as a
+    service user (`User=jastar` in the unit) never had it."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: a read-only file cannot be made")
+    caps = "-dac_override,-dac_read_search,-fowner"
+    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
+
+
+async def test_a_read_only_database_is_one_line_at_start_up(
+        settings: Settings, fake_api: FakeTelegramServer, tmp_path: Path) -> None:
+    """The usual cause: a backup restored as root leaves a file the bot's user can only read.
+    `python -m bot` says so in one line and exits, no traceback (old: start-up crashed on
+    its first write with 80 lines of stack)."""
+    path = tmp_path / "restored.sqlite3"
+    async with Database(path) as made:
+        await made.migrate()
+    path.chmod(0o444)
+    env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake_api.base_url,
+           "DATABASE_PATH": str(path), "CONTENT_DIR": str(settings.content_dir)}
+    proc = await asyncio.create_subprocess_exec(
+        *_as_an_ordinary_user(), sys.executable, "-m", "bot", env=env,
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), 60)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    lines = (out + err).decode().strip().splitlines()
+    assert proc.returncode == 2, lines
+    assert len(lines) == 1 and lines[0].startswith("Cannot start: the database"), lines
+    assert str(path) in lines[0] and "read-only" in lines[0]

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
+from asyncio.subprocess import DEVNULL
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.app import create_dispatcher
 from bot.config import Settings
 from bot.db.database import Database
 from bot.emulator import SentMessage
 from bot.services import handoff
 from bot.services.handoff import Opened, Refused, iso
-from tests.conversation import Harness
+from tests.conftest import TOKEN
+from tests.conversation import Conversation, Harness
+from tests.fake_api import FakeTelegramServer
 
 GROUP = -1001234567890
 OP1, OP2 = 9001, 9002
@@ -271,3 +277,111 @@ async def test_forget_blanks_the_ticket_in_the_group(desk: Harness) -> None:
     await user.click("Да, удалить всё")
     assert "Касымова" not in ticket.text and "87011234567" not in ticket.text
     assert "dana_k" not in ticket.text and "/forget" in ticket.text
+
+
+# --- restarts and sends whose fate is unknown (issue 14, items 3 and 4) ---------------------
+
+async def ask(user: Conversation, question: str) -> None:
+    await user.send("/ask")
+    await user.send(question)
+
+
+async def test_a_ticket_post_without_an_answer_may_have_arrived(
+        desk: Harness, db: Database, fake_api: FakeTelegramServer) -> None:
+    """The group post times out, yet Telegram posts it: the ticket is kept (closed: no slot
+    held), its number is never given to another ticket, so the post's "close" cannot close
+    someone else's, and an operator's reply to the post still reaches its author."""
+    aida = desk.user(5021, "Аида", language_code="ru")
+    await aida.start("Русский")
+    await aida.send("/ask")
+    timeout = desk.bot.session.timeout
+    desk.bot.session.timeout = 0.3
+    fake_api.hang_next("sendMessage", 1.0)
+    await aida.send("Где найти стажировку?")
+    desk.bot.session.timeout = timeout
+    assert "не знаем, дошёл ли" in aida.last_text and "№1" in aida.last_text
+    await asyncio.wait_for(fake_api.hung.wait(), 5)
+    [orphan] = group(desk)  # it did arrive
+    assert "Где найти стажировку?" in orphan.text
+
+    bek = desk.user(5022, "Бек", language_code="ru")
+    await bek.start("Русский")
+    await ask(bek, "Вопрос Бека")
+    assert "№2" in bek.last_text
+    close = desk.api.user_presses(GROUP, orphan.message_id, orphan.buttons[1][0].callback_data,
+                                  from_id=OP1)
+    await desk.feed(close)
+    assert (await ticket_row(db, 2))["status"] == "open"  # Bek's question is still open
+
+    await desk.feed(desk.api.user_sends(GROUP, "Ответ для Аиды", from_id=OP1,
+                                        reply_to=orphan.message_id))
+    assert any(m.text == "Ответ для Аиды" for m in aida.messages)
+    assert not any("Аиды" in m.text for m in bek.messages)
+    assert (await ticket_row(db, 1))["status"] == "answered"
+
+
+async def test_a_crash_between_ticket_and_post_leaves_no_orphan(
+        desk: Harness, db: Database, fake_api: FakeTelegramServer, settings: Settings) -> None:
+    """`python -m bot` is killed (SIGKILL: no clean-up) while the group post is on its way;
+    the post arrives, the link to it was never written. After the restart the ticket holds
+    none of the user's open slots, and the operator's reply to the post reaches the user."""
+    user = desk.user(5023, "Ерлан", language_code="kk")
+    await user.start("Қазақша")
+    for question in ("Бірінші сұрақ", "Екінші сұрақ"):
+        await ask(user, question)
+    await user.send("/ask")
+    fake_api.hang_next("sendMessage", 1.0)
+    desk.api.user_sends(user.id, "Жатақхана бар ма?")  # taken by the bot below, not the harness
+    env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake_api.base_url,
+           "DATABASE_PATH": str(settings.database_path), "CONTENT_DIR": str(settings.content_dir),
+           "ADMIN_CHAT_ID": str(GROUP), "FLOOD_RATE": "0", "LOG_LEVEL": "WARNING"}
+    bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", env=env,
+                                               stdin=DEVNULL, stdout=DEVNULL, stderr=DEVNULL)
+    try:
+        await asyncio.wait_for(fake_api.holding.wait(), 60)
+    finally:
+        bot.kill()
+        await bot.wait()
+    await asyncio.wait_for(fake_api.hung.wait(), 5)
+    post = group(desk)[-1]
+    assert "Жатақхана бар ма?" in post.text
+
+    restarted = create_dispatcher(desk.settings, db, desk.dp["content"])
+    await restarted.emit_startup(bot=desk.bot, **restarted.workflow_data)
+    h = Harness(bot=desk.bot, dp=restarted, api=desk.api, settings=desk.settings)
+    try:
+        await h.feed(desk.api.user_sends(user.id, "/ask"))
+        assert "бір хабарламамен" in user.last_text  # not "3 questions are waiting"
+        await h.feed(desk.api.user_sends(user.id, "/cancel"))
+        await h.feed(desk.api.user_sends(GROUP, "Иә, жатақхана бар.", from_id=OP1,
+                                         reply_to=post.message_id))
+        assert any(m.text == "Иә, жатақхана бар." for m in user.messages)
+    finally:
+        await restarted.emit_shutdown(bot=desk.bot, **restarted.workflow_data)
+
+
+async def test_a_reply_to_a_post_no_ticket_knows_gets_a_note(
+        desk: Harness, fake_api: FakeTelegramServer) -> None:
+    """A follow-up's group post timed out but arrived: the bot never learnt its message id.
+    An operator's reply to it is not lost in silence."""
+    user = desk.user(5024, "Дина", language_code="ru")
+    await user.start("Русский")
+    await ask(user, "Есть ли общежитие?")
+    [ticket] = group(desk)
+    await desk.feed(desk.api.user_sends(GROUP, "Да.", from_id=OP1, reply_to=ticket.message_id))
+    answer = next(m for m in user.messages if m.text == "Да.")
+    timeout = desk.bot.session.timeout
+    desk.bot.session.timeout = 0.3
+    fake_api.hang_next("sendMessage", 1.0)
+    await user.send("А для иногородних?", reply_to=answer.message_id)
+    desk.bot.session.timeout = timeout
+    await asyncio.wait_for(fake_api.hung.wait(), 5)
+    followup = group(desk)[-1]
+    assert "А для иногородних?" in followup.text
+    before = len(group(desk))
+    await desk.feed(desk.api.user_sends(GROUP, "Тоже да.", from_id=OP2,
+                                        reply_to=followup.message_id))
+    note = group(desk)[-1]
+    assert len(group(desk)) == before + 1 and note.reply_to == _last_human(desk).message_id
+    assert "ешкімге жіберілмеді" in note.text  # the group reads the default language (kk)
+    assert not any(m.text == "Тоже да." for m in user.messages)

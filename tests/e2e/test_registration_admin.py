@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from bot.app import create_dispatcher
 from bot.config import Settings
 from bot.db.database import Database
 from bot.emulator import SentMessage
@@ -92,6 +93,25 @@ async def test_a_burst_becomes_one_digest(harness: Harness) -> None:
     assert len(posts) == 2
     assert "Жаңа өтінімдер: 3" in posts[1].text
     assert [b.text for row in posts[1].buttons for b in row] == ["#2", "#3", "#4"]
+
+
+async def test_the_backlog_goes_out_right_after_start_up(harness: Harness) -> None:
+    """Registrations confirmed while the bot was down for a deploy (its poster stopped) are
+    posted as soon as it is back, not a minute later."""
+    users = [harness.user(6100 + i, f"V{i}", language_code="kk") for i in range(3)]
+    for u in users:
+        await u.start("Қазақша")
+    await harness.dp["poster"].stop()  # the bot is stopping…
+    for u in users:
+        await register(u)
+    restarted = create_dispatcher(harness.settings, harness.dp["db"], harness.dp["content"])
+    restarted["poster"].pace = 0.3
+    await restarted.emit_startup(bot=harness.bot, **restarted.workflow_data)  # …and back
+    try:
+        [digest] = await admin_posts(harness, 1)
+        assert "Жаңа өтінімдер: 3" in digest.text
+    finally:
+        await restarted.emit_shutdown(bot=harness.bot, **restarted.workflow_data)
 
 
 async def test_export_csv_opens_with_the_csv_module(harness: Harness, user: Conversation,

@@ -125,6 +125,37 @@ async def test_webhook_needs_the_secret_and_serves_health(
     assert health.status == 503
 
 
+async def test_webhook_refuses_a_body_that_is_not_an_update(
+        webhook: tuple[TestClient, Harness]) -> None:
+    """400, not 500: Telegram (or whoever posted it) must not retry it for ever."""
+    client, h = webhook
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    for body in (b"{not json", b"", b"[1, 2]", b'{"message": {}}', b'{"update_id": "x"}',
+                 "{\"update_id\": 1, \"message\": \"\xff\"}".encode("latin-1")):
+        response = await client.post("/tg/hook", data=body, headers={
+            **headers, "Content-Type": "application/json"})
+        assert response.status == 400, body
+    user = h.user(5303, language_code="ru")
+    response = await client.post("/tg/hook", json=h.api.user_sends(user.id, "/start"),
+                                 headers=headers)
+    assert response.status == 200 and "Выберите язык" in user.last_text
+
+
+async def test_webhook_handles_a_repeated_update_once(
+        webhook: tuple[TestClient, Harness]) -> None:
+    """Telegram posts an update again when its first post got no answer in time."""
+    client, h = webhook
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    user = h.user(5304, language_code="ru")
+    await client.post("/tg/hook", json=h.api.user_sends(user.id, "/start"), headers=headers)
+    await client.post("/tg/hook", json=h.api.user_sends(user.id, "/help"), headers=headers)
+    replayed = h.api.user_sends(user.id, "/menu")
+    for _ in range(3):
+        response = await client.post("/tg/hook", json=replayed, headers=headers)
+        assert response.status == 200
+    assert sum("Главное меню" in m.text for m in user.messages) == 1
+
+
 def test_webhook_settings_are_checked(settings: Settings) -> None:
     from bot.config import SettingsError, load_settings
 

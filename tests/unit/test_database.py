@@ -68,3 +68,66 @@ async def test_user_touch_language_and_flags(db: Database) -> None:
     assert again.language == "ru" and again.first_seen == "2026-01-01T00:00:00Z"
     assert again.last_seen == "2026-02-01T00:00:00Z"
     assert not again.blocked, "a user who writes again has unblocked the bot"
+
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+BUTTON_TABLES = ("tickets", "registrations", "broadcasts", "question_log")
+
+
+async def test_ids_in_buttons_are_never_given_again(tmp_path: Path) -> None:
+    """A database made before 0008, with rows: the rebuild keeps every row, id and link
+    (deleting a ticket still takes its thread along), and the id of a deleted newest row
+    is not handed out again: an old "close" button cannot reach a new ticket."""
+    before = tmp_path / "before"
+    before.mkdir()
+    for path in sorted(MIGRATIONS.glob("000[1-7]_*.sql")):
+        (before / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    now = "2026-01-01T00:00:00Z"
+    async with Database(tmp_path / "ids.sqlite3") as db:
+        await db.migrate(before)
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO users VALUES (5, 'kk', ?, ?, 1, 0)", (now, now))
+            for _ in range(2):
+                await conn.execute("INSERT INTO tickets (user_id, language, created_at,"
+                                   " updated_at) VALUES (5, 'kk', ?, ?)", (now, now))
+            await conn.execute("INSERT INTO ticket_messages (ticket_id, chat_id, message_id,"
+                               " role, created_at) VALUES (2, -100, 7, 'ticket', ?)", (now,))
+            await conn.execute("INSERT INTO broadcasts (created_by, source_chat_id,"
+                               " source_message_id, audience, due_at, created_at)"
+                               " VALUES (1, 1, 1, '{}', ?, ?)", (now, now))
+            await conn.execute("INSERT INTO broadcast_deliveries (broadcast_id, user_id)"
+                               " VALUES (1, 5)")
+            await conn.execute("INSERT INTO registrations (user_id, topic_id, created_at,"
+                               " updated_at, admin_message_id) VALUES (5, 'neet', ?, ?, 9)",
+                               (now, now))
+            await conn.execute("INSERT INTO question_log (user_id, asked_at, normalised,"
+                               " language, score, answered) VALUES (5, ?, 'q', 'kk', 0, 0)",
+                               (now,))
+        assert "0008_ids_never_reused.sql" in await db.migrate(MIGRATIONS)
+        assert await db.fetch_all("PRAGMA foreign_key_check") == []
+        message = await db.fetch_one("SELECT ticket_id, message_id FROM ticket_messages")
+        assert message is not None and tuple(message) == (2, 7)
+        registration = await db.fetch_one("SELECT admin_message_id FROM registrations")
+        assert registration is not None and registration[0] == 9
+        delivery = await db.fetch_one("SELECT broadcast_id, user_id FROM broadcast_deliveries")
+        assert delivery is not None and tuple(delivery) == (1, 5)
+        async with db.transaction() as conn:
+            await conn.execute("DELETE FROM tickets WHERE id = 2")
+        assert await db.fetch_all("SELECT * FROM ticket_messages") == []  # cascade kept
+        async with db.transaction() as conn:
+            for table in BUTTON_TABLES:
+                newest = await (await conn.execute(f"SELECT MAX(id) FROM {table}")).fetchone()
+                await conn.execute(f"DELETE FROM {table} WHERE id = ?", (newest[0],))
+            await conn.execute("INSERT INTO tickets (user_id, language, created_at,"
+                               " updated_at) VALUES (5, 'kk', ?, ?)", (now, now))
+            await conn.execute("INSERT INTO broadcasts (created_by, source_chat_id,"
+                               " source_message_id, audience, due_at, created_at)"
+                               " VALUES (1, 1, 1, '{}', ?, ?)", (now, now))
+            await conn.execute("INSERT INTO registrations (user_id, topic_id, created_at,"
+                               " updated_at) VALUES (5, 'neet', ?, ?)", (now, now))
+            await conn.execute("INSERT INTO question_log (user_id, asked_at, normalised,"
+                               " language, score, answered) VALUES (5, ?, 'q', 'kk', 0, 0)",
+                               (now,))
+        ids = {table: (await db.fetch_one(f"SELECT id FROM {table}"))[0]  # type: ignore[index]
+               for table in BUTTON_TABLES}
+        assert ids == {"tickets": 3, "registrations": 2, "broadcasts": 2, "question_log": 2}
