@@ -27,7 +27,9 @@ async def crowd(settings: Settings, db: Database, content: ContentStore,
                 fake_api: FakeTelegramServer) -> AsyncIterator[Harness]:
     """The bot as deployed (default rates, retries and pacing) before a strict Telegram."""
     fake_api.emulator.flood_limit = TELEGRAM_LIMIT
-    live = Settings(**{**settings.model_dump(), "telegram_api_url": fake_api.base_url})
+    deployed = {name: Settings.model_fields[name].default
+                for name in ("send_rate", "broadcast_rate", "flood_rate")}
+    live = settings.model_copy(update={**deployed, "telegram_api_url": fake_api.base_url})
     bot = create_bot(live, TOKEN)
     dp = create_dispatcher(live, db, content)
     await dp.emit_startup(bot=bot, **dp.workflow_data)
