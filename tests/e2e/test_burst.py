@@ -27,8 +27,8 @@ async def crowd(settings: Settings, db: Database, content: ContentStore,
                 fake_api: FakeTelegramServer) -> AsyncIterator[Harness]:
     """The bot as deployed (default rates, retries and pacing) before a strict Telegram."""
     fake_api.emulator.flood_limit = TELEGRAM_LIMIT
-    deployed = {name: Settings.model_fields[name].default
-                for name in ("send_rate", "broadcast_rate", "flood_rate")}
+    deployed = {name: field.default for name, field in Settings.model_fields.items()
+                if name in ("send_rate", "broadcast_rate", "flood_rate")}
     live = settings.model_copy(update={**deployed, "telegram_api_url": fake_api.base_url})
     bot = create_bot(live, TOKEN)
     dp = create_dispatcher(live, db, content)
