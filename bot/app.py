@@ -182,6 +182,8 @@ async def drop_webhook(bot: Bot, setup_calls: SetupCalls) -> None:
     """Polling mode: a webhook left from a webhook deploy would make getUpdates fail."""
     await setup_calls.run("deleteWebhook",
                           lambda: bot.delete_webhook(drop_pending_updates=False))
+
+
 async def start_broadcasts(bot: Bot, broadcaster: Broadcaster) -> None:
     """The announcement worker runs beside polling and resumes unfinished jobs."""
     await broadcaster.start(bot)
