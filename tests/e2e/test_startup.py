@@ -10,13 +10,20 @@ import time
 from collections.abc import Callable
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
 from bot import app
 from bot.__main__ import run_polling
+from bot.app import create_bot, create_dispatcher
+from bot.catalog.store import ContentStore
 from bot.config import Settings
+from bot.db.database import Database
+from bot.webhook import build_app
 from tests.conftest import TOKEN
 from tests.fake_api import FakeTelegramServer
+
+SECRET = "webhook-secret-for-tests-0123456789"
 
 
 async def wait_for(condition: Callable[[], bool], seconds: float = 20.0) -> None:
@@ -56,3 +63,30 @@ async def test_polling_starts_and_serves_when_set_up_calls_fail(
         with contextlib.suppress(asyncio.CancelledError):
             await task
         gc.unfreeze()  # start-up froze the heap, as in production
+
+
+async def test_the_webhook_server_starts_when_set_webhook_fails(
+        settings: Settings, db: Database, content: ContentStore,
+        fake_api: FakeTelegramServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    api = fake_api.emulator
+    for status in (502, 502, 502, 504, 404):
+        api.gateway_page_next("setWebhook", status, processed=False)
+    monkeypatch.setattr(app, "SETUP_RETRY_DELAYS", (0.2, 0.5), raising=False)
+    hook = settings.model_copy(update={
+        "telegram_api_url": fake_api.base_url, "webhook_url": "https://bot.example.kz/tg/hook",
+        "webhook_secret": SecretStr(SECRET)})
+    bot = create_bot(hook, TOKEN)
+    dp = create_dispatcher(hook, db, content)
+    client = TestClient(TestServer(build_app(dp, bot, hook, db, background=False)))
+    await client.start_server()
+    try:
+        user = api.add_chat(5302, "Дана", language_code="ru")
+        update = api.user_sends(user.id, "/start")
+        response = await client.post("/tg/hook", json=update,
+                                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        assert response.status == 200
+        assert "Выберите язык" in api.bot_messages(user.id)[-1].text
+        await wait_for(lambda: api.webhook is not None)
+        assert api.webhook["url"] == "https://bot.example.kz/tg/hook"  # type: ignore[index]
+    finally:
+        await client.close()
