@@ -114,3 +114,11 @@ def test_broadcast_rate_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROADCAST_RATE", "100")  # more than Telegram allows
     with pytest.raises(SettingsError, match="BROADCAST_RATE"):
         load_settings()
+
+
+def test_send_rate_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SEND_RATE", raising=False)
+    assert load_settings().send_rate == 25
+    monkeypatch.setenv("SEND_RATE", "28")  # with the bucket's burst, over Telegram's 30
+    with pytest.raises(SettingsError, match="SEND_RATE"):
+        load_settings()
