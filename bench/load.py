@@ -117,7 +117,10 @@ async def worker(kind: str, users: int, length: int, rate: float, seconds: float
                              content_dir=ROOT / "content", flood_rate=0)
     server = await FakeTelegramServer().start()
     api = server.emulator
-    settings = settings.model_copy(update={"telegram_api_url": server.base_url})
+    # This fake API has no flood limit: the bot's own speed is measured, not Telegram's pace
+    # (bot/pacing.py; bench/broadcast.py runs against the limit).
+    settings = settings.model_copy(update={"telegram_api_url": server.base_url,
+                                           "send_rate": 1e6})
     if kind == "echo":
         from aiogram import Bot
         from aiogram.client.session.aiohttp import AiohttpSession

@@ -111,16 +111,16 @@ def _database_problem(path: Path, exc: sqlite3.Error) -> str:
 
 
 async def run_polling(settings: Settings) -> None:
-    from bot.app import create_bot, create_dispatcher
+    from bot.app import create_bot, create_dispatcher, drop_webhook
 
     assert settings.bot_token is not None
 
     db, content = await _open(settings)
     bot = create_bot(settings, settings.bot_token.get_secret_value())
     dp = create_dispatcher(settings, db, content)
+    dp.startup.register(drop_webhook)  # retried in the background if Telegram fails it
     dp.startup.register(freeze_long_lived)
     try:
-        await bot.delete_webhook(drop_pending_updates=False)
         await dp.start_polling(bot, polling_timeout=settings.polling_timeout)
     finally:
         await bot.session.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -11,20 +12,22 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.types import BotCommand, BotCommandScopeDefault, Update
+from aiogram.types import BotCommand, BotCommandScopeDefault, Update, User
 
 from bot.catalog.store import ContentStore
 from bot.config import LANGUAGES, Settings
 from bot.db.database import Database
 from bot.db.fsm_storage import OneUpdateAtATime, SQLiteStorage
 from bot.handlers import get_routers
+from bot.loop import cancel_and_wait
 from bot.middlewares import (
     FloodControlMiddleware,
     FlushStateMiddleware,
     UserContextMiddleware,
 )
+from bot.pacing import Pacer
 from bot.retry import RetryMiddleware
 from bot.services import handoff
 from bot.services.admin_posts import RegistrationPoster
@@ -107,17 +110,21 @@ class GracefulDispatcher(Dispatcher):
     async def emit_shutdown(self, *args: Any, **kwargs: Any) -> None:
         await self.drain()
         await super().emit_shutdown(*args, **kwargs)
+# Seconds before a failed set-up call is made again: the first wait, doubling up to the last.
+SETUP_RETRY_DELAYS = (5.0, 300.0)
 
 
 def create_bot(settings: Settings, token: str, session: BaseSession | None = None) -> Bot:
     """A Bot with HTML as the default parse mode, pointed at a local Bot API if configured,
-    retrying calls that failed for a passing reason (`bot/retry.py`)."""
+    retrying calls that failed for a passing reason (`bot/retry.py`) and sending every message
+    at one bot-wide pace (`bot/pacing.py`; each retry takes its own turn)."""
     if session is None:
         session = JsonSession()
         if settings.telegram_api_url:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
     session.middleware(PinResponseModels())
     session.middleware(RetryMiddleware())
+    session.middleware(Pacer(settings.send_rate, settings.broadcast_rate))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
@@ -138,6 +145,7 @@ def create_dispatcher(
     content.on_reload(answerer.rebuild)
     dp["answerer"] = answerer
     dp["fsm_storage"] = dp.storage
+    dp["setup_calls"] = SetupCalls()
     dp["poster"] = RegistrationPoster(db, content, settings.admin_chat_id,
                                       settings.default_language)
     broadcaster = Broadcaster(db, content, settings, clock)
@@ -160,8 +168,61 @@ def create_dispatcher(
     return dp
 
 
+class SetupCalls:
+    """Start-up calls the bot can serve without: the command menu, its own username, dropping
+    or registering a webhook. Each is made once at start-up; when it fails — a gateway page,
+    a timeout, any unexpected answer — the bot warns, goes on starting, and makes the call
+    again in the background until Telegram takes it (a 400, which a repeat cannot cure, is
+    logged as an error instead). Polling or the webhook serves meanwhile."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def run(self, name: str, call: Callable[[], Awaitable[Any]]) -> bool:
+        """True when the call succeeded now; otherwise it is retried in the background."""
+        try:
+            await call()
+        except Exception as exc:  # anything at all: start-up must not end here
+            if isinstance(exc, TelegramBadRequest):
+                log.error("%s refused by Telegram: %s", name, exc.message)
+                return False
+            log.warning("%s failed at start-up (%s); serving anyway, retrying in the "
+                        "background", name, _reason(exc))
+            task = asyncio.create_task(self._retry(name, call), name=f"setup {name}")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return False
+        return True
+
+    async def _retry(self, name: str, call: Callable[[], Awaitable[Any]]) -> None:
+        delay, longest = SETUP_RETRY_DELAYS
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await call()
+            except Exception as exc:  # keep trying whatever Telegram answers
+                log.warning("%s failed again (%s); next try in %.0fs", name, _reason(exc),
+                            min(delay * 2, longest))
+                delay = min(delay * 2, longest)
+                continue
+            log.info("%s done after all", name)
+            return
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            await cancel_and_wait(task)
+
+
+def _reason(exc: Exception) -> str:
+    """The type and Telegram's description (never a whole HTML page)."""
+    if isinstance(exc, TelegramAPIError):
+        return f"{type(exc).__name__}: {exc.message}"
+    return type(exc).__name__
+
+
 async def on_startup(bot: Bot, fsm_storage: BaseStorage, content: ContentStore,
-                     settings: Settings, poster: RegistrationPoster, db: Database) -> None:
+                     settings: Settings, poster: RegistrationPoster, db: Database,
+                     setup_calls: SetupCalls) -> None:
     if isinstance(fsm_storage, SQLiteStorage):
         expired = await fsm_storage.purge_expired()
         if expired:
@@ -170,11 +231,33 @@ async def on_startup(bot: Bot, fsm_storage: BaseStorage, content: ContentStore,
     if orphans:
         log.warning("%d ticket(s) never linked to their group post were closed", orphans)
     poster.start(bot)
-    await set_commands(bot, content, settings)
+    await learn_identity(bot, setup_calls)
+    await set_commands(bot, content, settings, setup_calls)
 
 
-async def on_shutdown(poster: RegistrationPoster) -> None:
+async def on_shutdown(poster: RegistrationPoster, setup_calls: SetupCalls) -> None:
+    await setup_calls.stop()
     await poster.stop()
+
+
+async def learn_identity(bot: Bot, setup_calls: SetupCalls) -> None:
+    """getMe, which aiogram's polling needs before its first getUpdates. When it fails, a
+    stand-in (the id is in the token; no username yet) lets polling start, and the real
+    answer replaces it when the background retry gets one."""
+
+    async def get_me() -> None:
+        bot._me = await bot.get_me()  # aiogram caches it there for `bot.me()`
+
+    if not await setup_calls.run("getMe", get_me) and bot._me is None:
+        bot._me = User(id=bot.id, is_bot=True, first_name="")
+
+
+async def drop_webhook(bot: Bot, setup_calls: SetupCalls) -> None:
+    """Polling mode: a webhook left from a webhook deploy would make getUpdates fail."""
+    await setup_calls.run("deleteWebhook",
+                          lambda: bot.delete_webhook(drop_pending_updates=False))
+
+
 async def start_broadcasts(bot: Bot, broadcaster: Broadcaster) -> None:
     """The announcement worker runs beside polling and resumes unfinished jobs."""
     await broadcaster.start(bot)
@@ -184,13 +267,14 @@ async def stop_broadcasts(broadcaster: Broadcaster) -> None:
     await broadcaster.stop()
 
 
-async def set_commands(bot: Bot, content: ContentStore, settings: Settings) -> None:
-    """The command menu in each language (and the default one); a failure is only logged."""
+async def set_commands(bot: Bot, content: ContentStore, settings: Settings,
+                       setup_calls: SetupCalls) -> None:
+    """The command menu in each language (and the default one): cosmetic, so a failure is
+    a warning and a retry in the background."""
     for lang in (*LANGUAGES, None):
         texts = content.i18n(lang or settings.default_language)
         commands = [BotCommand(command=c, description=texts(f"cmd-{c}")) for c in MENU_COMMANDS]
-        try:
-            await bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
-                                      language_code=lang)
-        except TelegramAPIError as exc:
-            log.warning("set_my_commands(%s) failed: %s", lang or "default", exc)
+        await setup_calls.run(
+            f"setMyCommands({lang or 'default'})",
+            lambda commands=commands, lang=lang: bot.set_my_commands(
+                commands, scope=BotCommandScopeDefault(), language_code=lang))

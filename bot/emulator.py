@@ -4,7 +4,8 @@ It serves the terminal chat (`python -m bot chat`, through `TerminalSession`) an
 (wrapped in an aiohttp server on 127.0.0.1). It takes requests as the real API does (method
 name + form fields, complex values JSON-encoded) and refuses what Telegram refuses: texts over
 4096 characters, callback data over 64 bytes, broken HTML, unknown chats, blocked users,
-and injected flood waits or server errors.
+and injected flood waits or server errors; over HTTP it can also answer with the HTML pages
+of Telegram's gateway (nginx) instead of the Bot API's JSON.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
+
+import orjson
 
 from bot.formatting import utf16_len
 
@@ -39,6 +42,12 @@ MEDIA_FIELDS = {"photo", "document", "sticker", "voice", "video", "video_note", 
 REACTIONS = {"👍", "👎", "❤", "🔥", "👏", "🙏", "👌", "✍", "🤝", "👀"}
 # Methods that put or change a message in a chat: what Telegram's global flood limit counts.
 FLOOD_METHODS = ("send", "copy", "forward", "edit")
+# What nginx in front of the Bot API says when it answers itself, as Telegram shows it.
+GATEWAY_REASONS = {500: "Internal Server Error", 502: "Bad Gateway",
+                   503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}
+# Whether the Bot API got the call before the gateway answered: 502/503 mean it could not be
+# reached (or refused the connection); 504 that it did not answer in time, having got it.
+GATEWAY_PROCESSED = {500: False, 502: False, 503: False, 504: True}
 ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
 
@@ -183,6 +192,7 @@ class TelegramEmulator:
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._callback_ids = itertools.count(1)
         self._faults: deque[tuple[str | None, ApiError]] = deque()
+        self._pages: deque[tuple[str | None, int, bool]] = deque()
         # Every refused call as (method, status, description): the tests' oracle for
         # "nothing the bot sent broke Telegram's rules".
         self.refused: list[tuple[str, int, str]] = []
@@ -209,6 +219,14 @@ class TelegramEmulator:
     def fail_next(self, method: str | None, status: int, description: str, **params: Any) -> None:
         """Make the next call of `method` (any method if None) fail, e.g. 429 with retry_after."""
         self._faults.append((method, ApiError(status, description, **params)))
+
+    def gateway_page_next(self, method: str | None, status: int, *,
+                          processed: bool | None = None) -> None:
+        """Make the next call of `method` (any if None) get the gateway's HTML page with HTTP
+        `status` instead of the Bot API's JSON. `processed`: whether the Bot API did the
+        work all the same (by default: only for 504, the gateway's timeout)."""
+        done = GATEWAY_PROCESSED.get(status, False) if processed is None else processed
+        self._pages.append((method, status, done))
 
     def user_sends(
         self, chat_id: int, text: str | None = None, *, from_id: int | None = None,
@@ -329,6 +347,24 @@ class TelegramEmulator:
             if exc.parameters:
                 body["parameters"] = exc.parameters
             return exc.status, body
+
+    def handle_http(self, method: str, params: dict[str, Any]) -> tuple[int, bytes, str]:
+        """`handle` as the HTTP front sees it: (status, body, content type). An injected
+        gateway page replaces the JSON answer; a page for a processed call still does its
+        work first."""
+        page = next((p for p in self._pages if p[0] in (None, method)), None)
+        if page is None:
+            status, body = self.handle(method, params)
+            return status, orjson.dumps(body), "application/json"
+        self._pages.remove(page)
+        _, status, processed = page
+        if processed:
+            self.handle(method, params)
+        else:
+            self.calls.append((method, params))
+        reason = GATEWAY_REASONS.get(status, "Error")
+        self.refused.append((method, status, f"gateway page: {status} {reason}"))
+        return status, gateway_page(status, reason).encode(), "text/html"
 
     def _check_flood(self, method: str) -> None:
         """Refuse a message call over the limit of the last second, as a flood wait would."""
@@ -627,6 +663,14 @@ class TelegramEmulator:
                 for row in message.buttons
             ]}
         return data
+
+
+def gateway_page(status: int, reason: str) -> str:
+    """The page nginx serves for its own errors (what api.telegram.org answers then)."""
+    title = f"{status} {reason}"
+    return (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+            f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+            "</body>\r\n</html>\r\n")
 
 
 def _reply_target(params: dict[str, Any]) -> int | None:

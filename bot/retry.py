@@ -1,26 +1,32 @@
 """Retrying Bot API calls that failed for a passing reason, without ever sending twice.
 
 aiogram's session does not retry. This request middleware (installed in `create_bot`) does,
-a bounded number of times, and only where a repeat cannot duplicate anything:
+a bounded number of times, and only where a repeat cannot duplicate anything. An answer is
+classified by its HTTP status (`bot/session.py`), whatever its body:
 
-- **429 Too Many Requests**: Telegram did nothing and says when to come back; every method is
-  retried after `retry_after` (if that is short enough to wait inside a handler).
-- **Could not connect** (connection refused, DNS): the request never left; every method.
-- **5xx and timeouts**: the server may have done the work before failing to answer, so only
-  methods that are harmless to repeat are retried — reads, and calls that set a state rather
-  than add something (edits, deletes, reactions, answering a button, the command menu).
+- **429 Too Many Requests**: Telegram did nothing and says when to come back. Calls that put
+  a message in a chat are paced and held by `bot/pacing.py`, which waits flood waits out for
+  everyone at once; other calls are retried here after `retry_after` (if short enough to
+  wait inside a handler).
+- **The call never reached the Bot API**: the connection could not be opened (refused, DNS),
+  or the gateway answered **502 Bad Gateway / 503 Service Unavailable** (nginx's page: the
+  Bot API behind it could not be reached). Every method is retried, sends included.
+- **The call may have been done**: **500** (the server failed while handling it), **504
+  Gateway Timeout** (the Bot API got the call and did not answer in time: Telegram may well
+  have sent the message), a timeout or a connection dropped mid-call. Only methods that are
+  harmless to repeat are retried — reads, and calls that set a state rather than add
+  something (edits, deletes, reactions, answering a button, the command menu).
   `sendMessage`, `copyMessage`, `sendDocument`… are not: the error reaches the handler and
   the global error handler, and the user, who sees what arrived, can simply ask again.
 
 `getUpdates` is left to the polling loop, which has its own back-off, and code that paces and
-retries its own calls (the announcement worker, which pauses every sender on a 429) turns
-this off for its task with `own_retries.set(True)`.
+retries its own calls (the announcement worker) turns this off for its task with
+`own_retries.set(True)`, using `never_reached` to decide for itself.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -34,6 +40,9 @@ from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, Telegra
 from aiogram.methods import Response, TelegramMethod
 from aiohttp import ClientConnectorError
 
+from bot.pacing import is_paced, own_retries
+from bot.session import ServerError
+
 log = logging.getLogger(__name__)
 
 # Calls that set a state (or only read): repeating one after an unknown outcome is harmless.
@@ -46,8 +55,18 @@ REPEATABLE = frozenset({
     "setMessageReaction", "answerCallbackQuery", "sendChatAction",
 })
 NOT_RETRIED = frozenset({"getUpdates"})
-# True in a task that handles flood waits and errors itself: its calls pass straight through.
-own_retries: contextvars.ContextVar[bool] = contextvars.ContextVar("own_retries", default=False)
+# The gateway's answers that mean the Bot API behind it never got the call.
+NEVER_REACHED_STATUSES = frozenset({502, 503})
+
+__all__ = ["REPEATABLE", "RetryMiddleware", "never_reached", "own_retries", "retry_middleware"]
+
+
+def never_reached(exc: BaseException) -> bool:
+    """True when the failed call certainly did nothing, so even a send may be made again."""
+    if isinstance(exc, ServerError):
+        return exc.status in NEVER_REACHED_STATUSES
+    return isinstance(exc, TelegramNetworkError) and isinstance(
+        exc.__cause__, ClientConnectorError)
 
 
 class RetryMiddleware(BaseRequestMiddleware):
@@ -85,10 +104,10 @@ class RetryMiddleware(BaseRequestMiddleware):
         if attempt >= self.attempts or name in NOT_RETRIED:
             return None
         if isinstance(exc, TelegramRetryAfter):
+            if is_paced(name):  # the pacer has waited it out already, as long as it would
+                return None
             return float(exc.retry_after) if exc.retry_after <= self.max_wait else None
-        never_sent = isinstance(exc, TelegramNetworkError) and isinstance(
-            exc.__cause__, ClientConnectorError)
-        if never_sent or name in REPEATABLE:
+        if never_reached(exc) or name in REPEATABLE:
             return self.backoff * 2 ** (attempt - 1)
         return None
 

@@ -27,7 +27,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.app import GracefulDispatcher
+from bot.app import GracefulDispatcher, SetupCalls
 from bot.config import Settings
 from bot.db.database import Database
 
@@ -151,13 +151,17 @@ def build_app(dp: GracefulDispatcher, bot: Bot, settings: Settings, db: Database
     return app
 
 
-async def _set_webhook(bot: Bot, dispatcher: GracefulDispatcher, settings: Settings) -> None:
-    """Tell Telegram where to post, with the secret and only the update types we handle."""
-    assert settings.webhook_url is not None and settings.webhook_secret is not None
-    await bot.set_webhook(
-        settings.webhook_url,
-        secret_token=settings.webhook_secret.get_secret_value(),
-        allowed_updates=dispatcher.resolve_used_update_types(),
-        drop_pending_updates=False,
-    )
-    log.info("webhook set for %s", urlsplit(settings.webhook_url).netloc)
+async def _set_webhook(bot: Bot, dispatcher: GracefulDispatcher, settings: Settings,
+                       setup_calls: SetupCalls) -> None:
+    """Tell Telegram where to post, with the secret and only the update types we handle; if
+    Telegram fails the call, the server starts anyway and the call is made again."""
+    url, secret = settings.webhook_url, settings.webhook_secret
+    assert url is not None and secret is not None
+
+    async def call() -> None:
+        await bot.set_webhook(url, secret_token=secret.get_secret_value(),
+                              allowed_updates=dispatcher.resolve_used_update_types(),
+                              drop_pending_updates=False)
+        log.info("webhook set for %s", urlsplit(url).netloc)
+
+    await setup_calls.run("setWebhook", call)

@@ -25,13 +25,16 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
                  "WEBHOOK_SECRET", "LOG_FORMAT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env from the developer's folder
-    return load_settings(
+    loaded = load_settings(
         database_path=tmp_path / "data" / "bot.sqlite3",
         content_dir=ROOT / "content",
         admin_ids="1001",
         # The harness feeds updates faster than any thumb; tests of flood control turn it on.
         flood_rate=0,
     )
+    # The fake API takes messages as fast as they come unless a test sets its flood limit;
+    # tests of pacing (tests/e2e/test_burst.py) use the deployed rate.
+    return loaded.model_copy(update={"send_rate": 1000.0})
 
 
 @pytest.fixture

@@ -71,11 +71,10 @@ class FakeTelegramServer:
             self._hangs.remove(hang)
             self.holding.set()
             await asyncio.sleep(hang[1])
-        status, body = self.emulator.handle(method, params)
+        status, body, content_type = self.emulator.handle_http(method, params)
         if hang is not None:
             self.hung.set()
-        return web.Response(body=orjson.dumps(body), status=status,
-                            content_type="application/json")
+        return web.Response(body=body, status=status, content_type=content_type)
 
     async def _wait_for_updates(self, params: dict[str, Any]) -> None:
         """Long polling: hold the request until an update arrives or the timeout passes."""

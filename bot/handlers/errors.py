@@ -11,7 +11,7 @@ import logging
 import traceback
 
 from aiogram import Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.types import ErrorEvent, User
 
 from bot.catalog.store import ContentStore
@@ -44,6 +44,11 @@ async def on_error(event: ErrorEvent, content: ContentStore, settings: Settings,
     elif update.callback_query:
         user = update.callback_query.from_user
         chat_id = user.id
+    if isinstance(event.exception, TelegramRetryAfter):
+        # Telegram asked the bot to wait: an error message now would only add to the flood.
+        log.warning("update %s (user %s): not answered, flood wait of %ss", update.update_id,
+                    user.id if user else "-", event.exception.retry_after)
+        return True
     log.error("update %s (user %s) failed: %s", update.update_id,
               user.id if user else "-", describe(event.exception))
     if chat_id is None or update.bot is None:

@@ -3,7 +3,14 @@
 It never runs inside a handler, so conversations stay responsive while it sends. Each
 delivery is marked in flight ("sending") in its own transaction before the API call and
 settled after it; at start-up, rows still in flight become "uncertain" and are not sent
-again. Sending is paced by a token bucket shared by every call the worker makes.
+again. Sending takes its turns from the bot-wide bucket (`bot/pacing.py`) at background
+priority: replies go first, and announcements keep to `BROADCAST_RATE` within it.
+
+A copy is sent again only when Telegram certainly did not make it: a flood wait, a
+connection that could not be opened, the gateway's 502/503 (`bot.retry.never_reached`).
+After a timeout, a dropped connection, a 500 or a 504, or an answer that cannot be read,
+Telegram may have delivered it: the delivery is settled as "uncertain" at once (maybe
+delivered, reported to the admin as such) and never sent twice.
 """
 
 from __future__ import annotations
@@ -34,8 +41,9 @@ from bot.db.database import Database
 from bot.db.users import Users
 from bot.keyboards import announcement_keyboard, progress_keyboard
 from bot.loop import cancel_and_wait
-from bot.retry import own_retries
-from bot.services.broadcasts import Clock, TokenBucket, from_iso, iso
+from bot.pacing import Pacer, own_retries, pacer
+from bot.retry import never_reached
+from bot.services.broadcasts import Clock, from_iso, iso
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +73,8 @@ class Broadcaster:
         self.content = content
         self.settings = settings
         self.clock = clock or Clock()
-        self.bucket = TokenBucket(settings.broadcast_rate, self.clock)
+        # The bot's pacer, found at start(): one bucket for replies and announcements.
+        self.pacer = Pacer(settings.send_rate, settings.broadcast_rate)
         self.concurrency = concurrency
         self.max_attempts = max_attempts
         self.backoff = backoff
@@ -85,8 +94,8 @@ class Broadcaster:
     async def start(self, bot: Bot) -> None:
         """Count what was in flight at the last stop as uncertain, then resume the queue."""
         self._bot = bot
-        with contextlib.suppress(TelegramAPIError):
-            self._username = (await bot.me()).username or ""
+        self.pacer = pacer(bot) or self.pacer
+        await self._learn_username()
         async with self.db.transaction() as conn:
             uncertain = await Broadcasts(conn).recover()
         if uncertain:
@@ -97,6 +106,13 @@ class Broadcaster:
     async def stop(self) -> None:
         await cancel_and_wait(self._task)
         self._task = None
+
+    async def _learn_username(self) -> None:
+        """For registration links under announcements; empty while Telegram has not told
+        the bot its own name (set-up retries that in the background), tried again per job."""
+        if self._bot is not None and not self._username:
+            with contextlib.suppress(Exception):
+                self._username = (await self._bot.me()).username or ""
 
     def wake(self) -> None:
         self._wake.set()
@@ -171,6 +187,7 @@ class Broadcaster:
             await Broadcasts(conn).set_status(job.id, "running", iso(self.clock.now()))
         self._current = job.id
         self._requests.pop(job.id, None)
+        await self._learn_username()
         tally = await Broadcasts(self.db.conn).tally(job.id)
         run = _Run(job, self.clock.monotonic(), tally.processed)
         progress = asyncio.create_task(self._progress_loop(run))
@@ -190,7 +207,7 @@ class Broadcaster:
                     if job.id in self._requests:
                         slots.release()
                         break
-                    await self.bucket.acquire()
+                    await self.pacer.acquire(background=True)
                     task = asyncio.create_task(self._deliver(job, recipient))
                     in_flight[recipient.user_id] = task
                     task.add_done_callback(_finisher(in_flight, recipient.user_id, slots))
@@ -228,21 +245,25 @@ class Broadcaster:
                     message_id=job.source_message_id, reply_markup=markup)
             except TelegramRetryAfter as exc:
                 # A flood wait is for the whole bot: every sender stops, then this one retries.
-                self.bucket.hold(exc.retry_after)
+                self.pacer.hold(exc.retry_after)
                 async with self.db.transaction() as conn:
                     await Broadcasts(conn).add_flood_wait(job.id)
-                await self.bucket.acquire()
+                await self.pacer.acquire(background=True)
                 continue
             except TelegramForbiddenError as exc:
                 await self._settle(job, recipient, "blocked", error=exc.message)
                 return
             except (TelegramNetworkError, TelegramServerError) as exc:
+                if not never_reached(exc):
+                    # Telegram may have delivered it (timeout, 500, 504): never twice.
+                    await self._settle(job, recipient, "uncertain", error=str(exc)[:200])
+                    return
                 failures += 1
                 if failures >= self.max_attempts:
                     await self._settle(job, recipient, "failed", error=str(exc)[:200])
                     return
                 await self.clock.sleep(self.backoff * 2 ** (failures - 1))
-                await self.bucket.acquire()
+                await self.pacer.acquire(background=True)
                 continue
             except TelegramAPIError as exc:
                 await self._settle(job, recipient, "failed", error=str(exc)[:200])
@@ -250,6 +271,13 @@ class Broadcaster:
                     # The admin deleted the original: every other copy would fail the same way.
                     log.error("announcement %s: the source message is gone; cancelled", job.id)
                     await self.cancel(job.id)
+                return
+            except Exception as exc:
+                # An answer that could not be read: the copy may be there. Settled now rather
+                # than left in flight until the next start.
+                log.warning("announcement %s: unreadable answer for %s: %s", job.id,
+                            recipient.user_id, type(exc).__name__)
+                await self._settle(job, recipient, "uncertain", error=type(exc).__name__)
                 return
             await self._settle(job, recipient, "sent", message_id=sent.message_id)
             return
@@ -335,13 +363,16 @@ class Broadcaster:
 
     async def _paced(self, call: Callable[[], Awaitable[T]]) -> T:
         """A call to the admin, inside the same rate as the announcements; a flood wait
-        stops everyone and then the call is made again."""
+        stops everyone and then the call is made again. From a handler (`refresh`) the
+        session's pacer does all that already."""
+        if not own_retries.get():
+            return await call()
         while True:
-            await self.bucket.acquire()
+            await self.pacer.acquire(background=True)
             try:
                 return await call()
             except TelegramRetryAfter as exc:
-                self.bucket.hold(exc.retry_after)
+                self.pacer.hold(exc.retry_after)
 
     def _speed(self, run: _Run, tally: Tally) -> tuple[float, float | None]:
         """Messages a second in this pass, and seconds left at that pace (None: unknown)."""

@@ -1,4 +1,4 @@
-"""Announcements without Telegram: audiences, job creation, schedule input, clock and pacing.
+"""Announcements without Telegram: audiences, job creation, schedule input and the clock.
 
 The delivery worker (`bot/services/broadcast_worker.py`) builds on these; everything here is
 testable with a database and, for time, an injected clock.
@@ -84,40 +84,6 @@ def parse_local_time(text: str, now: datetime) -> datetime:
             raise ScheduleError("far")
         return moment
     raise ScheduleError("format")
-
-
-class TokenBucket:
-    """At most `rate` acquisitions a second, with a small burst; `hold` stops everyone for a
-    flood wait. Callers queue on a lock, so they are served in order and never all at once."""
-
-    def __init__(self, rate: float, clock: Clock, burst: float | None = None) -> None:
-        self.rate = rate
-        # Telegram counts messages in a sliding second: a burst on top of a full second's rate
-        # must stay under its ~30, so the bucket holds a tenth of a second's worth.
-        self.capacity = burst if burst is not None else max(1.0, rate / 10)
-        self.clock = clock
-        self._tokens = self.capacity
-        self._stamp = clock.monotonic()
-        self._hold_until = 0.0
-        self._lock = asyncio.Lock()
-
-    def hold(self, seconds: float) -> None:
-        self._hold_until = max(self._hold_until, self.clock.monotonic() + seconds)
-        self._tokens = 0.0
-
-    async def acquire(self) -> None:
-        async with self._lock:
-            while True:
-                now = self.clock.monotonic()
-                if now < self._hold_until:
-                    await self.clock.sleep(self._hold_until - now)
-                    continue
-                self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
-                self._stamp = now
-                if self._tokens >= 1 - 1e-9:  # float sums of small steps fall just short
-                    self._tokens = max(0.0, self._tokens - 1)
-                    return
-                await self.clock.sleep(max((1 - self._tokens) / self.rate, 1e-4))
 
 
 @dataclass(frozen=True, slots=True)

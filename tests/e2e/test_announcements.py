@@ -274,8 +274,8 @@ async def test_a_chat_that_keeps_failing_is_marked_failed_after_bounded_retries(
     h, db = setup.h, setup.db
     await seed_users(h, db, [5501])
     admin_source = h.api.user_sends(ADMIN, "Новости")
-    for _ in range(setup.broadcaster.max_attempts):
-        h.api.fail_next("copyMessage", 500, "Internal Server Error")
+    for _ in range(setup.broadcaster.max_attempts):  # never reached Telegram: retried
+        h.api.gateway_page_next("copyMessage", 503)
     draft = Draft(ADMIN, ADMIN, admin_source["message"]["message_id"], Audience("lang", "ru"))
     async with db.transaction() as conn:  # only 5501 gets it: the admin unsubscribes
         await Users(conn).set_subscribed(ADMIN, False)
@@ -323,7 +323,7 @@ async def test_killed_half_way_and_restarted_finishes_without_duplicates(
         job = await Broadcasts(db.conn).get(job_id)
         assert job is not None and job.status == "done"
         report = second.api.bot_messages(ADMIN)[-1].text  # the admin has no language: kk
-        assert "белгісіз (жіберу қайта іске қосумен үзілген): 4" in report
+        assert "белгісіз (Telegram жеткізілгенін растамады, қайта жіберілмеді): 4" in report
     finally:
         await stop_dispatcher(second)
         await server.stop()
@@ -542,3 +542,68 @@ async def test_a_deleted_original_cancels_the_job_instead_of_failing_everyone(
     assert job is not None and job.status == "cancelled"
     assert tally.sent == 0 and tally.failed <= setup.broadcaster.concurrency
     assert tally.pending > 0
+
+
+# --- Telegram's gateway pages and lost answers (see also test_gateway.py) ---------------------
+
+
+async def test_a_broadcast_through_gateway_pages_reaches_everyone_exactly_once(
+        setup: Setup) -> None:
+    """300 recipients; the gateway answers some copies with 502/503 pages: each recipient
+    gets one copy and nothing stays in flight or uncertain."""
+    h, db = setup.h, setup.db
+    await seed_users(h, db, range(7001, 7301))
+    source = await compose(setup.admin, "Жастар форумы 20 желтоқсанда", ["Всем подписчикам"])
+    for status in (502, 503, 502, 502, 503, 502):
+        h.api.gateway_page_next("copyMessage", status)
+    await setup.admin.click("Отправить сейчас")
+    await setup.broadcaster.settle()
+    got = [copies(h, uid, source) for uid in range(7001, 7301)]
+    assert got == [1] * 300
+    tally = await Broadcasts(db.conn).tally(1)
+    assert (tally.sent, tally.sending, tally.uncertain, tally.failed) == (301, 0, 0, 0)
+
+
+async def only_user(setup: Setup, user_id: int, text: str,
+                    language: str = "ru") -> tuple[int, tuple[int, int]]:
+    """A job for the one user who speaks `language` (the admin unsubscribes): (job id,
+    source)."""
+    await seed_users(setup.h, setup.db, [user_id], language=language)
+    async with setup.db.transaction() as conn:
+        await Users(conn).set_subscribed(ADMIN, False)
+    source_id = setup.h.api.user_sends(ADMIN, text)["message"]["message_id"]
+    draft = Draft(ADMIN, ADMIN, source_id, Audience("lang", language))
+    job_id, count = await create_broadcast(setup.db, draft, setup.clock.now())
+    assert count == 1
+    return job_id, (ADMIN, source_id)
+
+
+async def test_a_copy_behind_a_504_or_500_page_counts_as_maybe_delivered(setup: Setup) -> None:
+    """504: Telegram delivered it; 500: unknown. Neither is sent again, neither stays in
+    flight until the next start: both are settled as uncertain at once."""
+    h = setup.h
+    job_504, source_504 = await only_user(setup, 7401, "Первое объявление")
+    h.api.gateway_page_next("copyMessage", 504)
+    await setup.broadcaster.settle()
+    assert copies(h, 7401, source_504) == 1
+    assert await statuses(setup.db, job_504) == {7401: "uncertain"}
+
+    job_500, source_500 = await only_user(setup, 7402, "Екінші хабарландыру", "kk")
+    h.api.gateway_page_next("copyMessage", 500, processed=False)
+    await setup.broadcaster.settle()
+    assert copies(h, 7402, source_500) == 0  # this time it was not done: a known loss
+    assert await statuses(setup.db, job_500) == {7402: "uncertain"}
+
+
+async def test_a_copy_that_timed_out_but_arrived_is_not_sent_twice(
+        setup: Setup, fake_api: FakeTelegramServer) -> None:
+    """Telegram is slow: the worker gives up waiting, Telegram delivers anyway."""
+    h = setup.h
+    h.bot.session.timeout = 0.3
+    fake_api.hang_next("copyMessage", 1.0)
+    job_id, source = await only_user(setup, 7501, "Объявление в час пик")
+    await setup.broadcaster.settle()
+    await asyncio.wait_for(fake_api.hung.wait(), 10)
+    await asyncio.sleep(0.2)  # a second copy, if one were sent, has arrived by now
+    assert copies(h, 7501, source) == 1
+    assert await statuses(setup.db, job_id) == {7501: "uncertain"}

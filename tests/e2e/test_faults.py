@@ -19,6 +19,7 @@ from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.broadcasts import Broadcasts
 from bot.db.database import Database
+from bot.pacing import pacer
 from bot.retry import RetryMiddleware, retry_middleware
 from bot.services.broadcasts import Draft, create_broadcast
 from tests.conftest import TOKEN
@@ -75,22 +76,32 @@ async def test_a_send_is_not_repeated_after_5xx(user: Conversation, harness: Har
 
 async def test_429_waits_retry_after_and_sends_once(user: Conversation, harness: Harness,
                                                     retry: RetryMiddleware) -> None:
+    """A flood wait holds the bot-wide pace (bot/pacing.py) and the reply goes out after it."""
     await user.start("Русский")
     before = len(user.messages)
-    harness.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 3",
-                          retry_after=3)
+    harness.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1",
+                          retry_after=1)
     await user.send("/menu")
     assert [m.text for m in user.messages[before:]] == [user.last_text]
-    assert "Главное меню" in user.last_text and retry.waits == [3.0]
+    assert "Главное меню" in user.last_text
+    assert pacer(harness.bot).flood_waits == 1  # type: ignore[union-attr]
+    assert retry.retried == 0
 
 
-async def test_a_long_flood_wait_is_not_waited_inside_a_handler(
+async def test_a_long_flood_wait_is_not_waited_and_not_answered_with_an_error(
         user: Conversation, harness: Harness, retry: RetryMiddleware) -> None:
+    """Five minutes is no global limit but a restriction on one chat: the bot does not stop
+    for everyone, and the user is not sent an error message that would meet the same wait."""
     await user.start("Русский")
+    before = len(user.messages)
     harness.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 300",
                           retry_after=300)
     await user.send("/menu")
-    assert retry.waits == [] and "что-то пошло не так" in user.last_text
+    assert user.messages[before:] == [] and retry.waits == []
+    other = harness.user(5009, "Марат", language_code="ru")
+    await other.send("/start")
+    assert "Выберите язык" in other.last_text
+    assert pacer(harness.bot).flood_waits == 0  # type: ignore[union-attr]
 
 
 async def test_retries_are_bounded(user: Conversation, harness: Harness,

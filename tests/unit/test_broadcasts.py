@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.config import SettingsError, load_settings
 from bot.db.broadcasts import Audience
+from bot.pacing import TokenBucket
 from bot.services.broadcasts import (
     Clock,
     ScheduleError,
-    TokenBucket,
     local_text,
     parse_local_time,
 )
@@ -53,6 +54,7 @@ class SteppingClock(Clock):
     async def sleep(self, seconds: float) -> None:
         self.t += seconds
         self.slept += seconds
+        await asyncio.sleep(0)  # others waiting get their turn, as in a real sleep
 
 
 async def test_token_bucket_paces_to_the_rate_with_a_small_burst() -> None:
@@ -74,6 +76,24 @@ async def test_token_bucket_hold_stops_everyone_for_the_flood_wait() -> None:
     assert clock.t >= 3.0
 
 
+async def test_token_bucket_serves_waiting_replies_before_announcements() -> None:
+    """Announcements queued first still wait while any reply waits for a token."""
+    clock = SteppingClock()
+    bucket = TokenBucket(10, clock, burst=1)
+    await bucket.acquire()  # the burst is spent: everyone below has to wait
+    order: list[str] = []
+
+    async def take(name: str, background: bool) -> None:
+        await bucket.acquire(background=background)
+        order.append(name)
+
+    # The announcements start waiting first, the replies right after.
+    background = [asyncio.create_task(take(f"a{i}", True)) for i in range(3)]
+    replies = [asyncio.create_task(take(f"r{i}", False)) for i in range(3)]
+    await asyncio.gather(*background, *replies)
+    assert order == ["r0", "r1", "r2", "a0", "a1", "a2"]
+
+
 def test_audience_round_trip_and_validation() -> None:
     for audience in (Audience(), Audience("lang", "kk"), Audience("topic", "neet", "enrolled"),
                      Audience("topic", "neet"), Audience("district", "al-farabi"),
@@ -93,4 +113,12 @@ def test_broadcast_rate_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_settings().broadcast_rate == 12.5
     monkeypatch.setenv("BROADCAST_RATE", "100")  # more than Telegram allows
     with pytest.raises(SettingsError, match="BROADCAST_RATE"):
+        load_settings()
+
+
+def test_send_rate_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SEND_RATE", raising=False)
+    assert load_settings().send_rate == 25
+    monkeypatch.setenv("SEND_RATE", "28")  # with the bucket's burst, over Telegram's 30
+    with pytest.raises(SettingsError, match="SEND_RATE"):
         load_settings()

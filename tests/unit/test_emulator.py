@@ -126,3 +126,20 @@ def test_set_webhook_wants_https_and_a_clean_secret() -> None:
                                              "allowed_updates": ["message"]}
     api.handle("deleteWebhook", {})
     assert api.webhook is None
+
+
+def test_gateway_pages_are_html_and_say_whether_the_bot_api_did_the_work() -> None:
+    api = TelegramEmulator()
+    api.add_chat(1)
+    send = {"chat_id": "1", "text": "hi"}
+    api.gateway_page_next("sendMessage", 502)
+    status, body, kind = api.handle_http("sendMessage", send)
+    assert (status, kind) == (502, "text/html") and b"<title>502 Bad Gateway</title>" in body
+    assert api.bot_messages(1) == [], "502: the call never reached the Bot API"
+    api.gateway_page_next("sendMessage", 504)
+    assert api.handle_http("sendMessage", send)[0] == 504
+    assert len(api.bot_messages(1)) == 1, "504: done, but the answer was lost"
+    api.gateway_page_next(None, 503)
+    assert api.handle_http("getMe", {})[0] == 503
+    status, body, kind = api.handle_http("getMe", {})
+    assert (status, kind) == (200, "application/json") and b'"ok":true' in body

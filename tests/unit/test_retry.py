@@ -6,12 +6,13 @@ from typing import Any
 
 import pytest
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.exceptions import TelegramNetworkError, TelegramServerError
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import GetMe, GetUpdates, SendMessage
 from aiohttp import ClientConnectorError
 from aiohttp.client_reqrep import ConnectionKey
 
 from bot.retry import RetryMiddleware
+from bot.session import ServerError
 
 KEY = ConnectionKey("api.telegram.org", 443, True, True, None, None, None)
 
@@ -56,6 +57,15 @@ SEND = SendMessage(chat_id=1, text="x")
     (SEND, lambda m: TelegramServerError(method=m, message="Bad Gateway"), 1, True),
     (GetMe(), lambda m: TelegramServerError(method=m, message="Bad Gateway"), 2, False),
     (GetUpdates(), lambda m: TelegramServerError(method=m, message="Bad Gateway"), 1, True),
+    # The gateway's pages, by status: 502/503 never reached the Bot API, 500/504 may have.
+    (SEND, lambda m: ServerError(m, 502, "Bad Gateway", page=True), 2, False),
+    (SEND, lambda m: ServerError(m, 503, "Service Unavailable", page=True), 2, False),
+    (SEND, lambda m: ServerError(m, 504, "Gateway Time-out", page=True), 1, True),
+    (SEND, lambda m: ServerError(m, 500, "Internal Server Error", page=False), 1, True),
+    (GetMe(), lambda m: ServerError(m, 504, "Gateway Time-out", page=True), 2, False),
+    # A flood wait on a message call is the pacer's (bot/pacing.py); on others, retried here.
+    (SEND, lambda m: TelegramRetryAfter(method=m, message="wait", retry_after=1), 1, True),
+    (GetMe(), lambda m: TelegramRetryAfter(method=m, message="wait", retry_after=1), 2, False),
 ])
 async def test_what_is_retried(method: Any, make_error: Any, expected_calls: int,
                                fails: bool) -> None:

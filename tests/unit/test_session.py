@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
-from aiogram.methods import SendDocument, SendMessage
+from aiogram.exceptions import ClientDecodeError
+from aiogram.methods import GetMe, SendDocument, SendMessage
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.session import JsonSession
+from bot.emulator import gateway_page
+from bot.session import JsonSession, ServerError
 
 TOKEN = "123456:TEST-token-0000000000000000000000000"
 
@@ -50,3 +53,28 @@ def test_a_call_with_a_file_goes_back_to_the_multipart_form() -> None:
     payload = bot.session.build_json(  # type: ignore[attr-defined]
         bot, SendDocument(chat_id=1, document=upload, caption="CSV"))
     assert payload is None
+
+
+@pytest.mark.parametrize(("status", "reason"), [(502, "Bad Gateway"), (504, "Gateway Time-out"),
+                                                (500, "Internal Server Error")])
+def test_a_gateway_page_is_a_server_error_with_its_status(status: int, reason: str) -> None:
+    bot = make_bot()
+    page = gateway_page(status, reason)
+    with pytest.raises(ServerError) as err:
+        bot.session.check_response(bot, GetMe(), status, page)
+    assert err.value.status == status and err.value.page
+    assert str(status) in err.value.message and "<html>" not in err.value.message
+
+
+def test_a_bot_api_5xx_keeps_its_description() -> None:
+    bot = make_bot()
+    body = '{"ok": false, "error_code": 500, "description": "Internal Server Error: x"}'
+    with pytest.raises(ServerError) as err:
+        bot.session.check_response(bot, GetMe(), 500, body)
+    assert err.value.message == "Internal Server Error: x" and not err.value.page
+
+
+def test_an_unreadable_answer_below_500_is_still_a_decode_error() -> None:
+    bot = make_bot()
+    with pytest.raises(ClientDecodeError):
+        bot.session.check_response(bot, GetMe(), 404, gateway_page(404, "Not Found"))
