@@ -74,12 +74,17 @@ def _setup_logging(settings: Settings) -> None:
     setup_logging(settings.log_level, settings.log_format, secrets)
 
 
-async def _open(settings: Settings, db_path: Path | None = None) -> tuple[Database, ContentStore]:
+def _content(settings: Settings) -> ContentStore:
+    """The content, or one line saying which file is broken and why (never a traceback)."""
     try:
-        content = ContentStore(settings.content_dir)
+        return ContentStore(settings.content_dir)
     except (ContentError, TextsError) as exc:
         raise StartupError(f"content in {settings.content_dir} is broken: {exc} "
                            f"(run: python -m bot check-content)") from None
+
+
+async def _open(settings: Settings, db_path: Path | None = None) -> tuple[Database, ContentStore]:
+    content = _content(settings)
     db = await Database(db_path or settings.database_path).connect()
     try:
         applied = await db.migrate()
@@ -207,10 +212,7 @@ def run_check_content(content_dir: Path, as_json: bool) -> int:
 def run_ask(settings: Settings, question: str, lang: Language | None, as_json: bool) -> int:
     from bot.services.answers import Answerer
 
-    try:
-        content = ContentStore(settings.content_dir)
-    except (ContentError, TextsError) as exc:
-        raise StartupError(f"content is broken: {exc}") from None
+    content = _content(settings)
     answerer = Answerer()
     content.on_reload(answerer.rebuild)
     language: Language = lang or settings.default_language
@@ -265,7 +267,7 @@ def run_export(settings: Settings, out: Path, topic: str | None, lang: Language 
 async def run_qr(settings: Settings, topic_id: str, out: Path, username: str | None) -> int:
     from bot.links import registration_link, write_qr_png
 
-    content = ContentStore(settings.content_dir)
+    content = _content(settings)
     topic = content.catalog.get(topic_id)
     if topic is None or not topic.registration_open:
         state = "unknown" if topic is None else "not open for registration"
