@@ -89,6 +89,17 @@ def test_check_content_names_the_file_the_key_and_the_reason(settings: Settings)
     assert "ERROR   ui/ru.toml: menu-title: Telegram would refuse this HTML" in result.stdout
 
 
+@pytest.mark.parametrize(("old", "new", "reason"), [
+    ('lang-changed = "', 'lang-changed = "Сәлем :{ ', "a lone { or }"),
+    ('lang-changed = "', 'lang-changed = "{0} ', "{0} is not a placeholder"),
+])
+def test_a_brace_the_bot_cannot_fill_is_named(settings: Settings, old: str, new: str,
+                                             reason: str) -> None:
+    _edit(settings.content_dir / "ui" / "kk.toml", old, new)
+    errors = check(settings.content_dir).errors
+    assert any(e.startswith("ui/kk.toml: lang-changed: ") and reason in e for e in errors), errors
+
+
 def test_start_up_refuses_a_broken_text_in_one_line(settings: Settings) -> None:
     content = settings.content_dir
     _edit(content / "ui" / "ru.toml", MENU_TITLE_RU, 'menu-title = "<b>Главное меню\\n')
