@@ -11,6 +11,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.catalog.files import NotUtf8Error, read_text
+
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # An installed wheel carries them as `bot/migrations` (pyproject.toml maps the top-level
 # folder there); a checkout or an editable install reads the top-level folder itself.
@@ -123,7 +125,10 @@ class Database:
         for version, path in found:
             if version in done:
                 continue
-            statements = _split_sql(path.read_text(encoding="utf-8"))
+            try:
+                statements = _split_sql(read_text(path))
+            except (NotUtf8Error, OSError) as exc:
+                raise MigrationError(str(exc)) from None
             try:
                 async with self.transaction() as conn:
                     for statement in statements:

@@ -90,3 +90,12 @@ async def test_no_migrations_found_is_an_error_not_schema_version_0(tmp_path: Pa
         (tmp_path / "empty").mkdir()
         with pytest.raises(MigrationError, match="no migrations found"):
             await db.migrate(tmp_path / "empty")
+
+
+async def test_a_migration_not_in_utf8_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0001_init.sql").write_bytes("-- таблица\nCREATE TABLE a (x);".encode("cp1251"))
+    async with Database(tmp_path / "a.sqlite3") as db:
+        with pytest.raises(MigrationError, match=r"file 0001_init\.sql is not UTF-8"):
+            await db.migrate(folder)
