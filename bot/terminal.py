@@ -94,6 +94,7 @@ class TerminalChat:
         self.dp, self.emulator, self.bot, self.out = dp, emulator, bot, out
         emulator.add_chat(CHAT_ID, "Terminal", username="terminal", language_code=language_code)
         self.chats = [CHAT_ID]
+        self.operators_chat = operators_chat
         if operators_chat is not None:
             emulator.add_chat(operators_chat, "Operators", type="supergroup")
             self.chats.append(operators_chat)
@@ -117,8 +118,21 @@ class TerminalChat:
             answer = self.emulator.answered_callbacks.get(update["callback_query"]["id"], {})
             if answer.get("text"):
                 self.out.write(f"   (popup) {answer['text']}\n")
+        elif line.startswith(">") and self.operators_chat is not None:
+            await self._reply_in_operators_chat(line[1:].strip())
         elif line:
             await self.feed(self.emulator.user_sends(CHAT_ID, line))
+
+    async def _reply_in_operators_chat(self, text: str) -> None:
+        """`> text`: the terminal user, as an operator, replies to the newest message the
+        bot posted in the operators' chat (a ticket or a follow-up), as operators answer."""
+        assert self.operators_chat is not None
+        posts = self.emulator.bot_messages(self.operators_chat)
+        if not posts or not text:
+            self.out.write("   (nothing in the operators' chat to reply to)\n")
+            return
+        await self.feed(self.emulator.user_sends(self.operators_chat, text, from_id=CHAT_ID,
+                                                 reply_to=posts[-1].message_id))
 
     def _print_changes(self) -> None:
         """Print bot messages that are new or were edited; their buttons get the numbers."""
@@ -160,7 +174,8 @@ async def run_chat(dp: Dispatcher, emulator: TelegramEmulator, bot: Bot,
               "/quit to leave.\n")
     if operators_chat is not None:
         out.write("You are an admin here; messages marked 👥 are in the operators' chat, "
-                  "and their buttons are pressed as a member of it.\n")
+                  "and their buttons are pressed as a member of it; type > and a text to "
+                  "reply there to its newest message (a ticket).\n")
     await dp.emit_startup(bot=bot, **dp.workflow_data)
     watcher = asyncio.create_task(chat.watch(), name="terminal-watch")
     try:

@@ -91,6 +91,19 @@ async def test_chat_admin_announces_sees_stats_and_sets_a_status(
     assert "Статус вашей заявки #1 на «Поддержка NEET-молодёжи»: специалист связался" in screen
 
 
+async def test_chat_admin_answers_a_ticket_as_an_operator(
+        settings: Settings, tmp_path: Path) -> None:
+    out = io.StringIO()
+    script = Script(out, [
+        press("Русский"), "/ask", wait("одним сообщением"), "Где найти стажировку?",
+        wait(r"👥 \[operators\] .*№1"),
+        "> Обратитесь в центр занятости",
+        wait(r"🤖 Обратитесь в центр занятости"),  # the copy, in the private chat
+    ])
+    await run_chat(settings, tmp_path / "chat.sqlite3", admin=True, read_line=script, out=out)
+    assert "№1" in out.getvalue()
+
+
 async def test_chat_without_admin_is_not_an_admin(settings: Settings, tmp_path: Path) -> None:
     out = io.StringIO()
     script = Script(out, [press("Русский"), "/stats"])
