@@ -10,8 +10,9 @@ import re
 import signal
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from bot.catalog.loader import ContentError, check
 from bot.catalog.store import ContentStore
@@ -42,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="talk to the bot in this terminal: no token, no network")
     chat.add_argument("--db", type=Path, default=None,
                       help="database file for the chat (default: a temporary one)")
+    chat.add_argument("--admin", action="store_true",
+                      help="be an admin (announcements, /stats, /gaps, /reload) and see the "
+                           "operators' chat (registration posts and tickets) here too")
     sub.add_parser("migrate", help="apply pending database migrations")
     ask = sub.add_parser("ask", help="print the answer the bot would give to a question")
     ask.add_argument("question", help="the question, or - to read one question per line")
@@ -76,12 +80,17 @@ def _setup_logging(settings: Settings) -> None:
     setup_logging(settings.log_level, settings.log_format, secrets)
 
 
-async def _open(settings: Settings, db_path: Path | None = None) -> tuple[Database, ContentStore]:
+def _content(settings: Settings) -> ContentStore:
+    """The content, or one line saying which file is broken and why (never a traceback)."""
     try:
-        content = ContentStore(settings.content_dir)
+        return ContentStore(settings.content_dir)
     except (ContentError, TextsError) as exc:
         raise StartupError(f"content in {settings.content_dir} is broken: {exc} "
                            f"(run: python -m bot check-content)") from None
+
+
+async def _open(settings: Settings, db_path: Path | None = None) -> tuple[Database, ContentStore]:
+    content = _content(settings)
     path = db_path or settings.database_path
     try:
         db = await Database(path).connect()
@@ -171,7 +180,20 @@ def run_backup(settings: Settings, target: Path) -> int:
     return 0
 
 
-async def run_chat(settings: Settings, db_path: Path | None) -> None:
+def chat_settings(settings: Settings, admin: bool) -> Settings:
+    """The settings of the terminal chat: one person, no flood to control (a pasted list of
+    questions must all be answered), and no real operators' group. With `admin`, the
+    terminal user is an admin and the operators' chat is the emulated one beside it."""
+    from bot.terminal import CHAT_ID, OPERATORS_CHAT_ID
+
+    update: dict[str, object] = {"flood_rate": 0, "admin_chat_id": None}
+    if admin:
+        update.update(admin_ids=settings.admin_ids | {CHAT_ID}, admin_chat_id=OPERATORS_CHAT_ID)
+    return settings.model_copy(update=update)
+
+
+async def run_chat(settings: Settings, db_path: Path | None, admin: bool = False,
+                   read_line: Callable[[str], str] = input, out: TextIO = sys.stdout) -> None:
     import tempfile
 
     from bot.app import create_bot, create_dispatcher
@@ -179,13 +201,15 @@ async def run_chat(settings: Settings, db_path: Path | None) -> None:
     from bot.terminal import TERMINAL_TOKEN, EmulatorSession
     from bot.terminal import run_chat as chat_loop
 
+    settings = chat_settings(settings, admin)
     with tempfile.TemporaryDirectory() as tmp:
         db, content = await _open(settings, db_path or Path(tmp) / "chat.sqlite3")
         emulator = TelegramEmulator()
         bot = create_bot(settings, TERMINAL_TOKEN, session=EmulatorSession(emulator))
         dp = create_dispatcher(settings, db, content)
         try:
-            await chat_loop(dp, emulator, bot)
+            await chat_loop(dp, emulator, bot, read_line, out=out,
+                            operators_chat=settings.admin_chat_id)
         finally:
             await db.close()
 
@@ -230,10 +254,7 @@ def run_ask(settings: Settings, question: str, lang: Language | None, as_json: b
     from bot.services.answers import Answerer
     from bot.services.crisis import answer_kind
 
-    try:
-        content = ContentStore(settings.content_dir)
-    except (ContentError, TextsError) as exc:
-        raise StartupError(f"content is broken: {exc}") from None
+    content = _content(settings)
     answerer = Answerer()
     content.on_reload(answerer.rebuild)
     language: Language = lang or settings.default_language
@@ -290,7 +311,7 @@ def run_export(settings: Settings, out: Path, topic: str | None, lang: Language 
 async def run_qr(settings: Settings, topic_id: str, out: Path, username: str | None) -> int:
     from bot.links import registration_link, write_qr_png
 
-    content = ContentStore(settings.content_dir)
+    content = _content(settings)
     topic = content.catalog.get(topic_id)
     if topic is None or not topic.registration_open:
         state = "unknown" if topic is None else "not open for registration"
@@ -370,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(run_migrate(settings))
         elif command == "chat":
             logging.getLogger().setLevel(logging.WARNING)  # keep the conversation readable
-            asyncio.run(run_chat(settings, args.db))
+            asyncio.run(run_chat(settings, args.db, args.admin))
         elif settings.bot_token is None:
             print(NO_TOKEN, file=sys.stderr)
             if not sys.stdin.isatty():

@@ -15,9 +15,11 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.catalog.files import NotUtf8Error, read_text
 from bot.config import LANGUAGES, Language
 
 KEY = re.compile(r"^[a-z][a-z0-9-]*$")
+PLACEHOLDER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 class Html(str):
@@ -39,6 +41,21 @@ class TextsError(Exception):
 
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def placeholder_problem(text: str) -> str | None:
+    """Why the bot could not fill this text in, or None: a lone brace, `{0}` or `{a.b}`
+    would fail (or leak an attribute) on the first user who is shown it."""
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError:
+        return "a lone { or }: keep {name} placeholders as they are, write {{ or }} for a brace"
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if not PLACEHOLDER.match(name) or spec or conversion:
+            return f"{{{name}}} is not a placeholder the bot fills (write {{{{ or }}}} for a brace)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -68,15 +85,21 @@ class I18n:
         texts: dict[Language, dict[str, str]] = {}
         for lang in LANGUAGES:
             path = folder / f"{lang}.toml"
+            label = f"{folder.name}/{path.name}"
             try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
+                data = tomllib.loads(read_text(path, label))
             except FileNotFoundError:
                 raise TextsError(f"{path}: file is missing") from None
+            except (NotUtf8Error, OSError) as exc:
+                raise TextsError(str(exc)) from None
             except tomllib.TOMLDecodeError as exc:
                 raise TextsError(f"{path}: {exc}") from None
             for key, value in data.items():
                 if not KEY.match(key) or not isinstance(value, str) or not value.strip():
                     raise TextsError(f"{path}: {key}: must be a lowercase-key = non-empty text")
+                problem = placeholder_problem(value)
+                if problem:
+                    raise TextsError(f"{label}: {key}: {problem}")
             texts[lang] = data
         problems = check_parity(texts)
         if problems:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from pydantic import Field
 
 from bot.catalog.loader import Catalog
 from bot.config import Language
@@ -18,6 +19,12 @@ from bot.speedups import InlineKeyboardBuilder
 Markup = TypeVar("Markup")
 SCALARS = (str, int, float, bool, type(None))
 KEYBOARDS_KEPT = 512
+# Ids that travel in buttons are database row ids. SQLite's integers are signed 64-bit, so a
+# forged button with 2**64 in it would fail in the query; bounded, it fails to unpack and is
+# "out of date" like any other button the bot did not make.
+MAX_ID = 2**63 - 1
+RowId = Annotated[int, Field(ge=0, le=MAX_ID)]
+Flag = Annotated[int, Field(ge=0, le=1)]
 
 
 def same_for_everyone(build: Callable[..., Markup]) -> Callable[..., Markup]:
@@ -78,7 +85,7 @@ class NotThisCD(CallbackData, prefix="n"):
     """"Not what I asked" under a free-text answer; `q` is the question-log row (0: unknown)."""
 
     id: str
-    q: int = 0
+    q: RowId = 0
 
 
 class AskCD(CallbackData, prefix="a"):
@@ -90,8 +97,8 @@ class AskCD(CallbackData, prefix="a"):
 class FeedbackCD(CallbackData, prefix="f"):
     """"Helpful" (`ok=1`) or "not helpful" (`ok=0`) for the question-log row `q`."""
 
-    q: int
-    ok: int
+    q: RowId
+    ok: Flag
 
 
 class CrisisCD(CallbackData, prefix="cr"):
@@ -105,7 +112,7 @@ class CrisisCD(CallbackData, prefix="cr"):
 class TicketCD(CallbackData, prefix="k"):
     """Under a ticket in the operators' group: `s` shows its status, `c` closes it."""
 
-    id: int
+    id: RowId
     do: str = "s"
 
 
@@ -267,7 +274,7 @@ def choices_keyboard(t: Translator, topics: list[tuple[str, str]]) -> InlineKeyb
 class SubscriptionCD(CallbackData, prefix="sb"):
     """Under each announcement: stop (`on=0`) or resume (`on=1`) announcements."""
 
-    on: int
+    on: Flag
 
 
 class BroadcastCD(CallbackData, prefix="bc"):

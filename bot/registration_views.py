@@ -18,7 +18,7 @@ from aiogram.types import (
 from bot.catalog.loader import Catalog
 from bot.db.registrations import Registration
 from bot.i18n import Html, Translator, escape
-from bot.keyboards import MenuCD, RegisterCD, same_for_everyone
+from bot.keyboards import MenuCD, RegisterCD, RowId, same_for_everyone
 from bot.services.form_fields import DISTRICTS, OCCUPATIONS
 from bot.speedups import InlineKeyboardBuilder
 
@@ -40,7 +40,7 @@ class MyRegCD(CallbackData, prefix="rm"):
     """`/my`: ask to cancel (`ask`), confirm (`yes`) or keep (`no`) registration `id`."""
 
     act: str
-    id: int
+    id: RowId
 
 
 class ForgetCD(CallbackData, prefix="fg"):
@@ -50,7 +50,7 @@ class ForgetCD(CallbackData, prefix="fg"):
 class RegStatusCD(CallbackData, prefix="rs"):
     """An admin sets registration `id` to `status` (or `open`s its card from a digest)."""
 
-    id: int
+    id: RowId
     status: str
 
 

@@ -8,6 +8,7 @@ fed to the dispatcher. Nothing needs a token or the network.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import AsyncGenerator, Callable
@@ -23,6 +24,10 @@ from bot.emulator import SentMessage, TelegramEmulator
 
 TERMINAL_TOKEN = "42:terminal-chat-needs-no-real-token-00000"  # shaped like a token, never used
 CHAT_ID = 100500
+# `chat --admin`: the operators' group, emulated like everything else and shown in the
+# terminal, so registration posts and tickets can be seen and their buttons pressed.
+OPERATORS_CHAT_ID = -100500
+WATCH_EVERY = 0.3  # seconds: how often messages sent in the background are looked for
 
 
 class EmulatorSession(BaseSession):
@@ -80,14 +85,21 @@ def render(message: SentMessage, number_from: int) -> tuple[str, list[str]]:
 
 
 class TerminalChat:
-    """Runs one private chat between the terminal user and the dispatcher."""
+    """Runs one private chat between the terminal user and the dispatcher, and shows the
+    operators' group too when there is one (`chat --admin`)."""
 
     def __init__(self, dp: Dispatcher, emulator: TelegramEmulator, bot: Bot,
-                 out: TextIO = sys.stdout, language_code: str | None = None) -> None:
+                 out: TextIO = sys.stdout, language_code: str | None = None,
+                 operators_chat: int | None = None) -> None:
         self.dp, self.emulator, self.bot, self.out = dp, emulator, bot, out
         emulator.add_chat(CHAT_ID, "Terminal", username="terminal", language_code=language_code)
-        self.buttons: dict[int, tuple[int, str]] = {}
-        self._printed: dict[int, str] = {}
+        self.chats = [CHAT_ID]
+        self.operators_chat = operators_chat
+        if operators_chat is not None:
+            emulator.add_chat(operators_chat, "Operators", type="supergroup")
+            self.chats.append(operators_chat)
+        self.buttons: dict[int, tuple[int, int, str]] = {}  # number → chat, message, data
+        self._printed: dict[tuple[int, int], str] = {}
 
     async def feed(self, update: dict[str, Any]) -> None:
         self.emulator.updates.clear()
@@ -98,23 +110,40 @@ class TerminalChat:
     async def say(self, line: str) -> None:
         """A typed line: a number presses a button of the last screen, anything else is text."""
         line = line.strip()
-        if line.isdigit() and int(line) in self.buttons:
-            message_id, data = self.buttons[int(line)]
-            await self.feed(self.emulator.user_presses(CHAT_ID, message_id, data))
-            answer = list(self.emulator.answered_callbacks.values())[-1:]
-            if answer and answer[0].get("text"):
-                self.out.write(f"   (popup) {answer[0]['text']}\n")
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        if line.isdecimal() and int(line) in self.buttons:
+            chat_id, message_id, data = self.buttons[int(line)]
+            update = self.emulator.user_presses(chat_id, message_id, data, from_id=CHAT_ID)
+            await self.feed(update)
+            answer = self.emulator.answered_callbacks.get(update["callback_query"]["id"], {})
+            if answer.get("text"):
+                self.out.write(f"   (popup) {answer['text']}\n")
+        elif line.startswith(">") and self.operators_chat is not None:
+            await self._reply_in_operators_chat(line[1:].strip())
         elif line:
             await self.feed(self.emulator.user_sends(CHAT_ID, line))
+
+    async def _reply_in_operators_chat(self, text: str) -> None:
+        """`> text`: the terminal user, as an operator, replies to the newest message the
+        bot posted in the operators' chat (a ticket or a follow-up), as operators answer."""
+        assert self.operators_chat is not None
+        posts = self.emulator.bot_messages(self.operators_chat)
+        if not posts or not text:
+            self.out.write("   (nothing in the operators' chat to reply to)\n")
+            return
+        await self.feed(self.emulator.user_sends(self.operators_chat, text, from_id=CHAT_ID,
+                                                 reply_to=posts[-1].message_id))
 
     def _print_changes(self) -> None:
         """Print bot messages that are new or were edited; their buttons get the numbers."""
         changed = []
-        for message in self.emulator.bot_messages(CHAT_ID):
-            text, _ = render(message, 0)
-            if self._printed.get(message.message_id) != text:
-                changed.append((message, message.message_id in self._printed))
-                self._printed[message.message_id] = text
+        for chat_id in self.chats:
+            for message in self.emulator.bot_messages(chat_id):
+                text, _ = render(message, 0)
+                key = (chat_id, message.message_id)
+                if self._printed.get(key) != text:
+                    changed.append((message, key in self._printed))
+                    self._printed[key] = text
         if not changed:
             return
         self.buttons.clear()
@@ -122,27 +151,47 @@ class TerminalChat:
         for message, edited in changed:
             text, datas = render(message, number)
             for data in datas:
-                self.buttons[number] = (message.message_id, data)
+                self.buttons[number] = (message.chat_id, message.message_id, data)
                 number += 1
-            self.out.write(f"\n🤖 {'✎ ' if edited else ''}{text}\n")
+            where = "👥 [operators] " if message.chat_id != CHAT_ID else ""
+            self.out.write(f"\n🤖 {where}{'✎ ' if edited else ''}{text}\n")
         self.out.flush()
+
+    async def watch(self) -> None:
+        """Show what background tasks send (announcements, posts to the operators' chat)
+        without waiting for the next typed line."""
+        while True:
+            await asyncio.sleep(WATCH_EVERY)
+            self._print_changes()
 
 
 async def run_chat(dp: Dispatcher, emulator: TelegramEmulator, bot: Bot,
-                   read_line: Callable[[str], str] = input) -> None:
+                   read_line: Callable[[str], str] = input, *, out: TextIO = sys.stdout,
+                   operators_chat: int | None = None) -> None:
     """The interactive loop; `/quit` or Ctrl-D ends it."""
-    chat = TerminalChat(dp, emulator, bot)
-    print("Jastar bot — terminal chat. Type a message, a number to press a button, "
-          "/quit to leave.")
+    chat = TerminalChat(dp, emulator, bot, out=out, operators_chat=operators_chat)
+    out.write("Jastar bot — terminal chat. Type a message, a number to press a button, "
+              "/quit to leave.\n")
+    if operators_chat is not None:
+        out.write("You are an admin here; messages marked 👥 are in the operators' chat, "
+                  "and their buttons are pressed as a member of it; type > and a text to "
+                  "reply there to its newest message (a ticket).\n")
     await dp.emit_startup(bot=bot, **dp.workflow_data)
-    await chat.say("/start")
-    loop = asyncio.get_running_loop()
-    while True:
-        try:
-            line = await loop.run_in_executor(None, read_line, "\n👤 ")
-        except (EOFError, KeyboardInterrupt):
-            break
-        if line.strip() in ("/quit", "/exit"):
-            break
-        await chat.say(line)
-    await dp.emit_shutdown(bot=bot, **dp.workflow_data)
+    watcher = asyncio.create_task(chat.watch(), name="terminal-watch")
+    try:
+        await chat.say("/start")
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                line = await loop.run_in_executor(None, read_line, "\n👤 ")
+            except (EOFError, KeyboardInterrupt):
+                break
+            if line.strip() in ("/quit", "/exit"):
+                break
+            await chat.say(line)
+    finally:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+        await dp.emit_shutdown(bot=bot, **dp.workflow_data)
+        chat._print_changes()

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.cards import topic_card, topic_full
+from bot.catalog.files import NotRegularFileError, NotUtf8Error, read_text
 from bot.catalog.models import (
     FILL,
     REQUIRED_TOPIC_IDS,
@@ -18,6 +20,8 @@ from bot.catalog.models import (
     TopicText,
 )
 from bot.config import LANGUAGES
+from bot.emulator import ApiError, parse_html
+from bot.i18n import I18n, TextsError, placeholders
 
 NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
 
@@ -65,13 +69,16 @@ class Report:
     errors: list[str] = field(default_factory=list)
     offtopic: list[str] = field(default_factory=list)
     consent: ConsentNotice | None = None
+    i18n: I18n | None = None
 
 
 def _read_toml(path: Path, errors: list[str]) -> dict[str, object] | None:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        errors.append(f"{path.name}: not saved as UTF-8")
+        return tomllib.loads(read_text(path))
+    except (NotUtf8Error, NotRegularFileError) as exc:
+        errors.append(str(exc))
+    except OSError as exc:
+        errors.append(f"{path.name}: cannot be read: {exc.strerror or exc}")
     except tomllib.TOMLDecodeError as exc:
         errors.append(f"{path.name}: TOML syntax: {exc}")
     return None
@@ -142,7 +149,12 @@ def check(content_dir: Path) -> Report:
             report.errors.append("categories.toml: no [[category]] entries")
     category_ids = {c.id for c in categories}
 
-    topic_files = sorted((content_dir / "topics").glob("*.toml"))
+    topic_files = []
+    for path in sorted((content_dir / "topics").glob("*.toml")):
+        if path.is_file():
+            topic_files.append(path)
+        else:  # a FIFO would block the reader (and /reload) for ever; a folder is no topic
+            report.warnings.append(f"topics/{path.name}: not a regular file, skipped")
     if not topic_files:
         report.errors.append("topics/: no topic files")
     for path in topic_files:
@@ -166,6 +178,7 @@ def check(content_dir: Path) -> Report:
     _check_search_lists(content_dir / "search.toml", report)
     _check_consent(content_dir / "consent.toml", report)
     _check_handoff(content_dir / "handoff.toml", report)
+    _check_texts(content_dir / "ui", report)
     present = {t.id for t in report.topics}
     for topic_id in REQUIRED_TOPIC_IDS:
         if topic_id not in present:
@@ -221,6 +234,14 @@ def _check_handoff(path: Path, report: Report) -> None:
     the bot then says a neutral sentence instead of the working hours."""
     if not path.exists():
         return
+    try:
+        read_text(path)
+    except (NotUtf8Error, NotRegularFileError) as exc:
+        # Never meant: an error, so the editor hears of it before users get no hours.
+        report.errors.append(str(exc))
+        return
+    except OSError:
+        pass  # reported as a warning just below
     data = _read_toml(path, report.warnings)
     for lang, section in (data or {}).items():
         if not isinstance(section, dict):
@@ -231,10 +252,63 @@ def _check_handoff(path: Path, report: Report) -> None:
                                        f"{match.group(1).strip()}")
 
 
-def load_catalog(content_dir: Path) -> Catalog:
-    """Load for the running bot: any error stops start-up, with file, field and reason."""
+def html_problem(html: str) -> str | None:
+    """Why Telegram would refuse this message text in HTML mode, or None.
+
+    The rules are the emulator's (`bot.emulator.parse_html`), the ones the tests and the
+    terminal chat hold every sent message to, so a text that passes here is sent there.
+    """
+    try:
+        plain = parse_html(html)
+    except ApiError as exc:
+        reason = exc.description.removeprefix("Bad Request: can't parse entities: ")
+        return f"Telegram would refuse this HTML: {reason} (write &lt; for a literal <)"
+    if not plain.strip():
+        return "Telegram would refuse this text: nothing left once tags are removed"
+    return None
+
+
+def _check_texts(folder: Path, report: Report) -> None:
+    """`ui/*.toml`: both languages load and agree, and every text, its placeholders filled
+    with sample values, is HTML Telegram accepts; so is every topic card built with them.
+
+    A text is checked as sent, not as typed: a broken one would fail for every user of its
+    language (an unclosed `<b>` in the menu title takes `/start` and `/menu` down)."""
+    try:
+        i18n = I18n.load(folder)
+    except TextsError as exc:
+        report.errors.extend(str(exc).split("; "))
+        return
+    problems = len(report.errors)
+    for lang, texts in i18n.texts.items():
+        for key, text in texts.items():
+            sample = text.format_map(dict.fromkeys(placeholders(text), "1"))
+            problem = html_problem(sample)
+            if problem:
+                report.errors.append(f"{folder.name}/{lang}.toml: {key}: {problem}")
+    if len(report.errors) > problems:
+        return  # the cards would repeat the same problems
+    for topic in report.topics:
+        for lang in LANGUAGES:
+            t = i18n(lang)
+            for message in (*topic_card(t, topic), *topic_full(t, topic)):
+                problem = html_problem(message)
+                if problem:
+                    report.errors.append(f"{topic.id}.toml: {lang}: the card: {problem}")
+    report.i18n = i18n
+
+
+def load_content(content_dir: Path) -> tuple[Catalog, I18n]:
+    """Load for the running bot: any error stops start-up (or a reload), with file, field
+    and reason. The texts come from the same reading the checks looked at."""
     report = check(content_dir)
-    if report.errors:
-        raise ContentError(report.errors)
-    return Catalog(report.categories, {t.id: t for t in report.topics}, report.warnings,
-                   offtopic=report.offtopic, consent=report.consent)
+    if report.errors or report.i18n is None:
+        raise ContentError(report.errors or ["ui/: UI texts could not be loaded"])
+    catalog = Catalog(report.categories, {t.id: t for t in report.topics}, report.warnings,
+                      offtopic=report.offtopic, consent=report.consent)
+    return catalog, report.i18n
+
+
+def load_catalog(content_dir: Path) -> Catalog:
+    """The catalogue alone (tools and tests that need no texts); same checks."""
+    return load_content(content_dir)[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.catalog.loader import Catalog, load_catalog
+from bot.catalog.loader import Catalog, load_content
 from bot.i18n import I18n
 
 
@@ -14,8 +14,9 @@ class ContentStore:
 
     def __init__(self, content_dir: Path) -> None:
         self.content_dir = content_dir
-        self.catalog: Catalog = load_catalog(content_dir)
-        self.i18n: I18n = I18n.load(content_dir / "ui")
+        self.catalog: Catalog
+        self.i18n: I18n
+        self.catalog, self.i18n = load_content(content_dir)
         self._listeners: list[Callable[[Catalog], None]] = []
 
     def on_reload(self, listener: Callable[[Catalog], None]) -> None:
@@ -24,8 +25,7 @@ class ContentStore:
 
     def reload(self) -> Catalog:
         """Load everything first, then swap: a broken edit leaves the running content as it was."""
-        catalog = load_catalog(self.content_dir)
-        i18n = I18n.load(self.content_dir / "ui")
+        catalog, i18n = load_content(self.content_dir)
         for listener in self._listeners:
             listener(catalog)
         self.catalog, self.i18n = catalog, i18n

@@ -11,8 +11,15 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.catalog.files import NotUtf8Error, read_text
+
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-DEFAULT_MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# An installed wheel carries them as `bot/migrations` (pyproject.toml maps the top-level
+# folder there); a checkout or an editable install reads the top-level folder itself.
+PACKAGED_MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+SOURCE_MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+DEFAULT_MIGRATIONS_DIR = (PACKAGED_MIGRATIONS_DIR if PACKAGED_MIGRATIONS_DIR.is_dir()
+                          else SOURCE_MIGRATIONS_DIR)
 
 
 class MigrationError(Exception):
@@ -115,13 +122,20 @@ class Database:
         Recorded versions are compared one by one, not with the highest: a migration that
         was numbered below one already applied (branches merged late) still runs.
         """
+        found = _list_migrations(migrations_dir)
+        if not found:  # an install without them would otherwise run on an empty schema
+            raise MigrationError(f"no migrations found in {migrations_dir}: the install is "
+                                 f"incomplete (reinstall the package)")
         await self.schema_version()
         done = {row[0] for row in await self.fetch_all("SELECT version FROM schema_version")}
         applied: list[str] = []
-        for version, path in _list_migrations(migrations_dir):
+        for version, path in found:
             if version in done:
                 continue
-            statements = _split_sql(path.read_text(encoding="utf-8"))
+            try:
+                statements = _split_sql(read_text(path))
+            except (NotUtf8Error, OSError) as exc:
+                raise MigrationError(str(exc)) from None
             try:
                 async with self.transaction() as conn:
                     for statement in statements:
@@ -139,6 +153,8 @@ class Database:
 
 def _list_migrations(folder: Path) -> list[tuple[int, Path]]:
     found: dict[int, Path] = {}
+    if not folder.is_dir():
+        return []
     for path in sorted(folder.glob("*.sql")):
         match = MIGRATION_NAME.match(path.name)
         if not match:

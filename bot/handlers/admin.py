@@ -14,13 +14,13 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot.catalog.loader import ContentError, check
+from bot.catalog.loader import ContentError
 from bot.catalog.store import ContentStore
 from bot.db.database import Database
 from bot.filters import IsAdmin
 from bot.formatting import split_blocks
 from bot.handlers.common import send_chunks
-from bot.i18n import Html, TextsError, Translator, escape
+from bot.i18n import Html, Translator, escape
 from bot.loop import refreeze
 from bot.services import reports
 
@@ -30,9 +30,10 @@ STATUSES = ("new", "contacted", "enrolled", "declined", "cancelled")
 
 
 def _days(command: CommandObject, default: int = 30) -> int:
-    """`/gaps 7` → 7 days; anything else → the default."""
+    """`/gaps 7` → 7 days; anything else (`²`, which `isdigit` takes and `int` does not,
+    or a number of a thousand digits) → the default."""
     arg = (command.args or "").strip()
-    return reports.clamp_days(int(arg)) if arg.isdigit() else default
+    return reports.clamp_days(int(arg)) if arg.isdecimal() and len(arg) <= 6 else default
 
 
 def gaps_report(t: Translator, content: ContentStore, days: int,
@@ -103,16 +104,14 @@ RELOAD_LINES = 15  # problems listed in the chat; the command line prints them a
 
 
 def reload_content(content: ContentStore) -> tuple[list[str], list[str], int]:
-    """Check the folder, then swap it in: (errors, warnings, topics). On any error the
-    running content stays as it was (`ContentStore.reload` loads fully before swapping)."""
-    report = check(content.content_dir)
-    if report.errors:
-        return report.errors, report.warnings, 0
+    """Check the folder and swap it in: (errors, warnings, topics). On any error the
+    running content stays as it was (`ContentStore.reload` loads fully before swapping).
+    The checks are `check-content`'s, texts included: one reading, checked and used."""
     try:
         catalog = content.reload()
-    except (ContentError, TextsError) as exc:
-        return [str(exc)], report.warnings, 0
-    return [], report.warnings, len(catalog.topics)
+    except ContentError as exc:
+        return exc.errors, [], 0
+    return [], catalog.warnings, len(catalog.topics)
 
 
 async def cmd_reload(message: Message, t: Translator, content: ContentStore) -> None:

@@ -32,6 +32,7 @@ from bot.filters import IsAdmin
 from bot.handlers.common import acknowledge, show
 from bot.i18n import Html, Translator
 from bot.keyboards import (
+    MAX_ID,
     BroadcastCD,
     SubscriptionCD,
     cancel_keyboard,
@@ -295,11 +296,12 @@ async def cmd_announcements(message: Message, t: Translator, db: Database,
 async def on_control(query: CallbackQuery, callback_data: BroadcastCD, t: Translator,
                      broadcaster: Broadcaster) -> None:
     """Pause, resume or cancel from the progress message (or the list)."""
-    try:
-        job_id = int(callback_data.val)
-    except ValueError:
+    val = callback_data.val
+    # isdecimal, not int(): "²" passes isdigit and fails int; 2**64 would fail in SQLite.
+    if not val.isdecimal() or int(val) > MAX_ID:
         await acknowledge(query, t("button-outdated"))
         return
+    job_id = int(val)
     action = {"pause": broadcaster.pause, "resume": broadcaster.resume,
               "stop": broadcaster.cancel}[callback_data.do]
     changed = await action(job_id)

@@ -128,10 +128,28 @@ async def cmd_export(message: Message, command: CommandObject, bot: Bot, t: Tran
                             caption=t("export-caption", count=len(rows)))
 
 
+async def on_status_not_admin(query: CallbackQuery, content: ContentStore,
+                              settings: Settings) -> None:
+    """A group member who is not in ADMIN_IDS pressed a status button: say so, or their
+    button would spin until Telegram gives up."""
+    await acknowledge(query, content.i18n.get(settings.default_language,
+                                              "admin-status-admins-only"))
+
+
+async def on_unknown_group_button(query: CallbackQuery, content: ContentStore,
+                                  settings: Settings) -> None:
+    """Any other press in the operators' chat no handler took (a forged or stale button)."""
+    await acknowledge(query, content.i18n.get(settings.default_language, "button-outdated"))
+
+
 def create_router() -> Router:
     router = Router(name="registration-admin")
     # The CSV holds personal data: only in an admin's private chat. Status buttons live on
     # the posts in the operators' chat (and on cards an admin opened there).
     router.message.register(cmd_export, Command("export"), IsAdmin(), InPrivate())
     router.callback_query.register(on_status, RegStatusCD.filter(), IsAdmin(), InOperatorsChat())
+    router.callback_query.register(on_status_not_admin, RegStatusCD.filter(), InOperatorsChat())
+    # Last of the operators' chat: the ticket router (`handoff.create_group_router`) comes
+    # before this one, and the private routers never see the group.
+    router.callback_query.register(on_unknown_group_button, InOperatorsChat())
     return router

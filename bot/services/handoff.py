@@ -6,11 +6,13 @@ records (which message belongs to which ticket), each step in one transaction.
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+from bot.catalog.files import NotUtf8Error, read_text
 from bot.catalog.models import FILL
 from bot.config import Language
 from bot.db.database import Database
@@ -25,6 +27,7 @@ REJECTED_WITHIN = timedelta(hours=24)
 # Kazakhstan has one time zone, UTC+5, since 1 March 2024; operators read local time.
 LOCAL_TZ = timezone(timedelta(hours=5))
 HANDOFF_FILE = "handoff.toml"
+log = logging.getLogger(__name__)
 
 
 def iso(moment: datetime) -> str:
@@ -189,7 +192,10 @@ def expected_answer(content_dir: Path, lang: Language) -> str | None:
     broken or still holds a `[[FILL: …]]` placeholder (the bot then says a neutral sentence
     and never guesses hours). Read on every ticket: a small file, and edits apply at once."""
     try:
-        data = tomllib.loads((content_dir / HANDOFF_FILE).read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(content_dir / HANDOFF_FILE))
+    except NotUtf8Error as exc:  # the ticket went out: the user must not get an error
+        log.warning("%s", exc)
+        return None
     except (OSError, tomllib.TOMLDecodeError):
         return None
     section = data.get(lang)
