@@ -86,6 +86,20 @@ class Database:
         async with self._write_lock:
             yield self.conn
 
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the main file and truncate it to zero bytes.
+
+        With `secure_delete`, a delete zeroes the row in the page it writes to the WAL, but
+        the WAL's older frames still hold every earlier version of that page, and the main
+        file holds the version of the last checkpoint. After this call neither does (used
+        by /forget). False when a reader in another process (a backup) kept it from
+        finishing; the periodic housekeeping runs it again.
+        """
+        async with self._write_lock:
+            rows = await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        row = next(iter(rows), None)
+        return row is None or row[0] == 0
+
     async def fetch_one(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None

@@ -5,10 +5,13 @@ Plain functions over `Database`, testable without Telegram; every change is one 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from bot.db.database import Database
 from bot.db.registrations import NewRegistration, Registration, Registrations
+
+log = logging.getLogger(__name__)
 
 
 async def submit(db: Database, new: NewRegistration) -> Registration:
@@ -77,4 +80,9 @@ async def forget(db: Database, user_id: int) -> Forgotten:
         # Message ids of their private chat in hand-off threads: nothing left to route.
         await conn.execute("DELETE FROM ticket_messages WHERE chat_id = ?", (user_id,))
         await conn.execute("DELETE FROM users WHERE telegram_id = ?", (user_id,))
+    # The deleted values are zeroed in the pages just written, but the WAL's older frames
+    # and the main file still hold them until a checkpoint: make the erasure true on disk now.
+    if not await db.checkpoint():
+        log.warning("the WAL could not be truncated after /forget (a reader was busy);"
+                    " housekeeping will retry")
     return Forgotten(posts, ticket_posts)
