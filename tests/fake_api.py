@@ -21,12 +21,14 @@ class FakeTelegramServer:
         self.base_url = ""
         self._hangs: list[tuple[str | None, float]] = []
         self.hung = asyncio.Event()  # set when a hung call has been answered at last
+        self.hanging = asyncio.Event()  # set when a call to hang has arrived and waits
 
     def hang_next(self, method: str | None, seconds: float) -> None:
         """Hold the next call of `method` (any if None) for `seconds` before handling it, as
         a slow Telegram does: the client may time out, yet the call still takes effect."""
         self._hangs.append((method, seconds))
         self.hung.clear()
+        self.hanging.clear()
 
     async def start(self) -> FakeTelegramServer:
         app = web.Application()
@@ -67,6 +69,7 @@ class FakeTelegramServer:
         hang = next((h for h in self._hangs if h[0] in (None, method)), None)
         if hang is not None:
             self._hangs.remove(hang)
+            self.hanging.set()
             await asyncio.sleep(hang[1])
         status, body = self.emulator.handle(method, params)
         if hang is not None:

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.db.database import Database
-from bot.db.registrations import NewRegistration, Registration, Registrations
+from bot.db.registrations import NewRegistration, Post, Registration, Registrations
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ async def change_status(db: Database, reg_id: int, status: str) -> Registration 
 class Forgotten:
     """Operators'-chat messages that showed the user's data, to blank after /forget."""
 
-    registration_posts: list[int]
+    registration_posts: list[Post]
     ticket_posts: list[int]
 
 
