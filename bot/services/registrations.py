@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.db.database import Database
 from bot.db.registrations import NewRegistration, Post, Registration, Registrations
+from bot.db.tickets import Tickets
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,8 @@ async def forget(db: Database, user_id: int) -> Forgotten:
         ) as cur:
             ticket_posts = [row[0] for row in await cur.fetchall()]
         await repo.forget_user(user_id)
+        # Open tickets would wait for ever (and count as waiting in /stats): close them.
+        await Tickets(conn).close_all_of(user_id)
         # Questions typed to the bot may hold a name or a number: they go too.
         await conn.execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM fsm_state WHERE key LIKE ?", (f"%:{user_id}:{user_id}:%",))
