@@ -11,6 +11,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.private_files import narrow_database
+
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 DEFAULT_MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -33,6 +35,9 @@ class Database:
         self._write_lock = asyncio.Lock()
 
     async def connect(self) -> Database:
+        if self.path != ":memory:" and not self.path.startswith("file:"):
+            # Created 0600 before SQLite opens it: SQLite gives the WAL and -shm the same mode.
+            narrow_database(Path(self.path))
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
