@@ -101,7 +101,10 @@ class Database:
         finishing; the periodic housekeeping runs it again.
         """
         async with self._write_lock:
-            rows = await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                rows = await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError:  # a read of this connection still open
+                return False
         row = next(iter(rows), None)
         return row is None or row[0] == 0
 
