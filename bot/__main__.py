@@ -288,6 +288,7 @@ def run_ask(settings: Settings, question: str, lang: Language | None, as_json: b
 
 def run_export(settings: Settings, out: Path, topic: str | None, lang: Language | None) -> int:
     from bot.db.registrations import Registration, Registrations
+    from bot.private_files import write_private
     from bot.services.export import registrations_csv
 
     async def fetch() -> tuple[list[Registration], ContentStore]:
@@ -303,7 +304,7 @@ def run_export(settings: Settings, out: Path, topic: str | None, lang: Language 
         print(f"unknown topic id: {topic}", file=sys.stderr)
         return 1
     t = content.i18n(lang or settings.default_language)
-    out.write_bytes(registrations_csv(rows, content.catalog, t))
+    write_private(out, registrations_csv(rows, content.catalog, t))  # personal data: 0600
     print(f"{len(rows)} registrations written to {out}")
     return 0
 

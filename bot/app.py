@@ -34,6 +34,7 @@ from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
 from bot.services.broadcast_worker import Broadcaster
 from bot.services.broadcasts import Clock
+from bot.services.housekeeping import Housekeeper
 from bot.session import JsonSession
 from bot.speedups import PinResponseModels
 
@@ -165,6 +166,9 @@ def create_dispatcher(
     dp.shutdown.register(on_shutdown)
     dp.startup.register(start_broadcasts)
     dp.shutdown.register(stop_broadcasts)
+    dp["housekeeper"] = Housekeeper(db)
+    dp.startup.register(start_housekeeping)
+    dp.shutdown.register(stop_housekeeping)
     return dp
 
 
@@ -265,6 +269,15 @@ async def start_broadcasts(bot: Bot, broadcaster: Broadcaster) -> None:
 
 async def stop_broadcasts(broadcaster: Broadcaster) -> None:
     await broadcaster.stop()
+
+
+async def start_housekeeping(housekeeper: Housekeeper) -> None:
+    """Purge what is kept only for a while (old question texts) now and every few hours."""
+    await housekeeper.start()
+
+
+async def stop_housekeeping(housekeeper: Housekeeper) -> None:
+    await housekeeper.stop()
 
 
 async def set_commands(bot: Bot, content: ContentStore, settings: Settings,

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.private_files import private_dir
+
 Language = Literal["kk", "ru"]
 LANGUAGES: tuple[Language, ...] = ("kk", "ru")
 
@@ -112,5 +114,5 @@ def load_settings(**overrides: object) -> Settings:
             name = str(err["loc"][0]).upper() if err["loc"] else "settings"
             lines.append(f"{name}: {err['msg']}")
         raise SettingsError("; ".join(lines)) from None
-    settings.database_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.database_path.parent)  # the database holds personal data: 0700
     return settings

@@ -518,6 +518,8 @@ class TelegramEmulator:
         message = self.find_message(chat.id, int(params.get("message_id", 0)))
         if message is None or not message.from_bot:
             raise ApiError(400, "Bad Request: message to edit not found")
+        if message.media:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
         html, text = self._text(params.get("text"), params.get("parse_mode"), MAX_TEXT)
         old = (message.html, message.text, message.buttons)
         probe = SentMessage(chat.id, message.message_id, text, html, True)
@@ -527,6 +529,43 @@ class TelegramEmulator:
                                 "content and reply markup are exactly the same")
         message.html, message.text, message.buttons = html, text, probe.buttons
         message.edited = True
+        return self._message_json(message)
+
+    def _api_editmessagemedia(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Replace a media message's photo or file (uploaded or by file_id) and caption; as
+        with every edit, an omitted reply_markup removes the buttons."""
+        chat = self._chat(params)
+        message = self.find_message(chat.id, int(params.get("message_id", 0)))
+        if message is None or not message.from_bot or not message.media:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        media = _json(params.get("media"), None)
+        kind = media.get("type") if isinstance(media, dict) else None
+        if kind not in ("photo", "document"):
+            raise ApiError(400, "Bad Request: can't parse InputMedia")
+        raw = str(media.get("media") or "")
+        upload: tuple[str, bytes] | None = None
+        if raw.startswith("attach://"):
+            upload = params.get("_files", {}).get(raw.removeprefix("attach://"))
+            if not upload or not upload[1]:
+                raise ApiError(400, "Bad Request: file must be non-empty")
+            file_id = f"upl{len(self.calls)}"
+        elif raw:
+            file_id = raw
+        else:
+            raise ApiError(400, "Bad Request: there is no media in the request")
+        html, text = None, ""
+        if media.get("caption"):
+            html, text = self._text(media["caption"], media.get("parse_mode"), MAX_CAPTION)
+        if kind == "photo":
+            message.media = {"photo": [{"file_id": file_id, "file_unique_id": file_id,
+                                        "width": 800, "height": 600}]}
+        else:
+            message.media = {"document": {"file_id": file_id, "file_unique_id": file_id,
+                                          "file_name": upload[0] if upload else "file"}}
+        probe = SentMessage(chat.id, message.message_id, "", None, True)
+        self._apply_markup(probe, params.get("reply_markup"))
+        message.kind, message.upload, message.buttons = kind, upload, probe.buttons
+        message.html, message.text, message.edited = html, text, True
         return self._message_json(message)
 
     def _api_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from bot.private_files import private_dir, private_file
+
 COUNTED = ("users", "registrations", "consents", "tickets", "question_log")
 
 
@@ -25,9 +27,10 @@ def backup(source: Path | str, target: Path | str, *, busy_timeout_ms: int = 10_
            ) -> dict[str, int]:
     """Copy `source` to `target` in one step; returns row counts of the main tables."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)  # a backup holds the same personal data as the database
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    private_file(partial)  # 0600 before SQLite writes; its journal takes the same mode
     src = sqlite3.connect(source, timeout=busy_timeout_ms / 1000)
     try:
         with contextlib.closing(sqlite3.connect(partial)) as dst:

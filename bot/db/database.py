@@ -12,6 +12,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.catalog.files import NotUtf8Error, read_text
+from bot.private_files import narrow_database
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # An installed wheel carries them as `bot/migrations` (pyproject.toml maps the top-level
@@ -40,6 +41,9 @@ class Database:
         self._write_lock = asyncio.Lock()
 
     async def connect(self) -> Database:
+        if self.path != ":memory:" and not self.path.startswith("file:"):
+            # Created 0600 before SQLite opens it: SQLite gives the WAL and -shm the same mode.
+            narrow_database(Path(self.path))
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
@@ -92,6 +96,23 @@ class Database:
         """
         async with self._write_lock:
             yield self.conn
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the main file and truncate it to zero bytes.
+
+        With `secure_delete`, a delete zeroes the row in the page it writes to the WAL, but
+        the WAL's older frames still hold every earlier version of that page, and the main
+        file holds the version of the last checkpoint. After this call neither does (used
+        by /forget). False when a reader in another process (a backup) kept it from
+        finishing; the periodic housekeeping runs it again.
+        """
+        async with self._write_lock:
+            try:
+                rows = await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError:  # a read of this connection still open
+                return False
+        row = next(iter(rows), None)
+        return row is None or row[0] == 0
 
     async def fetch_one(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
         rows = await self.fetch_all(sql, params)

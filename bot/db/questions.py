@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.db.users import utc_now
+
+# Seven or more digits in a row, single spaces allowed between them: a phone number
+# (+7 701 123 45 67, a local 123-45-67) or an IIN (12 digits), as they look once
+# normalised (punctuation gone, doubled digits folded, so an IIN may shrink to 9 or 10).
+# Shorter numbers (ages, years, "1 0 0" left of a million) are kept: they say nothing
+# about who asked.
+LONG_NUMBER = re.compile(r"\d(?: ?\d){6,}")
+
+
+def scrub_numbers(text: str) -> str:
+    """The question without anything shaped like a phone number or an ID number."""
+    if not LONG_NUMBER.search(text):
+        return text
+    return " ".join(LONG_NUMBER.sub(" ", text).split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,13 +43,24 @@ class Questions:
         self.conn = conn
 
     async def add(self, q: LoggedQuestion) -> int:
+        """Log a question; phone and ID numbers typed into it are left out here, so that
+        no caller can store them."""
         cur = await self.conn.execute(
             "INSERT INTO question_log (user_id, asked_at, normalised, language, topic_id, score,"
             " answered, crisis, crisis_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (q.user_id, utc_now(), "" if q.crisis else q.normalised, q.language, q.topic_id,
-             q.score, int(q.answered), int(q.crisis), q.crisis_kind),
+            (q.user_id, utc_now(), "" if q.crisis else scrub_numbers(q.normalised), q.language,
+             q.topic_id, q.score, int(q.answered), int(q.crisis), q.crisis_kind),
         )
         return int(cur.lastrowid or 0)
+
+    async def purge_text(self, before: str) -> int:
+        """Questions asked before `before` keep their figures (for /stats) but lose their
+        text and their author: the gaps report no longer looks that far back."""
+        cur = await self.conn.execute(
+            "UPDATE question_log SET normalised = '', user_id = NULL"
+            " WHERE asked_at < ? AND (normalised != '' OR user_id IS NOT NULL)", (before,),
+        )
+        return cur.rowcount
 
     async def recent(self, limit: int = 50) -> list[aiosqlite.Row]:
         async with self.conn.execute(

@@ -15,6 +15,10 @@ DISTRICTS = ("abai", "al-farabi", "enbekshi", "karatau", "turan")
 OCCUPATIONS = ("study", "work", "neet", "other")
 
 
+# An operators'-chat message: (chat id, or None when recorded before migration 0008; message id).
+Post = tuple[int | None, int]
+
+
 class DuplicateRegistration(Exception):  # noqa: N818 - reads as what happened
     """The user already has an active registration for this programme."""
 
@@ -159,17 +163,29 @@ class Registrations:
             [(now or utc_now(), message_id, i) for i in ids],
         )
 
-    async def admin_posts_of(self, user_id: int) -> list[int]:
-        """Admin-chat messages that show this user's registrations (before /forget)."""
-        async with self.conn.execute(
-            "SELECT DISTINCT admin_message_id FROM registrations"
-            " WHERE user_id = ? AND admin_message_id IS NOT NULL", (user_id,),
-        ) as cur:
-            return [row[0] for row in await cur.fetchall()]
+    async def add_post(self, chat_id: int, message_id: int, ids: list[int]) -> None:
+        """Remember that a message in the operators' chat shows these registrations."""
+        await self.conn.executemany(
+            "INSERT OR IGNORE INTO registration_posts (registration_id, chat_id, message_id)"
+            " VALUES (?, ?, ?)", [(i, chat_id, message_id) for i in ids],
+        )
 
-    async def on_admin_post(self, message_id: int) -> list[Registration]:
+    async def admin_posts_of(self, user_id: int) -> list[Post]:
+        """Operators'-chat messages (chat or None, message) that show this user's
+        registrations: cards, digests, opened cards (call before /forget strips user_id)."""
         async with self.conn.execute(
-            SELECT + " WHERE r.admin_message_id = ? ORDER BY r.id", (message_id,)
+            "SELECT DISTINCT p.chat_id, p.message_id FROM registration_posts p"
+            " JOIN registrations r ON r.id = p.registration_id WHERE r.user_id = ?"
+            " ORDER BY p.message_id", (user_id,),
+        ) as cur:
+            return [(row[0], row[1]) for row in await cur.fetchall()]
+
+    async def on_admin_post(self, chat_id: int, message_id: int) -> list[Registration]:
+        """The registrations a message shows (a post of unknown chat counts as `chat_id`'s)."""
+        async with self.conn.execute(
+            SELECT + " WHERE r.id IN (SELECT registration_id FROM registration_posts"
+            " WHERE message_id = ? AND (chat_id = ? OR chat_id IS NULL)) ORDER BY r.id",
+            (message_id, chat_id),
         ) as cur:
             return [_registration(row) for row in await cur.fetchall()]
 

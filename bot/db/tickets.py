@@ -108,6 +108,14 @@ class Tickets:
         )
         return cur.rowcount
 
+    async def close_all_of(self, user_id: int, now: str | None = None) -> int:
+        """Close every ticket of a user who asked to be forgotten: nobody waits for them."""
+        cur = await self.conn.execute(
+            "UPDATE tickets SET status = 'closed', updated_at = ?"
+            " WHERE user_id = ? AND status != 'closed'", (now or utc_now(), user_id),
+        )
+        return cur.rowcount
+
     async def add_message(self, ticket_id: int, chat_id: int, message_id: int,
                           role: MessageRole) -> None:
         """Remember one message of the thread; the same message twice is harmless."""

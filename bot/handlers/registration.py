@@ -12,12 +12,18 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InputMediaDocument,
+    Message,
+    ReplyKeyboardRemove,
+)
 
 from bot.catalog.normalize import normalise
 from bot.catalog.store import ContentStore
@@ -61,6 +67,7 @@ from bot.services.form_fields import (
 
 log = logging.getLogger(__name__)
 DEEP_LINK = r"^reg-([a-z0-9][a-z0-9-]{1,30}[a-z0-9])$"
+FORGOTTEN_FILE = "deleted.txt"  # what stands in for a forgotten user's photo or file
 
 
 class RegForm(StatesGroup):
@@ -528,16 +535,30 @@ async def on_forget(query: CallbackQuery, callback_data: ForgetCD, bot: Bot, t: 
 
 
 async def blank_post(bot: Bot, chat_id: int, message_id: int, note: str) -> None:
-    """Replace a post's text (or a media post's caption) with `note`; Telegram refuses
-    edits of messages older than 48 hours, which is then only logged."""
+    """Leave nothing of a post that showed the user's question: a text is replaced with
+    `note`; a photo or a file (its name included) is deleted, or, if Telegram refuses (the
+    bot lost its admin rights), replaced with a small text file and `note` as the caption.
+    Every edit drops the buttons (a ticket of a forgotten user waits for no one)."""
     try:
         await bot.edit_message_text(text=note, chat_id=chat_id, message_id=message_id)
         return
     except TelegramBadRequest:
+        pass  # a media post has no text to edit
+    try:
+        await bot.delete_message(chat_id, message_id)
+        return
+    except TelegramAPIError:
+        pass
+    try:
+        await bot.edit_message_media(InputMediaDocument(
+            media=BufferedInputFile(note.encode(), filename=FORGOTTEN_FILE), caption=note),
+            chat_id=chat_id, message_id=message_id)
+        return
+    except TelegramAPIError:
         pass
     try:
         await bot.edit_message_caption(caption=note, chat_id=chat_id, message_id=message_id)
-    except TelegramBadRequest:
+    except TelegramAPIError:
         log.info("could not blank operators' post %s after /forget", message_id)
 
 

@@ -32,6 +32,7 @@ from bot.registration_views import (
     topic_title,
 )
 from bot.services import registrations
+from bot.services.admin_posts import RegistrationPoster
 from bot.services.export import registrations_csv
 
 log = logging.getLogger(__name__)
@@ -47,17 +48,21 @@ def parse_day(text: str) -> date:
 
 async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
                     t: Translator, db: Database, content: ContentStore,
-                    settings: Settings) -> None:
-    """Set a status from the admin chat; the young person hears of it in their language."""
+                    settings: Settings, poster: RegistrationPoster) -> None:
+    """Set a status from the admin chat; the young person hears of it in their language.
+
+    Every message that shows a registration is recorded with the poster (the card opened
+    from a digest, the card redrawn with its new status), so that /forget can reach it."""
     admin_t = content.i18n(settings.default_language)
     if callback_data.status == "open":
         async with db.transaction() as conn:
             reg = await Registrations(conn).get(callback_data.id)
         await acknowledge(query)
         if reg is not None and query.message is not None:
-            await bot.send_message(query.message.chat.id, admin_card(admin_t, content.catalog,
-                                                                     reg),
-                                   reply_markup=admin_status_keyboard(admin_t, reg))
+            card = await bot.send_message(query.message.chat.id,
+                                          admin_card(admin_t, content.catalog, reg),
+                                          reply_markup=admin_status_keyboard(admin_t, reg))
+            await poster.record(bot, card.chat.id, card.message_id, [reg])
         return
     if callback_data.status not in ADMIN_STATUSES:
         await acknowledge(query, t("button-outdated"))
@@ -77,6 +82,7 @@ async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
                                         reply_markup=admin_status_keyboard(admin_t, reg))
         except TelegramBadRequest as exc:
             log.info("could not edit the registration card: %s", exc)
+        await poster.record(bot, query.message.chat.id, query.message.message_id, [reg])
     await _tell_user(bot, db, content, settings, reg)
 
 

@@ -18,7 +18,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.catalog.store import ContentStore
 from bot.db.database import Database
-from bot.db.registrations import Registration, Registrations
+from bot.db.registrations import Post, Registration, Registrations
 from bot.i18n import Html
 from bot.loop import cancel_and_wait
 from bot.registration_views import (
@@ -98,6 +98,7 @@ class RegistrationPoster:
         sent = await bot.send_message(self.chat_id, text, reply_markup=markup)
         async with self.db.transaction() as conn:
             await Registrations(conn).mark_notified([r.id for r in pending], sent.message_id)
+        await self.record(bot, self.chat_id, sent.message_id, pending)
         return len(pending)
 
     def render(self, regs: list[Registration]) -> tuple[Html, InlineKeyboardMarkup | None]:
@@ -108,22 +109,44 @@ class RegistrationPoster:
                     admin_status_keyboard(t, regs[0]))
         return self._digest(regs), digest_keyboard(t, regs)
 
-    async def redraw(self, bot: Bot, message_ids: list[int]) -> None:
+    async def record(self, bot: Bot, chat_id: int, message_id: int,
+                     shown: list[Registration]) -> None:
+        """Remember that a message shows `shown`, then look at them again.
+
+        A send can take seconds (the group's 20 messages a minute, retries); a /forget that
+        ran meanwhile could not know of this message. Recording first and re-reading after
+        leaves no gap: either /forget finds the message recorded and redraws it, or the
+        re-read here sees the registration forgotten and redraws it now.
+        """
+        async with self.db.transaction() as conn:
+            repo = Registrations(conn)
+            await repo.add_post(chat_id, message_id, [r.id for r in shown])
+            now = await repo.on_admin_post(chat_id, message_id)
+        had_data = {r.id for r in shown if r.user_id is not None}
+        if any(r.id in had_data and r.user_id is None for r in now):
+            await self._redraw_one(bot, chat_id, message_id, now)
+
+    async def redraw(self, bot: Bot, posts: list[Post]) -> None:
         """Draw posts again from the database, e.g. after /forget blanked a registration:
         the operators' chat must not keep what the young person asked to delete."""
-        if self.chat_id is None:
-            return
-        for message_id in message_ids:
-            async with self.db.transaction() as conn:
-                regs = await Registrations(conn).on_admin_post(message_id)
-            if not regs:
+        for chat_id, message_id in posts:
+            chat_id = chat_id if chat_id is not None else self.chat_id
+            if chat_id is None:
                 continue
-            text, markup = self.render(regs)
-            try:
-                await bot.edit_message_text(text, chat_id=self.chat_id, message_id=message_id,
-                                            reply_markup=markup)
-            except TelegramAPIError as exc:  # older than 48 hours, or deleted by hand
-                log.info("could not redraw admin post %s: %s", message_id, type(exc).__name__)
+            async with self.db.transaction() as conn:
+                regs = await Registrations(conn).on_admin_post(chat_id, message_id)
+            await self._redraw_one(bot, chat_id, message_id, regs)
+
+    async def _redraw_one(self, bot: Bot, chat_id: int, message_id: int,
+                          regs: list[Registration]) -> None:
+        if not regs:
+            return
+        text, markup = self.render(regs)
+        try:
+            await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
+                                        reply_markup=markup)
+        except TelegramAPIError as exc:  # "not modified", or deleted by hand
+            log.info("could not redraw admin post %s: %s", message_id, type(exc).__name__)
 
     def _digest(self, regs: list[Registration]) -> Html:
         t = self.content.i18n(self.lang)  # type: ignore[arg-type]

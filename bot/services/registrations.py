@@ -5,10 +5,14 @@ Plain functions over `Database`, testable without Telegram; every change is one 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from bot.db.database import Database
-from bot.db.registrations import NewRegistration, Registration, Registrations
+from bot.db.registrations import NewRegistration, Post, Registration, Registrations
+from bot.db.tickets import Tickets
+
+log = logging.getLogger(__name__)
 
 
 async def submit(db: Database, new: NewRegistration) -> Registration:
@@ -51,7 +55,7 @@ async def change_status(db: Database, reg_id: int, status: str) -> Registration 
 class Forgotten:
     """Operators'-chat messages that showed the user's data, to blank after /forget."""
 
-    registration_posts: list[int]
+    registration_posts: list[Post]
     ticket_posts: list[int]
 
 
@@ -71,10 +75,17 @@ async def forget(db: Database, user_id: int) -> Forgotten:
         ) as cur:
             ticket_posts = [row[0] for row in await cur.fetchall()]
         await repo.forget_user(user_id)
+        # Open tickets would wait for ever (and count as waiting in /stats): close them.
+        await Tickets(conn).close_all_of(user_id)
         # Questions typed to the bot may hold a name or a number: they go too.
         await conn.execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM fsm_state WHERE key LIKE ?", (f"%:{user_id}:{user_id}:%",))
         # Message ids of their private chat in hand-off threads: nothing left to route.
         await conn.execute("DELETE FROM ticket_messages WHERE chat_id = ?", (user_id,))
         await conn.execute("DELETE FROM users WHERE telegram_id = ?", (user_id,))
+    # The deleted values are zeroed in the pages just written, but the WAL's older frames
+    # and the main file still hold them until a checkpoint: make the erasure true on disk now.
+    if not await db.checkpoint():
+        log.warning("the WAL could not be truncated after /forget (a reader was busy);"
+                    " housekeeping will retry")
     return Forgotten(posts, ticket_posts)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.__main__ import main
+from bot.app import create_dispatcher
+from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
 from bot.services.handoff import iso
@@ -127,3 +130,48 @@ async def test_gaps_command_line(settings: Settings, db: Database,
     assert await asyncio.to_thread(main, ["gaps", "--days", "7", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [g["question"] for g in data] == ["погода завтра", "как стать волонтером"]
+
+
+async def test_question_text_is_kept_only_as_long_as_the_gaps_report_needs_it(
+        harness: Harness, db: Database, content: ContentStore) -> None:
+    """At start-up (and periodically) questions older than the retention lose their text
+    and their author; the count stays for /stats. The files hold the text no more."""
+    now = datetime.now(UTC)
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO users (telegram_id, first_seen, last_seen)"
+                           " VALUES (42, ?, ?)", (iso(now), iso(now)))
+        for text, days in (("қайда барамын ескі сұрақ", 100), ("жаңа сұрақ грант", 10)):
+            await conn.execute(
+                "INSERT INTO question_log (user_id, asked_at, normalised, language, score,"
+                " answered) VALUES (42, ?, ?, 'kk', 0.1, 0)",
+                (iso(now - timedelta(days=days)), text))
+    # The bot restarts (a deploy): a new dispatcher on the same database.
+    await harness.dp.emit_shutdown(bot=harness.bot, **harness.dp.workflow_data)
+    harness.dp = create_dispatcher(harness.settings, db, content)
+    await harness.dp.emit_startup(bot=harness.bot, **harness.dp.workflow_data)
+    rows = await db.fetch_all("SELECT user_id, normalised FROM question_log ORDER BY id")
+    assert [(r["user_id"], r["normalised"]) for r in rows] == [
+        (None, ""), (42, "жаңа сұрақ грант")]
+    path = Path(harness.settings.database_path)
+    raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert "ескі сұрақ".encode() not in raw
+    admin = harness.user(ADMIN, "Admin", language_code="ru")
+    await admin.send("/stats 366")
+    assert "за 366 дн.: 2" in admin.last_text  # still counted
+
+
+async def test_id_numbers_and_phones_are_not_logged(harness: Harness, db: Database) -> None:
+    user = harness.user(5302, language_code="ru")
+    await user.start("Русский")
+    await user.send("мой ИИН 990101300123, телефон +7 (701) 123-45-67, где получить грант?")
+    await user.send("позвоните 87059876543 или 123-45-67 про волонтерство 2025")
+    rows = await db.fetch_all("SELECT normalised FROM question_log")
+    logged = " ".join(r["normalised"] for r in rows)
+    assert "грант" in logged and "2025" in logged  # the question itself stays
+    digits = "".join(ch for ch in logged if ch.isdigit())
+    for number in ("0101300", "9010130", "701123", "1234", "8705", "9876"):
+        assert number not in digits, number
+    admin = harness.user(ADMIN, "Admin", language_code="ru")
+    await admin.send("/gaps")
+    shown = admin.last_text.replace(" ", "")
+    assert "грант" in shown and "9010130" not in shown and "701123" not in shown

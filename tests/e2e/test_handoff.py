@@ -385,3 +385,60 @@ async def test_a_reply_to_a_post_no_ticket_knows_gets_a_note(
     assert len(group(desk)) == before + 1 and note.reply_to == _last_human(desk).message_id
     assert "ешкімге жіберілмеді" in note.text  # the group reads the default language (kk)
     assert not any(m.text == "Тоже да." for m in user.messages)
+
+
+DOCUMENT = {"file_id": "doc1", "file_unique_id": "doc1u", "file_name": "Касымова_түйіндеме.pdf"}
+
+
+def _media_posts(h: Harness) -> list[SentMessage]:
+    return [m for m in group(h) if m.media]
+
+
+async def test_forget_deletes_photo_and_document_questions(desk: Harness) -> None:
+    """The picture and the file (its name too) leave the group, not only the caption."""
+    user = desk.user(5005, "Дана", language_code="ru", username="dana_k")
+    await user.start("Русский")
+    await user.send("/ask")
+    await user.send(photo=PHOTO, caption="Это я, Дана Касымова")
+    await user.send("/ask")
+    await user.send(document=DOCUMENT, caption="Моё резюме")
+    assert len(_media_posts(desk)) == 2
+    await user.send("/forget")
+    await user.click("Да, удалить всё")
+    assert _media_posts(desk) == []
+    assert not [m for m in group(desk) if "Касымова" in m.text]
+
+
+async def test_forget_replaces_the_media_when_telegram_refuses_to_delete(desk: Harness
+                                                                        ) -> None:
+    user = desk.user(5006, "Дана", language_code="ru", username="dana_k")
+    await user.start("Русский")
+    await user.send("/ask")
+    await user.send(document=DOCUMENT, caption="Моё резюме, Дана Касымова")
+    [post] = _media_posts(desk)
+    await user.send("/forget")
+    desk.api.fail_next("deleteMessage", 400, "Bad Request: message can't be deleted")
+    await user.click("Да, удалить всё")
+    shown = desk.api.find_message(GROUP, post.message_id)
+    assert shown is not None and "Касымова" not in shown.text and "/forget" in shown.text
+    assert "doc1" not in str(shown.media) and "Касымова" not in str(shown.media)
+    assert not shown.buttons  # no "waiting for an answer" on a ghost
+
+
+async def test_forget_closes_the_users_open_tickets(desk: Harness, db: Database) -> None:
+    """Tickets of a forgotten user wait for no one: /stats counts none as waiting."""
+    user = desk.user(5007, "Дана", language_code="ru")
+    await user.start("Русский")
+    for question in ("Где стажировка?", "Как попасть в Жасыл Ел?"):
+        await user.send("/ask")
+        await user.send(question)
+    await user.send("/forget")
+    await user.click("Да, удалить всё")
+    rows = await db.fetch_all("SELECT status FROM tickets")
+    assert [r["status"] for r in rows] == ["closed", "closed"]
+    admin = desk.user(1001, "Админ", language_code="ru")
+    await admin.start("Русский")
+    await admin.send("/stats")
+    assert "ждут ответа 0" in admin.last_text and "закрыты 2" in admin.last_text
+    assert not [b for m in group(desk) for row in m.buttons for b in row
+                if "күтуде" in b.text]

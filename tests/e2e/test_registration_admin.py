@@ -14,6 +14,7 @@ from bot.db.database import Database
 from bot.emulator import SentMessage
 from tests.conversation import Conversation, Harness
 from tests.e2e.test_registration import fill
+from tests.fake_api import FakeTelegramServer
 
 ADMIN_CHAT = -100777
 ADMIN = 1001
@@ -166,3 +167,69 @@ async def test_forget_blanks_the_registration_post(harness: Harness, user: Conve
     await user.click("Иә, бәрін жою")
     assert "Әлиева" not in post.text and "+7701" not in post.text
     assert "жойылды" in post.text and not post.buttons  # no status buttons for a ghost
+
+
+def shown_anywhere(harness: Harness, *secrets: str) -> list[str]:
+    """The secrets still readable in the operators' chat (texts, captions, buttons)."""
+    found = []
+    for message in harness.api.chats[ADMIN_CHAT].messages:
+        seen = " ".join([message.text, message.html or "",
+                         *(b.text for row in message.buttons for b in row)])
+        found += [s for s in secrets if s in seen]
+    return found
+
+
+async def test_forget_redraws_digests_and_the_cards_opened_from_them(
+        harness: Harness) -> None:
+    """A card opened from a digest (#N), and the same card after a status change, are
+    blanked with the digest."""
+    dana, ira = harness.user(6101, "Дана", language_code="kk"), harness.user(6102, "Ира")
+    poster = harness.dp["poster"]
+    await poster.stop()
+    for u, name in ((dana, "Әлиева Дана"), (ira, "Ким Ирина")):
+        await u.start("Қазақша")
+        await register(u, name=name, phone="+7 701 555 66 77" if u is dana else "87011234567")
+    poster.start(harness.bot)
+    poster.wake()
+    [digest] = await admin_posts(harness, 1)
+    assert "Әлиева Дана" in digest.text and "Ким Ирина" in digest.text
+    opened = []
+    for _ in range(2):  # two admins open the same card
+        await harness.feed(harness.api.user_presses(ADMIN_CHAT, digest.message_id, "rs:1:open",
+                                                    from_id=ADMIN))
+        opened.append(harness.api.bot_messages(ADMIN_CHAT)[-1])
+    assert all("Әлиева Дана" in card.text for card in opened)
+    button = next(b for row in opened[0].buttons for b in row if "Хабарластық" in b.text)
+    await harness.feed(harness.api.user_presses(ADMIN_CHAT, opened[0].message_id,
+                                                button.callback_data or "", from_id=ADMIN))
+    assert "Гүлнар" in opened[0].text and "Әлиева Дана" in opened[0].text
+    await dana.send("/forget")
+    await dana.click("Иә, бәрін жою")
+    assert shown_anywhere(harness, "Әлиева", "+77015556677", "tg://user?id=6101") == []
+    assert all("жойылды" in card.text and not card.buttons for card in opened)
+    assert "Ким Ирина" in digest.text  # the other registration stays on the digest
+
+
+async def test_forget_during_a_slow_post_blanks_that_post(harness: Harness,
+                                                          fake_api: FakeTelegramServer) -> None:
+    """The card is on its way (Telegram holds the send) when the young person says
+    /forget: the card must not stay in the group once it has arrived."""
+    user = harness.user(6103, "Дана", language_code="kk")
+    poster = harness.dp["poster"]
+    await poster.stop()
+    await user.start("Қазақша")
+    await register(user, name="Әлиева Дана", comment="Кешке хабарласыңыз")
+    fake_api.hang_next("sendMessage", 1.0)
+    poster.start(harness.bot)
+    poster.wake()
+    await asyncio.wait_for(fake_api.holding.wait(), 10)
+    await user.send("/forget")
+    await user.click("Иә, бәрін жою")
+    await asyncio.wait_for(fake_api.hung.wait(), 10)
+    [post] = await admin_posts(harness, 1)
+    for _ in range(200):  # the poster looks again once it has recorded the post
+        if not shown_anywhere(harness, "Әлиева", "Кешке", "+77011234567"):
+            break
+        await asyncio.sleep(0.05)
+    assert shown_anywhere(harness, "Әлиева", "Кешке", "+77011234567") == []
+    assert "жойылды" in post.text and not post.buttons

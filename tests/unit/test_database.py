@@ -131,3 +131,11 @@ async def test_ids_in_buttons_are_never_given_again(tmp_path: Path) -> None:
         ids = {table: (await db.fetch_one(f"SELECT id FROM {table}"))[0]  # type: ignore[index]
                for table in BUTTON_TABLES}
         assert ids == {"tickets": 3, "registrations": 2, "broadcasts": 2, "question_log": 2}
+
+
+def test_scrub_numbers_drops_phones_and_id_numbers_only() -> None:
+    from bot.db.questions import scrub_numbers
+    assert scrub_numbers("ин9010130123 тел 7 701 123 45 67 грант") == "ин тел грант"
+    assert scrub_numbers("позвоните 123 45 67") == "позвоните"
+    kept = "мне 19 лет в 2025 году 1 0 0 тенге"  # "1 000 000" once normalised
+    assert scrub_numbers(kept) == kept
