@@ -35,6 +35,9 @@ class Registration:
     updated_at: str
     guardian_confirmed: bool = False
     consent_version: str | None = None
+    # The language the form was filled in (stored with the consent): status notices use it.
+    language: str | None = None
+    admin_message_id: int | None = None
 
     @property
     def active(self) -> bool:
@@ -59,7 +62,7 @@ class NewRegistration:
 
 
 SELECT = (
-    "SELECT r.*, c.version AS consent_version,"
+    "SELECT r.*, c.version AS consent_version, c.language AS language,"
     " COALESCE(c.guardian_confirmed, 0) AS guardian_confirmed"
     " FROM registrations r LEFT JOIN consents c ON c.id = r.consent_id"
 )
@@ -72,7 +75,8 @@ def _registration(row: aiosqlite.Row) -> Registration:
         district=row["district"], occupation=row["occupation"], comment=row["comment"],
         status=row["status"], created_at=row["created_at"], updated_at=row["updated_at"],
         guardian_confirmed=bool(row["guardian_confirmed"]),
-        consent_version=row["consent_version"],
+        consent_version=row["consent_version"], language=row["language"],
+        admin_message_id=row["admin_message_id"],
     )
 
 

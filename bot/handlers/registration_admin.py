@@ -16,7 +16,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.catalog.store import ContentStore
-from bot.config import Settings
+from bot.config import LANGUAGES, Settings
 from bot.db.database import Database
 from bot.db.registrations import Registration, Registrations
 from bot.db.users import Users
@@ -82,11 +82,13 @@ async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
 
 async def _tell_user(bot: Bot, db: Database, content: ContentStore, settings: Settings,
                      reg: Registration) -> None:
-    """The young person hears of the new status in their language."""
+    """The young person hears of the new status in the language they filled the form in
+    (a user who never pressed the language button has no language in their row)."""
     user = await Users(db.conn).get(reg.user_id) if reg.user_id else None
     if user is None:
         return
-    ut = content.i18n(user.language or settings.default_language)
+    lang = reg.language if reg.language in LANGUAGES else user.language
+    ut = content.i18n(lang or settings.default_language)
     text = ut("reg-status-changed", id=reg.id, status=ut(f"status-{reg.status}"),
               programme=topic_title(content.catalog, ut, reg.topic_id))
     try:

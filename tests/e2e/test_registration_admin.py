@@ -146,3 +146,26 @@ async def test_forget_blanks_the_registration_post(harness: Harness, user: Conve
     await user.click("Иә, бәрін жою")
     assert "Әлиева" not in post.text and "+7701" not in post.text
     assert "жойылды" in post.text and not post.buttons  # no status buttons for a ghost
+
+
+async def press_status(harness: Harness, post: SentMessage, label: str,
+                       from_id: int = ADMIN) -> dict[str, object]:
+    """An admin presses a status button of a card in the admin chat (maybe an old copy of
+    its buttons); returns the callback's answer."""
+    button = next(b for row in post.buttons for b in row if label in b.text)
+    update = harness.api.user_presses(ADMIN_CHAT, post.message_id, button.callback_data or "",
+                                      from_id=from_id)
+    await harness.feed(update)
+    return harness.api.answered_callbacks.get(update["callback_query"]["id"], {})
+
+
+async def test_status_notice_in_the_language_of_the_form(harness: Harness) -> None:
+    """Item 12: a Russian phone that never pressed the language button fills the form in
+    Russian and hears of its status in Russian, not in the group's default Kazakh."""
+    user = harness.user(5020, "Дима", language_code="ru")
+    await user.send("/start")
+    await register(user, lang="ru")
+    assert "Готово" in user.messages[-1].text
+    [post] = await admin_posts(harness, 1)
+    await press_status(harness, post, "Хабарластық")
+    assert "специалист связался" in user.last_text and "#1" in user.last_text
