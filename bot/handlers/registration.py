@@ -478,7 +478,8 @@ async def cmd_my(message: Message, t: Translator, db: Database, content: Content
 
 
 async def on_my_button(query: CallbackQuery, callback_data: MyRegCD, t: Translator,
-                       db: Database, content: ContentStore) -> None:
+                       db: Database, content: ContentStore, bot: Bot,
+                       poster: RegistrationPoster) -> None:
     """Cancel one's own registration, after a yes/no question."""
     user_id = query.from_user.id
     regs = {r.id: r for r in await registrations.of_user(db, user_id)}
@@ -493,7 +494,10 @@ async def on_my_button(query: CallbackQuery, callback_data: MyRegCD, t: Translat
                    cancel_question_keyboard(t, reg.id))
         return
     if callback_data.act == "yes":
-        await registrations.cancel(db, user_id, reg.id)
+        cancelled = await registrations.cancel(db, user_id, reg.id)
+        if cancelled is not None and cancelled.admin_message_id is not None:
+            # The operators' card shows the cancellation and loses its status buttons.
+            await poster.redraw(bot, [cancelled.admin_message_id])
     text, markup = my_list(t, content.catalog, await registrations.of_user(db, user_id))
     if callback_data.act == "yes":
         text = f"{t('my-cancelled', id=reg.id)}\n\n{text}"

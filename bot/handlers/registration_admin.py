@@ -63,7 +63,11 @@ async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
         await acknowledge(query, t("button-outdated"))
         return
     reg = await registrations.change_status(db, callback_data.id, callback_data.status)
-    if reg is None:
+    if reg == registrations.CANCELLED_BY_USER:
+        await acknowledge(query, admin_t("admin-status-cancelled"))
+        await _redraw_pressed(query, bot, db, content, settings, callback_data.id)
+        return
+    if reg is None or isinstance(reg, str):
         await acknowledge(query, admin_t("admin-status-unchanged"))
         return
     await acknowledge(query, admin_t(f"status-{reg.status}"))
@@ -78,6 +82,25 @@ async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
         except TelegramBadRequest as exc:
             log.info("could not edit the registration card: %s", exc)
     await _tell_user(bot, db, content, settings, reg)
+
+
+async def _redraw_pressed(query: CallbackQuery, bot: Bot, db: Database, content: ContentStore,
+                          settings: Settings, reg_id: int) -> None:
+    """A card whose buttons are stale (the user cancelled): show it as it is now."""
+    if not isinstance(query.message, Message):
+        return
+    async with db.transaction() as conn:
+        reg = await Registrations(conn).get(reg_id)
+    if reg is None:
+        return
+    admin_t = content.i18n(settings.default_language)
+    try:
+        await bot.edit_message_text(admin_card(admin_t, content.catalog, reg),
+                                    chat_id=query.message.chat.id,
+                                    message_id=query.message.message_id,
+                                    reply_markup=admin_status_keyboard(admin_t, reg))
+    except TelegramBadRequest as exc:  # a digest, or already drawn this way
+        log.info("could not redraw the pressed card: %s", exc.message)
 
 
 async def _tell_user(bot: Bot, db: Database, content: ContentStore, settings: Settings,

@@ -6,6 +6,7 @@ Plain functions over `Database`, testable without Telegram; every change is one 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.db.database import Database
 from bot.db.registrations import NewRegistration, Registration, Registrations
@@ -37,11 +38,20 @@ async def cancel(db: Database, user_id: int, reg_id: int) -> Registration | None
         return await repo.set_status(reg_id, "cancelled", only_active=True)
 
 
-async def change_status(db: Database, reg_id: int, status: str) -> Registration | None:
-    """An admin sets the status; None if the registration is gone or was forgotten."""
+CANCELLED_BY_USER = "cancelled"
+
+
+async def change_status(db: Database, reg_id: int, status: str
+                        ) -> Registration | Literal["cancelled"] | None:
+    """An admin sets the status; None if the registration is gone or was forgotten.
+
+    A registration the user cancelled stays cancelled (`CANCELLED_BY_USER`): an old card's
+    buttons must not bring it back, nor tell the user that a specialist contacted them."""
     async with db.transaction() as conn:
         repo = Registrations(conn)
         found = await repo.get(reg_id)
+        if found is not None and found.status == "cancelled":
+            return CANCELLED_BY_USER
         if found is None or found.user_id is None or found.status == status:
             return None
         return await repo.set_status(reg_id, status)

@@ -169,3 +169,25 @@ async def test_status_notice_in_the_language_of_the_form(harness: Harness) -> No
     [post] = await admin_posts(harness, 1)
     await press_status(harness, post, "Хабарластық")
     assert "специалист связался" in user.last_text and "#1" in user.last_text
+
+
+async def test_a_cancelled_registration_stays_cancelled(harness: Harness, user: Conversation,
+                                                        db: Database) -> None:
+    """Item 10: the user cancels in /my; the card in the admin chat says so at once and
+    loses its buttons; "contacted" pressed on an old copy of them changes nothing, answers
+    the admin, and tells the user nothing."""
+    await user.start("Қазақша")
+    await register(user)
+    [post] = await admin_posts(harness, 1)
+    stale = SentMessage(post.chat_id, post.message_id, post.text, post.html, True,
+                        buttons=[list(row) for row in post.buttons])
+    await user.send("/my")
+    await user.click("қайтарып алу")
+    await user.click("Иә")
+    assert "болдырылмады" in post.text and not post.buttons
+    user.new_messages()
+    answer = await press_status(harness, stale, "Хабарластық")
+    assert "қайтарып алған" in str(answer.get("text"))
+    row = await db.fetch_one("SELECT status FROM registrations")
+    assert row["status"] == "cancelled"
+    assert user.new_messages() == []
