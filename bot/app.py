@@ -28,6 +28,7 @@ from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
 from bot.services.broadcast_worker import Broadcaster
 from bot.services.broadcasts import Clock
+from bot.services.operators import MembershipCache
 from bot.session import JsonSession
 from bot.speedups import PinResponseModels
 
@@ -65,6 +66,7 @@ def create_dispatcher(
     content.on_reload(answerer.rebuild)
     dp["answerer"] = answerer
     dp["fsm_storage"] = dp.storage
+    dp["operators"] = MembershipCache()
     dp["poster"] = RegistrationPoster(db, content, settings.admin_chat_id,
                                       settings.default_language)
     broadcaster = Broadcaster(db, content, settings, clock)
@@ -95,6 +97,21 @@ async def on_startup(bot: Bot, fsm_storage: BaseStorage, content: ContentStore,
             log.info("%d idle conversations expired", expired)
     poster.start(bot)
     await set_commands(bot, content, settings)
+    await warn_if_public(bot, settings)
+
+
+async def warn_if_public(bot: Bot, settings: Settings) -> None:
+    """A public operators' group shows full registration cards to anyone who finds it."""
+    if settings.admin_chat_id is None:
+        return
+    try:
+        chat = await bot.get_chat(settings.admin_chat_id)
+    except TelegramAPIError as exc:
+        log.warning("ADMIN_CHAT_ID: could not read the operators' chat: %s", exc)
+        return
+    if chat.username:
+        log.warning("ADMIN_CHAT_ID is a public group (@%s): anyone can read its registration "
+                    "cards and questions; make the group private", chat.username)
 
 
 async def on_shutdown(poster: RegistrationPoster) -> None:

@@ -139,6 +139,8 @@ class Chat:
     type: str = "private"
     blocked: bool = False
     messages: list[SentMessage] = field(default_factory=list)
+    # In a group: user id → member status ("member", "administrator", "creator", "left"…).
+    members: dict[int, str] = field(default_factory=dict)
 
     def as_user(self) -> dict[str, Any]:
         user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
@@ -204,6 +206,11 @@ class TelegramEmulator:
             self.chats[chat_id] = chat
             self._message_ids[chat_id] = itertools.count(1)
         return chat
+
+    def join(self, chat_id: int, *user_ids: int, status: str = "member") -> None:
+        """Make users members of a group with `status` (what getChatMember reports)."""
+        for user_id in user_ids:
+            self.chats[chat_id].members[user_id] = status
 
     def fail_next(self, method: str | None, status: int, description: str, **params: Any) -> None:
         """Make the next call of `method` (any method if None) fail, e.g. 429 with retry_after."""
@@ -358,6 +365,50 @@ class TelegramEmulator:
         return {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar",
                 "username": self.username, "can_join_groups": True,
                 "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+    def _api_getchat(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A chat's full info; a public group shows its @username."""
+        chat = self._chat(params)
+        info = {**chat.as_chat(), "accent_color_id": 0, "max_reaction_count": 11,
+                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                        "unique_gifts": False, "premium_subscription": False,
+                                        "gifts_from_channels": False}}
+        if chat.username:
+            info["username"] = chat.username
+        return info
+
+    def _api_getchatmember(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A user's status in a group: what `join` set, the bot an administrator, anyone
+        else "left" (as Telegram answers for a user who is not in the chat)."""
+        chat = self._chat(params)
+        try:
+            user_id = int(params.get("user_id", 0))
+        except ValueError:
+            raise ApiError(400, "Bad Request: invalid user_id specified") from None
+        if chat.type == "private":
+            raise ApiError(400, "Bad Request: chat member status can't be changed in "
+                                "private chats")
+        if user_id == self.BOT_ID:
+            status = "administrator"
+            user = {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar"}
+        else:
+            status = chat.members.get(user_id, "left")
+            known = self.chats.get(user_id)
+            user = known.as_user() if known else {"id": user_id, "is_bot": False,
+                                                  "first_name": "?"}
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            member.update(dict.fromkeys((
+                "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+                "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+                "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+                "can_delete_stories", "can_send_welcome_messages"), False))
+            member["can_manage_chat"] = member["can_delete_messages"] = True
+        elif status == "kicked":
+            member["until_date"] = 0
+        return member
 
     def _api_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = params.get("offset")

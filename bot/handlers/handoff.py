@@ -32,7 +32,7 @@ from bot.catalog.store import ContentStore
 from bot.config import Language, Settings
 from bot.db.database import Database
 from bot.db.tickets import Ticket
-from bot.filters import InOperatorsChat
+from bot.filters import FromOperator, InOperatorsChat
 from bot.formatting import utf16_len
 from bot.handlers.common import acknowledge, send_chunks
 from bot.i18n import Html, Translator, escape
@@ -360,7 +360,11 @@ def create_group_router() -> Router:
     router = Router(name="handoff-group")
     router.message.filter(InOperatorsChat())
     router.callback_query.filter(InOperatorsChat())
-    router.message.register(on_operator_reply, RepliesToTicket("ticket", "followup"))
-    router.callback_query.register(on_ticket_status, TicketCD.filter(F.do == "s"))
-    router.callback_query.register(on_ticket_close, TicketCD.filter(F.do == "c"))
+    # Checked last: only a reply to a ticket or a ticket button costs a membership look-up.
+    router.message.register(on_operator_reply, RepliesToTicket("ticket", "followup"),
+                            FromOperator())
+    router.callback_query.register(on_ticket_status, TicketCD.filter(F.do == "s"),
+                                   FromOperator())
+    router.callback_query.register(on_ticket_close, TicketCD.filter(F.do == "c"),
+                                   FromOperator())
     return router

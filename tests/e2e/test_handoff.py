@@ -7,12 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.app import create_bot, create_dispatcher
+from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
 from bot.emulator import SentMessage
 from bot.services import handoff
 from bot.services.handoff import Opened, Refused, iso
+from tests.conftest import TOKEN
 from tests.conversation import Harness
+from tests.fake_api import FakeTelegramServer
 
 GROUP = -1001234567890
 OP1, OP2 = 9001, 9002
@@ -30,6 +34,7 @@ def desk(harness: Harness) -> Harness:
     harness.api.add_chat(GROUP, "Jastar operators", type="supergroup")
     harness.api.add_chat(OP1, "Асель", username="asel_op")
     harness.api.add_chat(OP2, "Данияр")
+    harness.api.join(GROUP, OP1, OP2)
     return harness
 
 
@@ -245,11 +250,13 @@ async def test_operators_close_a_ticket_and_read_its_status(desk: Harness, db: D
     await user.send("/ask")
     await user.send("Сұрақ")
     [ticket] = group(desk)
-    status = desk.api.user_presses(GROUP, ticket.message_id, ticket.buttons[0][0].callback_data)
+    status = desk.api.user_presses(GROUP, ticket.message_id, ticket.buttons[0][0].callback_data,
+                                   from_id=OP1)
     await desk.feed(status)
     popup = desk.api.answered_callbacks[status["callback_query"]["id"]]
     assert popup["text"] == "№1 сұрақ: жауап күтуде."
-    close = desk.api.user_presses(GROUP, ticket.message_id, ticket.buttons[1][0].callback_data)
+    close = desk.api.user_presses(GROUP, ticket.message_id, ticket.buttons[1][0].callback_data,
+                                  from_id=OP2)
     await desk.feed(close)
     assert (await ticket_row(db, 1))["status"] == "closed"
     shown = desk.api.find_message(GROUP, ticket.message_id)
@@ -271,3 +278,56 @@ async def test_forget_blanks_the_ticket_in_the_group(desk: Harness) -> None:
     await user.click("Да, удалить всё")
     assert "Касымова" not in ticket.text and "87011234567" not in ticket.text
     assert "dana_k" not in ticket.text and "/forget" in ticket.text
+
+
+async def test_only_group_members_and_admins_answer_or_close(desk: Harness, db: Database,
+                                                             caplog: pytest.LogCaptureFixture
+                                                             ) -> None:
+    """Item 11: someone who can post in the group but is not a member (a public group, a
+    pending join request) cannot answer as the department nor close a ticket; a member and
+    an admin of the bot (ADMIN_IDS) can. Membership is read once per person, then cached."""
+    stranger = 9100
+    desk.api.add_chat(stranger, "Бөгде")
+    desk.api.join(GROUP, stranger, status="left")
+    user = desk.user(5010, "Test", language_code="kk")
+    await user.start("Қазақша")
+    await user.send("/ask")
+    await user.send("Сұрақ")
+    [ticket] = group(desk)
+    user.new_messages()
+    caplog.set_level("INFO")
+    await desk.feed(desk.api.user_sends(GROUP, "Мен бөлімненмін, телефоныңды жаз", from_id=stranger,
+                                        reply_to=ticket.message_id))
+    close = ticket.buttons[1][0].callback_data
+    await desk.feed(desk.api.user_presses(GROUP, ticket.message_id, close, from_id=stranger))
+    assert user.new_messages() == []
+    assert (await ticket_row(db, 1))["status"] == "open"
+    assert any("not a member" in r.getMessage() for r in caplog.records)
+    # A member answers twice; their status is asked once.
+    await desk.feed(desk.api.user_sends(GROUP, "Жауап", from_id=OP1, reply_to=ticket.message_id))
+    await desk.feed(desk.api.user_sends(GROUP, "Тағы", from_id=OP1, reply_to=ticket.message_id))
+    assert [m.text for m in user.new_messages() if m.copied_from] == ["Жауап", "Тағы"]
+    asked = [p for m, p in desk.api.calls if m == "getChatMember" and p["user_id"] == str(OP1)]
+    assert len(asked) == 1
+    # An admin of the bot who is not in the group may close it.
+    desk.api.add_chat(1001, "Admin")
+    await desk.feed(desk.api.user_presses(GROUP, ticket.message_id, close, from_id=1001))
+    assert (await ticket_row(db, 1))["status"] == "closed"
+
+
+async def test_start_up_warns_about_a_public_operators_group(
+        settings: Settings, db: Database, content: ContentStore, fake_api: FakeTelegramServer,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Item 11: a public ADMIN_CHAT_ID (getChat shows a username) is named in a warning."""
+    fake_api.emulator.add_chat(GROUP, "Jastar operators", type="supergroup",
+                               username="jastar_public")
+    api_settings = settings.model_copy(update={"telegram_api_url": fake_api.base_url})
+    bot = create_bot(api_settings, TOKEN)
+    dp = create_dispatcher(api_settings, db, content)
+    try:
+        await dp.emit_startup(bot=bot, **dp.workflow_data)
+        await dp.emit_shutdown(bot=bot, **dp.workflow_data)
+    finally:
+        await bot.session.close()
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("public group" in w and "@jastar_public" in w for w in warnings)
