@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.catalog.models import FILL
 from bot.config import Language
 from bot.db.database import Database
+from bot.db.owners import Owners
 from bot.db.questions import Questions
 from bot.db.tickets import MessageRole, Ticket, Tickets
 from bot.db.users import Users
@@ -58,13 +59,17 @@ class Refused:
 
 async def refusal(db: Database, user_id: int, now: datetime | None = None) -> Refused | None:
     """The limit the user has hit, if any (read-only: checked again when the ticket opens)."""
-    return await _limits(Tickets(db.conn), user_id, now or datetime.now(UTC))
+    owner = await Owners(db.conn).of(user_id)
+    return await _limits(Tickets(db.conn), user_id, owner, now or datetime.now(UTC))
 
 
-async def _limits(tickets: Tickets, user_id: int, now: datetime) -> Refused | None:
-    if await tickets.count_open(user_id) >= MAX_OPEN:
+async def _limits(tickets: Tickets, user_id: int, owner: str,
+                  now: datetime) -> Refused | None:
+    """Counted by the id and by its keyed hash, which /forget does not remove."""
+    if await tickets.count_open(user_id, owner) >= MAX_OPEN:
         return Refused("open")
-    if await tickets.count_since(user_id, iso(now - timedelta(days=1))) >= MAX_PER_DAY:
+    since = iso(now - timedelta(days=1))
+    if await tickets.count_since(user_id, since, owner) >= MAX_PER_DAY:
         return Refused("daily")
     return None
 
@@ -76,7 +81,9 @@ async def open_ticket(db: Database, user_id: int, language: Language,
     now = now or datetime.now(UTC)
     async with db.transaction() as conn:
         tickets = Tickets(conn)
-        refused = await _limits(tickets, user_id, now)
+        owners = Owners(conn)
+        owner = await owners.of(user_id)
+        refused = await _limits(tickets, user_id, owner, now)
         if refused is not None:
             return refused
         questions = Questions(conn)
@@ -84,6 +91,7 @@ async def open_ticket(db: Database, user_id: int, language: Language,
         asked = await questions.count_for_user(user_id)
         before = await tickets.count_for_user(user_id)
         ticket = await tickets.add(user_id, language, rejected, now=iso(now))
+        await owners.mark_ticket(ticket.id, owner, iso(now))
     return Opened(ticket, asked, before)
 
 

@@ -331,3 +331,25 @@ async def test_start_up_warns_about_a_public_operators_group(
         await bot.session.close()
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any("public group" in w and "@jastar_public" in w for w in warnings)
+
+
+async def test_forget_does_not_reset_the_ticket_limits(desk: Harness, db: Database) -> None:
+    """Item 8: ten questions in a day, each answered (so none is open), then /forget: the
+    daily limit still holds, because it is counted by a keyed hash of the id as well."""
+    user = desk.user(5011, "Limit", language_code="ru")
+    await user.start("Русский")
+    for i in range(handoff.MAX_PER_DAY):
+        await user.send("/ask")
+        await user.send(f"Вопрос {i}")
+        assert "передан" in user.last_text
+        await desk.feed(desk.api.user_sends(GROUP, "Ответ", from_id=OP1,
+                                            reply_to=group(desk)[-1].message_id))
+    await user.send("/ask")
+    assert "дневной предел" in user.last_text
+    await user.send("/forget")
+    await user.click("Да, удалить всё")
+    await user.send("/ask")
+    assert "дневной предел" in user.last_text
+    # The mark is a keyed hash, not the id itself.
+    marks = await db.fetch_all("SELECT owner FROM ticket_owners")
+    assert len(marks) == handoff.MAX_PER_DAY and all(str(user.id) not in m[0] for m in marks)
