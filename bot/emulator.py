@@ -392,7 +392,7 @@ class TelegramEmulator:
             status = "administrator"
             user = {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar"}
         else:
-            status = chat.members.get(user_id, "left")
+            status = chat.members.get(user_id) or "left"
             known = self.chats.get(user_id)
             user = known.as_user() if known else {"id": user_id, "is_bot": False,
                                                   "first_name": "?"}
