@@ -25,3 +25,7 @@ CREATE TABLE registration_owners (
 );
 
 CREATE INDEX registration_owners_owner ON registration_owners (owner, created_at);
+
+-- Cancelled and declined registrations lose their personal fields after the retention
+-- period stated in content/consent.toml. This says when, so the card can say why.
+ALTER TABLE registrations ADD COLUMN expired_at TEXT;

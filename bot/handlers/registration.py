@@ -153,6 +153,10 @@ async def begin(bot: Bot, chat_id: int, user_id: int, t: Translator, state: FSMC
     if existing is not None:
         await _show_existing(bot, chat_id, t, existing, title)
         return
+    if await registrations.over_daily_limit(db, user_id):
+        await bot.send_message(chat_id, t("reg-daily-limit", limit=registrations.MAX_PER_DAY),
+                               reply_markup=main_menu(t))
+        return
     await state.clear()
     await state.update_data(topic=topic_id)
     await bot.send_message(chat_id, t("reg-intro", programme=title, steps=len(STEPS)))
@@ -444,6 +448,11 @@ async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
         existing = await registrations.active_registration(db, new.user_id, new.topic_id)
         if existing is not None:
             await _show_existing(bot, chat_id, t, existing, title)
+        return
+    except registrations.TooManyToday:
+        await state.clear()
+        await bot.send_message(chat_id, t("reg-daily-limit", limit=registrations.MAX_PER_DAY),
+                               reply_markup=main_menu(t))
         return
     await state.clear()
     if isinstance(query.message, Message):

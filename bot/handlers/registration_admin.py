@@ -32,6 +32,7 @@ from bot.registration_views import (
     topic_title,
 )
 from bot.services import registrations
+from bot.services.admin_posts import RegistrationPoster
 from bot.services.export import registrations_csv
 
 log = logging.getLogger(__name__)
@@ -122,8 +123,10 @@ async def _tell_user(bot: Bot, db: Database, content: ContentStore, settings: Se
 
 
 async def cmd_export(message: Message, command: CommandObject, bot: Bot, t: Translator,
-                     db: Database, content: ContentStore) -> None:
-    """`/export [topic] [from] [to]`: a CSV of registrations (dates inclusive)."""
+                     db: Database, content: ContentStore, poster: RegistrationPoster) -> None:
+    """`/export [topic] [from] [to]`: a CSV of registrations (dates inclusive). Registrations
+    past their retention period are stripped first: the file never holds what the consent
+    text says is deleted (stripped rows are left out)."""
     topic_id, days = None, []
     for arg in (command.args or "").split():
         if DATE.match(arg):
@@ -140,6 +143,7 @@ async def cmd_export(message: Message, command: CommandObject, bot: Bot, t: Tran
     if len(days) > 2:
         await message.answer(t("export-usage"))
         return
+    await poster.housekeep(bot)
     since = days[0].isoformat() if days else None
     until = days[1].isoformat() if len(days) > 1 else None
     async with db.transaction() as conn:

@@ -191,3 +191,40 @@ async def test_a_cancelled_registration_stays_cancelled(harness: Harness, user: 
     row = await db.fetch_one("SELECT status FROM registrations")
     assert row["status"] == "cancelled"
     assert user.new_messages() == []
+
+
+async def test_finished_registrations_lose_their_data_after_the_retention_period(
+        harness: Harness, user: Conversation, db: Database) -> None:
+    """Item 9: a cancelled registration keeps its data for RETENTION_DAYS, then only an
+    anonymous row stays; /export leaves it out and the card in the group loses the data."""
+    from bot.services.registrations import RETENTION_DAYS
+
+    await user.start("Қазақша")
+    await register(user, name="Әлиева Дана")
+    [post] = await admin_posts(harness, 1)
+    await user.send("/my")
+    await user.click("қайтарып алу")
+    await user.click("Иә")
+    other = harness.user(5010, "Ира", language_code="ru")
+    await other.start("Русский")
+    await register(other, lang="ru", name="Ким Ирина")
+    admin = harness.user(ADMIN, "Гүлнар", language_code="kk")
+    await admin.send("/export")
+    _, data = admin.last.upload or ("", b"")
+    assert "Әлиева Дана" in data.decode("utf-8-sig")  # within the period: kept, marked
+    async with db.transaction() as conn:  # the period passes
+        await conn.execute("UPDATE registrations SET updated_at = '2020-01-01T00:00:00Z'"
+                           " WHERE id = 1")
+    await admin.send("/export")
+    _, data = admin.last.upload or ("", b"")
+    assert "Әлиева" not in data.decode("utf-8-sig") and "Ким Ирина" in data.decode("utf-8-sig")
+    row = await db.fetch_one("SELECT * FROM registrations WHERE id = 1")
+    assert row["full_name"] is None and row["phone"] is None and row["user_id"] is None
+    assert row["status"] == "cancelled" and row["expired_at"] is not None
+    assert "Әлиева" not in post.text and "+7701" not in post.text
+    assert "сақтау мерзімі" in post.text
+    # The consent text states the period, in both languages.
+    notice = harness.dp["content"].catalog.consent
+    for lang in ("kk", "ru"):
+        assert f"{RETENTION_DAYS} " in notice.text(lang).short
+        assert f"{RETENTION_DAYS} " in notice.text(lang).full
