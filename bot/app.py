@@ -28,6 +28,7 @@ from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
 from bot.services.broadcast_worker import Broadcaster
 from bot.services.broadcasts import Clock
+from bot.services.followups import FollowupGate
 from bot.services.operators import MembershipCache
 from bot.session import JsonSession
 from bot.speedups import PinResponseModels
@@ -67,6 +68,7 @@ def create_dispatcher(
     dp["answerer"] = answerer
     dp["fsm_storage"] = dp.storage
     dp["operators"] = MembershipCache()
+    dp["followups"] = FollowupGate()
     dp["poster"] = RegistrationPoster(db, content, settings.admin_chat_id,
                                       settings.default_language)
     broadcaster = Broadcaster(db, content, settings, clock)

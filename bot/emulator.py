@@ -166,12 +166,16 @@ class TelegramEmulator:
 
     def __init__(
         self, username: str = "jastar_test_bot", *, flood_limit: int | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        group_limit: int | None = None, clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`flood_limit`: at most that many message calls in any sliding second, as Telegram
-        allows about 30 a second overall; more get 429 with `retry_after`. Off by default."""
+        allows about 30 a second overall; more get 429 with `retry_after`. Off by default.
+        `group_limit`: at most that many new messages a minute in one group (Telegram allows
+        about 20); also off by default."""
         self.username = username
         self.flood_limit = flood_limit
+        self.group_limit = group_limit
+        self._group_windows: dict[int, deque[float]] = {}
         self.flood_refusals = 0
         self._clock = clock
         self._flood_window: deque[float] = deque()
@@ -323,6 +327,7 @@ class TelegramEmulator:
             if self._faults and self._faults[0][0] in (None, method):
                 raise self._faults.popleft()[1]
             self._check_flood(method)
+            self._check_group(method, params)
             handler = getattr(self, f"_api_{method.lower()}", None)
             if handler is None:
                 raise ApiError(404, "Not Found")
@@ -349,6 +354,28 @@ class TelegramEmulator:
         if len(window) >= self.flood_limit:
             self.flood_refusals += 1
             wait = max(1, math.ceil(window[0] + 1.0 - now))
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+        window.append(now)
+
+    def _check_group(self, method: str, params: dict[str, Any]) -> None:
+        """Refuse a new message in a group past `group_limit` in the last minute."""
+        name = method.lower()
+        if self.group_limit is None or not name.startswith(("send", "copy", "forward")) \
+                or name == "sendchataction":
+            return
+        try:
+            chat = self.chats.get(int(params.get("chat_id", 0)))
+        except ValueError:
+            return
+        if chat is None or chat.type == "private":
+            return
+        now = self._clock()
+        window = self._group_windows.setdefault(chat.id, deque())
+        while window and window[0] <= now - 60.0:
+            window.popleft()
+        if len(window) >= self.group_limit:
+            self.flood_refusals += 1
+            wait = max(1, math.ceil(window[0] + 60.0 - now))
             raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
         window.append(now)
 

@@ -131,6 +131,12 @@ class Tickets:
             row = await cur.fetchone()
         return (int(row[0]), int(row[1])) if row else None
 
+    async def count_messages_since(self, ticket_id: int, role: MessageRole, since: str) -> int:
+        """Messages with `role` recorded in a ticket's thread since `since`."""
+        return await self._count(
+            "SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = ? AND role = ?"
+            " AND created_at >= ?", (ticket_id, role, since))
+
     async def _count(self, sql: str, params: tuple[object, ...]) -> int:
         async with self.conn.execute(sql, params) as cur:
             row = await cur.fetchone()

@@ -152,6 +152,12 @@ async def followed_up(db: Database, ticket_id: int,
         return await tickets.set_status(ticket_id, "open")
 
 
+async def followup_posts(db: Database, ticket_id: int, now: datetime | None = None) -> int:
+    """The ticket's follow-up posts in the operators' group in the last hour (its budget)."""
+    since = iso((now or datetime.now(UTC)) - timedelta(hours=1))
+    return await Tickets(db.conn).count_messages_since(ticket_id, "followup", since)
+
+
 async def close(db: Database, ticket_id: int) -> Ticket | None:
     async with db.transaction() as conn:
         return await Tickets(conn).set_status(ticket_id, "closed")

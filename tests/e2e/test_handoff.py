@@ -353,3 +353,41 @@ async def test_forget_does_not_reset_the_ticket_limits(desk: Harness, db: Databa
     # The mark is a keyed hash, not the id itself.
     marks = await db.fetch_all("SELECT owner FROM ticket_owners")
     assert len(marks) == handoff.MAX_PER_DAY and all(str(user.id) not in m[0] for m in marks)
+
+
+async def test_followups_cannot_take_the_groups_rate(desk: Harness) -> None:
+    """Item 7: one user fires 30 replies to an answer (under the bot's flood limit) while
+    the group takes 20 new messages a minute, as Telegram's does. The burst is folded into
+    edits of one post within the follow-ups' share, the rest is refused with a note, and
+    an honest user's new question still reaches the operators."""
+    from bot.services.followups import SHARE
+
+    desk.api.group_limit = 20
+    user = desk.user(5012, "Спамер", language_code="ru")
+    await user.start("Русский")
+    await user.send("/ask")
+    await user.send("Первый вопрос")
+    [ticket] = group(desk)
+    user.new_messages()
+    await desk.feed(desk.api.user_sends(GROUP, "Ответ", from_id=OP1,
+                                        reply_to=ticket.message_id))
+    answer = user.new_messages()[0]
+    before = len(desk.api.calls)
+    for i in range(30):
+        await user.send(f"уточнение {i}", reply_to=answer.message_id)
+    to_group = [(m, p) for m, p in desk.api.calls[before:]
+                if p.get("chat_id") == str(GROUP) and m.startswith(("send", "copy", "edit"))
+                and m != "editMessageReplyMarkup"]
+    assert len(to_group) <= SHARE
+    followups = group(desk)[1:]
+    assert len(followups) == 1 and "уточнение 0" in followups[0].text
+    assert "уточнение 5" in followups[0].text  # folded into the same post
+    assert "слишком много уточнений" in user.last_text
+    assert [r for r in desk.api.refused if r[1] == 429] == []
+
+    honest = desk.user(5013, "Честный", language_code="ru")
+    await honest.start("Русский")
+    await honest.send("/ask")
+    await honest.send("Где найти работу летом?")
+    assert "передан" in honest.last_text
+    assert "Где найти работу летом?" in group(desk)[-1].text
