@@ -55,7 +55,8 @@ class RegistrationPoster:
         self._wake.set()
 
     def start(self, bot: Bot) -> None:
-        if self.chat_id is not None and self._task is None:
+        """Runs without an operators' chat too: the retention housekeeping still applies."""
+        if self._task is None:
             self._task = asyncio.create_task(self._run(bot), name="registration-poster")
 
     async def stop(self) -> None:
