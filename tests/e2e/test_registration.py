@@ -439,9 +439,9 @@ async def test_register_cancel_register_is_limited_per_day(user: Conversation,
         await user.click("қайтарып алу")
         await user.click("Иә")
     await user.send("/start reg-neet")
-    assert "бір күнге бұдан көп болмайды" in user.last_text
+    assert "бұдан артық беруге болмайды" in user.last_text
     await user.send("/forget")
     await user.click("Иә, бәрін жою")
     await user.send("/start reg-neet")
-    assert "бір күнге бұдан көп болмайды" in user.last_text
+    assert "бұдан артық беруге болмайды" in user.last_text
     assert len(await rows(db)) == MAX_PER_DAY
