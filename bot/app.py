@@ -34,7 +34,9 @@ from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
 from bot.services.broadcast_worker import Broadcaster
 from bot.services.broadcasts import Clock
+from bot.services.followups import FollowupGate
 from bot.services.housekeeping import Housekeeper
+from bot.services.operators import MembershipCache
 from bot.session import JsonSession
 from bot.speedups import PinResponseModels
 
@@ -147,6 +149,8 @@ def create_dispatcher(
     dp["answerer"] = answerer
     dp["fsm_storage"] = dp.storage
     dp["setup_calls"] = SetupCalls()
+    dp["operators"] = MembershipCache()
+    dp["followups"] = FollowupGate()
     dp["poster"] = RegistrationPoster(db, content, settings.admin_chat_id,
                                       settings.default_language)
     broadcaster = Broadcaster(db, content, settings, clock)
@@ -237,6 +241,21 @@ async def on_startup(bot: Bot, fsm_storage: BaseStorage, content: ContentStore,
     poster.start(bot)
     await learn_identity(bot, setup_calls)
     await set_commands(bot, content, settings, setup_calls)
+    await warn_if_public(bot, settings)
+
+
+async def warn_if_public(bot: Bot, settings: Settings) -> None:
+    """A public operators' group shows full registration cards to anyone who finds it."""
+    if settings.admin_chat_id is None:
+        return
+    try:
+        chat = await bot.get_chat(settings.admin_chat_id)
+    except Exception as exc:  # a gateway page or a timeout: a check, never a reason to stop
+        log.warning("ADMIN_CHAT_ID: could not read the operators' chat: %s", exc)
+        return
+    if chat.username:
+        log.warning("ADMIN_CHAT_ID is a public group (@%s): anyone can read its registration "
+                    "cards and questions; make the group private", chat.username)
 
 
 async def on_shutdown(poster: RegistrationPoster, setup_calls: SetupCalls) -> None:

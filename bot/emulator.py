@@ -149,6 +149,8 @@ class Chat:
     blocked: bool = False
     messages: list[SentMessage] = field(default_factory=list)
     pinned: list[int] = field(default_factory=list)  # message ids, the latest pin last
+    # In a group: user id → member status ("member", "administrator", "creator", "left"…).
+    members: dict[int, str] = field(default_factory=dict)
 
     def as_user(self) -> dict[str, Any]:
         user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
@@ -174,12 +176,16 @@ class TelegramEmulator:
 
     def __init__(
         self, username: str = "jastar_test_bot", *, flood_limit: int | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        group_limit: int | None = None, clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`flood_limit`: at most that many message calls in any sliding second, as Telegram
-        allows about 30 a second overall; more get 429 with `retry_after`. Off by default."""
+        allows about 30 a second overall; more get 429 with `retry_after`. Off by default.
+        `group_limit`: at most that many new messages a minute in one group (Telegram allows
+        about 20); also off by default."""
         self.username = username
         self.flood_limit = flood_limit
+        self.group_limit = group_limit
+        self._group_windows: dict[int, deque[float]] = {}
         self.flood_refusals = 0
         self._clock = clock
         self._flood_window: deque[float] = deque()
@@ -215,6 +221,11 @@ class TelegramEmulator:
             self.chats[chat_id] = chat
             self._message_ids[chat_id] = itertools.count(1)
         return chat
+
+    def join(self, chat_id: int, *user_ids: int, status: str = "member") -> None:
+        """Make users members of a group with `status` (what getChatMember reports)."""
+        for user_id in user_ids:
+            self.chats[chat_id].members[user_id] = status
 
     def fail_next(self, method: str | None, status: int, description: str, **params: Any) -> None:
         """Make the next call of `method` (any method if None) fail, e.g. 429 with retry_after."""
@@ -335,6 +346,7 @@ class TelegramEmulator:
             if self._faults and self._faults[0][0] in (None, method):
                 raise self._faults.popleft()[1]
             self._check_flood(method)
+            self._check_group(method, params)
             handler = getattr(self, f"_api_{method.lower()}", None)
             if handler is None:
                 raise ApiError(404, "Not Found")
@@ -382,6 +394,28 @@ class TelegramEmulator:
             raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
         window.append(now)
 
+    def _check_group(self, method: str, params: dict[str, Any]) -> None:
+        """Refuse a new message in a group past `group_limit` in the last minute."""
+        name = method.lower()
+        if self.group_limit is None or not name.startswith(("send", "copy", "forward")) \
+                or name == "sendchataction":
+            return
+        try:
+            chat = self.chats.get(int(params.get("chat_id", 0)))
+        except ValueError:
+            return
+        if chat is None or chat.type == "private":
+            return
+        now = self._clock()
+        window = self._group_windows.setdefault(chat.id, deque())
+        while window and window[0] <= now - 60.0:
+            window.popleft()
+        if len(window) >= self.group_limit:
+            self.flood_refusals += 1
+            wait = max(1, math.ceil(window[0] + 60.0 - now))
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+        window.append(now)
+
     def take_updates(self, offset: int | None, limit: int = 100) -> list[dict[str, Any]]:
         """getUpdates semantics: confirm everything below `offset`, return what is left."""
         if offset is not None:
@@ -395,6 +429,50 @@ class TelegramEmulator:
         return {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar",
                 "username": self.username, "can_join_groups": True,
                 "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+    def _api_getchat(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A chat's full info; a public group shows its @username."""
+        chat = self._chat(params)
+        info = {**chat.as_chat(), "accent_color_id": 0, "max_reaction_count": 11,
+                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                        "unique_gifts": False, "premium_subscription": False,
+                                        "gifts_from_channels": False}}
+        if chat.username:
+            info["username"] = chat.username
+        return info
+
+    def _api_getchatmember(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A user's status in a group: what `join` set, the bot an administrator, anyone
+        else "left" (as Telegram answers for a user who is not in the chat)."""
+        chat = self._chat(params)
+        try:
+            user_id = int(params.get("user_id", 0))
+        except ValueError:
+            raise ApiError(400, "Bad Request: invalid user_id specified") from None
+        if chat.type == "private":
+            raise ApiError(400, "Bad Request: chat member status can't be changed in "
+                                "private chats")
+        if user_id == self.BOT_ID:
+            status = "administrator"
+            user = {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar"}
+        else:
+            status = chat.members.get(user_id) or "left"
+            known = self.chats.get(user_id)
+            user = known.as_user() if known else {"id": user_id, "is_bot": False,
+                                                  "first_name": "?"}
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            member.update(dict.fromkeys((
+                "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+                "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+                "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+                "can_delete_stories", "can_send_welcome_messages"), False))
+            member["can_manage_chat"] = member["can_delete_messages"] = True
+        elif status == "kicked":
+            member["until_date"] = 0
+        return member
 
     def _api_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = params.get("offset")

@@ -192,7 +192,9 @@ def admin_card(t: Translator, catalog: Catalog, reg: Registration, *,
     head = t("admin-reg-title", id=reg.id, date=local_time(reg.created_at))
     body = answers_html(t, values, topic_title(catalog, t, reg.topic_id))
     tail = t("admin-reg-user", user=Html(user_link), status=t(f"status-{reg.status}"))
-    if reg.user_id is None:
+    if reg.expired_at is not None:
+        tail += "\n" + t("admin-reg-expired")
+    elif reg.user_id is None:
         tail += "\n" + t("admin-reg-forgotten")
     return Html(f"{head}\n{body}\n{tail}")
 

@@ -30,6 +30,7 @@ class Harness:
         apart (the settings must name `chat_id` as ADMIN_CHAT_ID)."""
         self.api.add_chat(chat_id, "Operators", type="supergroup")
         self.api.add_chat(admin_id, admin_name)
+        self.api.join(chat_id, admin_id, status="administrator")
         self.dp["poster"].pace = pace
         return self
 

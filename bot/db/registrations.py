@@ -39,6 +39,10 @@ class Registration:
     updated_at: str
     guardian_confirmed: bool = False
     consent_version: str | None = None
+    # The language the form was filled in (stored with the consent): status notices use it.
+    language: str | None = None
+    admin_message_id: int | None = None
+    expired_at: str | None = None  # personal fields removed after the retention period
 
     @property
     def active(self) -> bool:
@@ -63,7 +67,7 @@ class NewRegistration:
 
 
 SELECT = (
-    "SELECT r.*, c.version AS consent_version,"
+    "SELECT r.*, c.version AS consent_version, c.language AS language,"
     " COALESCE(c.guardian_confirmed, 0) AS guardian_confirmed"
     " FROM registrations r LEFT JOIN consents c ON c.id = r.consent_id"
 )
@@ -76,7 +80,8 @@ def _registration(row: aiosqlite.Row) -> Registration:
         district=row["district"], occupation=row["occupation"], comment=row["comment"],
         status=row["status"], created_at=row["created_at"], updated_at=row["updated_at"],
         guardian_confirmed=bool(row["guardian_confirmed"]),
-        consent_version=row["consent_version"],
+        consent_version=row["consent_version"], language=row["language"],
+        admin_message_id=row["admin_message_id"], expired_at=row["expired_at"],
     )
 
 
@@ -204,6 +209,25 @@ class Registrations:
             params.append(until)
         async with self.conn.execute(sql + " ORDER BY r.id", params) as cur:
             return [_registration(row) for row in await cur.fetchall()]
+
+    async def expire_finished(self, before: str, now: str | None = None) -> list[int]:
+        """Strip the personal fields of registrations cancelled or declined before `before`
+        (the retention period); the rows stay as anonymous counts. Returns the admin-chat
+        posts that showed them, to draw again."""
+        now = now or utc_now()
+        async with self.conn.execute(
+            "SELECT DISTINCT admin_message_id FROM registrations WHERE expired_at IS NULL"
+            " AND user_id IS NOT NULL AND status IN ('cancelled', 'declined')"
+            " AND updated_at < ? AND admin_message_id IS NOT NULL", (before,),
+        ) as cur:
+            posts = [row[0] for row in await cur.fetchall()]
+        await self.conn.execute(
+            "UPDATE registrations SET user_id = NULL, full_name = NULL, age = NULL,"
+            " phone = NULL, comment = NULL, district = NULL, occupation = NULL,"
+            " expired_at = ? WHERE expired_at IS NULL AND user_id IS NOT NULL"
+            " AND status IN ('cancelled', 'declined') AND updated_at < ?", (now, before),
+        )
+        return posts
 
     async def forget_user(self, user_id: int, now: str | None = None) -> int:
         """Withdraw consent and strip every personal field; rows stay as anonymous counts.

@@ -65,13 +65,19 @@ class Tickets:
     async def delete(self, ticket_id: int) -> None:
         await self.conn.execute("DELETE FROM tickets WHERE id = ?", (ticket_id,))
 
-    async def count_open(self, user_id: int) -> int:
-        return await self._count(
-            "SELECT COUNT(*) FROM tickets WHERE user_id = ? AND status = 'open'", (user_id,))
+    # A ticket is the user's by its user_id, or, once /forget cleared that, by the keyed hash
+    # of their id in `ticket_owners` (migration 0008): limits must survive forgetting.
+    _MINE = ("(user_id = ? OR id IN (SELECT ticket_id FROM ticket_owners WHERE owner = ?))")
 
-    async def count_since(self, user_id: int, since: str) -> int:
+    async def count_open(self, user_id: int, owner: str = "") -> int:
         return await self._count(
-            "SELECT COUNT(*) FROM tickets WHERE user_id = ? AND created_at >= ?", (user_id, since))
+            f"SELECT COUNT(*) FROM tickets WHERE {self._MINE} AND status = 'open'",
+            (user_id, owner))
+
+    async def count_since(self, user_id: int, since: str, owner: str = "") -> int:
+        return await self._count(
+            f"SELECT COUNT(*) FROM tickets WHERE {self._MINE} AND created_at >= ?",
+            (user_id, owner, since))
 
     async def count_for_user(self, user_id: int) -> int:
         return await self._count("SELECT COUNT(*) FROM tickets WHERE user_id = ?", (user_id,))
@@ -146,6 +152,12 @@ class Tickets:
         ) as cur:
             row = await cur.fetchone()
         return (int(row[0]), int(row[1])) if row else None
+
+    async def count_messages_since(self, ticket_id: int, role: MessageRole, since: str) -> int:
+        """Messages with `role` recorded in a ticket's thread since `since`."""
+        return await self._count(
+            "SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = ? AND role = ?"
+            " AND created_at >= ?", (ticket_id, role, since))
 
     async def _count(self, sql: str, params: tuple[object, ...]) -> int:
         async with self.conn.execute(sql, params) as cur:

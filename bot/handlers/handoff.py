@@ -39,7 +39,7 @@ from bot.catalog.store import ContentStore
 from bot.config import Language, Settings
 from bot.db.database import Database
 from bot.db.tickets import MessageRole, Ticket
-from bot.filters import InOperatorsChat
+from bot.filters import FromOperator, InOperatorsChat
 from bot.formatting import utf16_len
 from bot.handlers.common import acknowledge, send_chunks
 from bot.i18n import Html, Translator, escape
@@ -54,6 +54,7 @@ from bot.keyboards import (
     topic_keyboard,
 )
 from bot.services import crisis, handoff
+from bot.services.followups import FollowupGate
 from bot.services.handoff import Opened
 
 log = logging.getLogger(__name__)
@@ -275,20 +276,36 @@ async def on_not_a_question(message: Message, t: Translator) -> None:
 
 
 async def on_followup(message: Message, ticket: Ticket, t: Translator, db: Database,
-                      settings: Settings, content: ContentStore, bot: Bot) -> None:
-    """The user replied to an operator's answer: post it under the ticket in the group."""
+                      settings: Settings, content: ContentStore, bot: Bot,
+                      followups: FollowupGate) -> None:
+    """The user replied to an operator's answer: post it under the ticket in the group, or
+    fold it into the ticket's last follow-up post, within the follow-ups' budget."""
     if settings.admin_chat_id is None:
         await message.answer(t("handoff-unavailable"), reply_markup=main_menu(t))
         return
     g = group_texts(content, settings)
-    where = await handoff.thread_message(db, ticket.id, "ticket")
     header = g("handoff-followup", number=ticket.id, **_who(g, message.from_user))
-    try:
-        group_id = await _post(bot, settings.admin_chat_id, message, header, None,
-                               reply_to=where[1] if where else None)
-    except TelegramAPIError as exc:
-        log.error("follow-up of ticket %s not posted: %s", ticket.id, exc)
-        await message.answer(t("handoff-failed"), reply_markup=main_menu(t))
+    part = escape(_shorten(message.text, MAX_QUESTION)) if message.text is not None else None
+    recent = await handoff.followup_posts(db, ticket.id)
+    decision = followups.decide(ticket.id, recent, part)
+    group_id = None
+    if decision == "fold" and part is not None:
+        group_id = await _fold(bot, settings.admin_chat_id, followups, ticket.id, part)
+        if group_id is None and recent < followups.posts_per_hour:
+            decision = "post"
+    if decision == "post":
+        where = await handoff.thread_message(db, ticket.id, "ticket")
+        try:
+            group_id = await _post(bot, settings.admin_chat_id, message, header, None,
+                                   reply_to=where[1] if where else None)
+        except TelegramAPIError as exc:
+            log.error("follow-up of ticket %s not posted: %s", ticket.id, exc)
+            await message.answer(t("handoff-failed"), reply_markup=main_menu(t))
+            return
+        followups.posted(ticket.id, group_id, header, part)
+    if group_id is None:
+        log.info("follow-up of ticket %s over its budget: the user is asked to wait", ticket.id)
+        await message.answer(t("handoff-followup-wait", number=ticket.id))
         return
     reopened = await handoff.followed_up(db, ticket.id, [
         (message.chat.id, message.message_id, "question"),
@@ -361,6 +378,20 @@ async def _unpin(bot: Bot, db: Database, ticket: Ticket) -> None:
         await bot.unpin_chat_message(where[0], message_id=where[1])
     except TelegramAPIError as exc:
         log.info("urgent ticket %s not unpinned: %s", ticket.id, exc)
+
+
+async def _fold(bot: Bot, chat_id: int, followups: FollowupGate, ticket_id: int,
+                part: str) -> int | None:
+    """Edit the ticket's last follow-up post to show `part` too; None if it cannot be."""
+    message_id, text = followups.folded_body(ticket_id, part)
+    try:
+        await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+    except TelegramAPIError as exc:  # deleted, blanked by /forget, or too old
+        log.info("follow-up of ticket %s not folded: %s", ticket_id, type(exc).__name__)
+        followups.forget(ticket_id)
+        return None
+    followups.folded(ticket_id, part)
+    return message_id
 
 
 # --- the operators' group ------------------------------------------------------------------
@@ -494,8 +525,12 @@ def create_group_router() -> Router:
     router = Router(name="handoff-group")
     router.message.filter(InOperatorsChat())
     router.callback_query.filter(InOperatorsChat())
-    router.message.register(on_operator_reply, RepliesToTicket("ticket", "followup"))
-    router.message.register(on_reply_to_unknown, RepliesToBot())
-    router.callback_query.register(on_ticket_status, TicketCD.filter(F.do == "s"))
-    router.callback_query.register(on_ticket_close, TicketCD.filter(F.do == "c"))
+    # Checked last: only a reply to a ticket or a ticket button costs a membership look-up.
+    router.message.register(on_operator_reply, RepliesToTicket("ticket", "followup"),
+                            FromOperator())
+    router.callback_query.register(on_ticket_status, TicketCD.filter(F.do == "s"),
+                                   FromOperator())
+    router.callback_query.register(on_ticket_close, TicketCD.filter(F.do == "c"),
+                                   FromOperator())
+    router.message.register(on_reply_to_unknown, RepliesToBot(), FromOperator())
     return router

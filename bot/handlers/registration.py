@@ -160,6 +160,10 @@ async def begin(bot: Bot, chat_id: int, user_id: int, t: Translator, state: FSMC
     if existing is not None:
         await _show_existing(bot, chat_id, t, existing, title)
         return
+    if await registrations.over_daily_limit(db, user_id):
+        await bot.send_message(chat_id, t("reg-daily-limit", limit=registrations.MAX_PER_DAY),
+                               reply_markup=main_menu(t))
+        return
     await state.clear()
     await state.update_data(topic=topic_id)
     await bot.send_message(chat_id, t("reg-intro", programme=title, steps=len(STEPS)))
@@ -452,6 +456,11 @@ async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
         if existing is not None:
             await _show_existing(bot, chat_id, t, existing, title)
         return
+    except registrations.TooManyToday:
+        await state.clear()
+        await bot.send_message(chat_id, t("reg-daily-limit", limit=registrations.MAX_PER_DAY),
+                               reply_markup=main_menu(t))
+        return
     await state.clear()
     if isinstance(query.message, Message):
         await show(query, t("reg-summary-sent", answers=answers_html(t, data, title)))
@@ -485,7 +494,8 @@ async def cmd_my(message: Message, t: Translator, db: Database, content: Content
 
 
 async def on_my_button(query: CallbackQuery, callback_data: MyRegCD, t: Translator,
-                       db: Database, content: ContentStore) -> None:
+                       db: Database, content: ContentStore, bot: Bot,
+                       poster: RegistrationPoster) -> None:
     """Cancel one's own registration, after a yes/no question."""
     user_id = query.from_user.id
     regs = {r.id: r for r in await registrations.of_user(db, user_id)}
@@ -500,7 +510,10 @@ async def on_my_button(query: CallbackQuery, callback_data: MyRegCD, t: Translat
                    cancel_question_keyboard(t, reg.id))
         return
     if callback_data.act == "yes":
-        await registrations.cancel(db, user_id, reg.id)
+        cancelled = await registrations.cancel(db, user_id, reg.id)
+        if cancelled is not None and cancelled.admin_message_id is not None:
+            # The operators' card shows the cancellation and loses its status buttons.
+            await poster.redraw(bot, [cancelled.admin_message_id])
     text, markup = my_list(t, content.catalog, await registrations.of_user(db, user_id))
     if callback_data.act == "yes":
         text = f"{t('my-cancelled', id=reg.id)}\n\n{text}"

@@ -16,7 +16,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.catalog.store import ContentStore
-from bot.config import Settings
+from bot.config import LANGUAGES, Settings
 from bot.db.database import Database
 from bot.db.registrations import Registration, Registrations
 from bot.db.users import Users
@@ -68,7 +68,11 @@ async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
         await acknowledge(query, t("button-outdated"))
         return
     reg = await registrations.change_status(db, callback_data.id, callback_data.status)
-    if reg is None:
+    if reg == registrations.CANCELLED_BY_USER:
+        await acknowledge(query, admin_t("admin-status-cancelled"))
+        await _redraw_pressed(query, bot, db, content, settings, callback_data.id)
+        return
+    if reg is None or isinstance(reg, str):
         await acknowledge(query, admin_t("admin-status-unchanged"))
         return
     await acknowledge(query, admin_t(f"status-{reg.status}"))
@@ -86,13 +90,34 @@ async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
     await _tell_user(bot, db, content, settings, reg)
 
 
+async def _redraw_pressed(query: CallbackQuery, bot: Bot, db: Database, content: ContentStore,
+                          settings: Settings, reg_id: int) -> None:
+    """A card whose buttons are stale (the user cancelled): show it as it is now."""
+    if not isinstance(query.message, Message):
+        return
+    async with db.transaction() as conn:
+        reg = await Registrations(conn).get(reg_id)
+    if reg is None:
+        return
+    admin_t = content.i18n(settings.default_language)
+    try:
+        await bot.edit_message_text(admin_card(admin_t, content.catalog, reg),
+                                    chat_id=query.message.chat.id,
+                                    message_id=query.message.message_id,
+                                    reply_markup=admin_status_keyboard(admin_t, reg))
+    except TelegramBadRequest as exc:  # a digest, or already drawn this way
+        log.info("could not redraw the pressed card: %s", exc.message)
+
+
 async def _tell_user(bot: Bot, db: Database, content: ContentStore, settings: Settings,
                      reg: Registration) -> None:
-    """The young person hears of the new status in their language."""
+    """The young person hears of the new status in the language they filled the form in
+    (a user who never pressed the language button has no language in their row)."""
     user = await Users(db.conn).get(reg.user_id) if reg.user_id else None
     if user is None:
         return
-    ut = content.i18n(user.language or settings.default_language)
+    lang = reg.language if reg.language in LANGUAGES else user.language
+    ut = content.i18n(lang or settings.default_language)
     text = ut("reg-status-changed", id=reg.id, status=ut(f"status-{reg.status}"),
               programme=topic_title(content.catalog, ut, reg.topic_id))
     try:
@@ -103,8 +128,10 @@ async def _tell_user(bot: Bot, db: Database, content: ContentStore, settings: Se
 
 
 async def cmd_export(message: Message, command: CommandObject, bot: Bot, t: Translator,
-                     db: Database, content: ContentStore) -> None:
-    """`/export [topic] [from] [to]`: a CSV of registrations (dates inclusive)."""
+                     db: Database, content: ContentStore, poster: RegistrationPoster) -> None:
+    """`/export [topic] [from] [to]`: a CSV of registrations (dates inclusive). Registrations
+    past their retention period are stripped first: the file never holds what the consent
+    text says is deleted (stripped rows are left out)."""
     topic_id, days = None, []
     for arg in (command.args or "").split():
         if DATE.match(arg):
@@ -121,6 +148,7 @@ async def cmd_export(message: Message, command: CommandObject, bot: Bot, t: Tran
     if len(days) > 2:
         await message.answer(t("export-usage"))
         return
+    await poster.housekeep(bot)
     since = days[0].isoformat() if days else None
     until = days[1].isoformat() if len(days) > 1 else None
     async with db.transaction() as conn:

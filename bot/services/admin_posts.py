@@ -28,12 +28,14 @@ from bot.registration_views import (
     local_time,
     topic_title,
 )
+from bot.services import registrations
 
 log = logging.getLogger(__name__)
 
 PACE = 3.0          # seconds between posts: 20 a minute, Telegram's limit for one group
 DIGEST_MAX = 20     # registrations in one digest message (stays far below 4096 characters)
 IDLE_CHECK = 60.0   # look for a backlog this often even when nobody wakes the poster
+HOUSEKEEPING_EVERY = 3600.0  # retention of finished registrations and limit marks
 
 
 class RegistrationPoster:
@@ -54,8 +56,9 @@ class RegistrationPoster:
 
     def start(self, bot: Bot) -> None:
         """Start posting; what piled up while the bot was down goes out at once, not at
-        the first idle check a minute later."""
-        if self.chat_id is not None and self._task is None:
+        the first idle check a minute later. Runs without an operators' chat too: the
+        retention housekeeping still applies."""
+        if self._task is None:
             self._wake.set()
             self._task = asyncio.create_task(self._run(bot), name="registration-poster")
 
@@ -63,8 +66,20 @@ class RegistrationPoster:
         await cancel_and_wait(self._task)
         self._task = None
 
+    async def housekeep(self, bot: Bot) -> None:
+        """Apply the retention period (`registrations.expire`) and draw the posts of the
+        registrations it stripped again, so the group keeps no copy either."""
+        await self.redraw(bot, await registrations.expire(self.db))
+
     async def _run(self, bot: Bot) -> None:
+        next_housekeeping = 0.0
         while True:
+            if asyncio.get_running_loop().time() >= next_housekeeping:
+                next_housekeeping = asyncio.get_running_loop().time() + HOUSEKEEPING_EVERY
+                try:
+                    await self.housekeep(bot)
+                except (TelegramAPIError, aiosqlite.Error) as exc:
+                    log.warning("housekeeping failed: %s", type(exc).__name__)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), IDLE_CHECK)
             self._wake.clear()

@@ -16,6 +16,7 @@ from bot.catalog.files import NotUtf8Error, read_text
 from bot.catalog.models import FILL
 from bot.config import Language
 from bot.db.database import Database
+from bot.db.owners import Owners
 from bot.db.questions import Questions
 from bot.db.tickets import MessageRole, Ticket, Tickets
 from bot.db.users import Users
@@ -61,16 +62,19 @@ class Refused:
 
 async def refusal(db: Database, user_id: int, now: datetime | None = None) -> Refused | None:
     """The limit the user has hit, if any (read-only: checked again when the ticket opens)."""
-    return await _limits(Tickets(db.conn), user_id, now or datetime.now(UTC))
+    owner = await Owners(db.conn).of(user_id)
+    return await _limits(Tickets(db.conn), user_id, owner, now or datetime.now(UTC))
 
 
-async def _limits(tickets: Tickets, user_id: int, now: datetime,
+async def _limits(tickets: Tickets, user_id: int, owner: str, now: datetime,
                   urgent: bool = False) -> Refused | None:
-    """An urgent ticket (from a crisis answer) is never refused for unanswered ones: a person
-    in danger must not be told to wait for their earlier questions."""
-    if not urgent and await tickets.count_open(user_id) >= MAX_OPEN:
+    """Counted by the id and by its keyed hash, which /forget does not remove. An urgent
+    ticket (from a crisis answer) is never refused for unanswered ones: a person in danger
+    must not be told to wait for their earlier questions."""
+    if not urgent and await tickets.count_open(user_id, owner) >= MAX_OPEN:
         return Refused("open")
-    if await tickets.count_since(user_id, iso(now - timedelta(days=1))) >= MAX_PER_DAY:
+    since = iso(now - timedelta(days=1))
+    if await tickets.count_since(user_id, since, owner) >= MAX_PER_DAY:
         return Refused("daily")
     return None
 
@@ -83,7 +87,9 @@ async def open_ticket(db: Database, user_id: int, language: Language,
     now = now or datetime.now(UTC)
     async with db.transaction() as conn:
         tickets = Tickets(conn)
-        refused = await _limits(tickets, user_id, now, urgent)
+        owners = Owners(conn)
+        owner = await owners.of(user_id)
+        refused = await _limits(tickets, user_id, owner, now, urgent)
         if refused is not None:
             return refused
         questions = Questions(conn)
@@ -92,6 +98,7 @@ async def open_ticket(db: Database, user_id: int, language: Language,
         before = await tickets.count_for_user(user_id)
         ticket = await tickets.add(user_id, language, rejected, now=iso(now), urgent=urgent,
                                    crisis_kind=crisis_kind)
+        await owners.mark_ticket(ticket.id, owner, iso(now))
     return Opened(ticket, asked, before)
 
 
@@ -180,6 +187,12 @@ async def followed_up(db: Database, ticket_id: int,
         for chat_id, message_id, role in messages:
             await tickets.add_message(ticket_id, chat_id, message_id, role)
         return await tickets.set_status(ticket_id, "open")
+
+
+async def followup_posts(db: Database, ticket_id: int, now: datetime | None = None) -> int:
+    """The ticket's follow-up posts in the operators' group in the last hour (its budget)."""
+    since = iso((now or datetime.now(UTC)) - timedelta(hours=1))
+    return await Tickets(db.conn).count_messages_since(ticket_id, "followup", since)
 
 
 async def close(db: Database, ticket_id: int) -> Ticket | None:

@@ -7,18 +7,74 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+import aiosqlite
 
 from bot.db.database import Database
+from bot.db.owners import Owners
 from bot.db.registrations import NewRegistration, Post, Registration, Registrations
 from bot.db.tickets import Tickets
 
 log = logging.getLogger(__name__)
 
+# Limit marks outlive every window they are counted in (a day) by a margin.
+MARKS_KEPT = timedelta(days=2)
+MAX_PER_DAY = 3  # registrations one person may make in any 24 hours, cancelled ones too
+# Cancelled and declined registrations keep their personal fields this long, then lose
+# them (content/consent.toml says so to the user, in both languages).
+RETENTION_DAYS = 30
 
-async def submit(db: Database, new: NewRegistration) -> Registration:
-    """Store consent + registration atomically; raises `DuplicateRegistration`."""
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class TooManyToday(Exception):  # noqa: N818 - reads as what happened
+    """The user made `MAX_PER_DAY` registrations in the last 24 hours."""
+
+
+async def _count_today(conn: aiosqlite.Connection, user_id: int, now: datetime) -> tuple[str, int]:
+    """The user's keyed hash and how many registrations it made in the last day: counted
+    by the hash, so cancelling or /forget does not reset the count."""
+    owners = Owners(conn)
+    owner = await owners.of(user_id)
+    since = iso(now - timedelta(days=1))
+    return owner, await owners.registrations_since(owner, since)
+
+
+async def over_daily_limit(db: Database, user_id: int, now: datetime | None = None) -> bool:
+    """Read-only check before the form starts (checked again when it is confirmed)."""
+    _, made = await _count_today(db.conn, user_id, now or datetime.now(UTC))
+    return made >= MAX_PER_DAY
+
+
+async def submit(db: Database, new: NewRegistration,
+                 now: datetime | None = None) -> Registration:
+    """Store consent + registration atomically; raises `DuplicateRegistration`, or
+    `TooManyToday` past the daily limit (register, cancel, register… leaves a copy of the
+    personal data and a card in the group each round)."""
+    now = now or datetime.now(UTC)
     async with db.transaction() as conn:
-        return await Registrations(conn).add(new)
+        owner, made = await _count_today(conn, new.user_id, now)
+        if made >= MAX_PER_DAY:
+            raise TooManyToday(new.user_id)
+        reg = await Registrations(conn).add(new, now=iso(now))
+        await Owners(conn).mark_registration(reg.id, owner, iso(now))
+        return reg
+
+
+async def expire(db: Database, now: datetime | None = None) -> list[int]:
+    """Housekeeping: strip cancelled and declined registrations older than the retention
+    period, and drop limit marks no window needs any more. Returns the admin-chat posts to
+    draw again."""
+    now = now or datetime.now(UTC)
+    async with db.transaction() as conn:
+        posts = await Registrations(conn).expire_finished(
+            iso(now - timedelta(days=RETENTION_DAYS)), iso(now))
+        await Owners(conn).purge(iso(now - MARKS_KEPT))
+    return posts
 
 
 async def active_registration(db: Database, user_id: int, topic_id: str) -> Registration | None:
@@ -41,11 +97,20 @@ async def cancel(db: Database, user_id: int, reg_id: int) -> Registration | None
         return await repo.set_status(reg_id, "cancelled", only_active=True)
 
 
-async def change_status(db: Database, reg_id: int, status: str) -> Registration | None:
-    """An admin sets the status; None if the registration is gone or was forgotten."""
+CANCELLED_BY_USER = "cancelled"
+
+
+async def change_status(db: Database, reg_id: int, status: str
+                        ) -> Registration | Literal["cancelled"] | None:
+    """An admin sets the status; None if the registration is gone or was forgotten.
+
+    A registration the user cancelled stays cancelled (`CANCELLED_BY_USER`): an old card's
+    buttons must not bring it back, nor tell the user that a specialist contacted them."""
     async with db.transaction() as conn:
         repo = Registrations(conn)
         found = await repo.get(reg_id)
+        if found is not None and found.status == "cancelled":
+            return CANCELLED_BY_USER
         if found is None or found.user_id is None or found.status == status:
             return None
         return await repo.set_status(reg_id, status)

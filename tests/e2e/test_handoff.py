@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app import create_dispatcher
+from bot.app import create_bot, create_dispatcher
+from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
 from bot.emulator import SentMessage
@@ -36,6 +37,7 @@ def desk(harness: Harness) -> Harness:
     harness.api.add_chat(GROUP, "Jastar operators", type="supergroup")
     harness.api.add_chat(OP1, "Асель", username="asel_op")
     harness.api.add_chat(OP2, "Данияр")
+    harness.api.join(GROUP, OP1, OP2)
     return harness
 
 
@@ -251,11 +253,13 @@ async def test_operators_close_a_ticket_and_read_its_status(desk: Harness, db: D
     await user.send("/ask")
     await user.send("Сұрақ")
     [ticket] = group(desk)
-    status = desk.api.user_presses(GROUP, ticket.message_id, ticket.buttons[0][0].callback_data)
+    status = desk.api.user_presses(GROUP, ticket.message_id, ticket.buttons[0][0].callback_data,
+                                   from_id=OP1)
     await desk.feed(status)
     popup = desk.api.answered_callbacks[status["callback_query"]["id"]]
     assert popup["text"] == "№1 сұрақ: жауап күтуде."
-    close = desk.api.user_presses(GROUP, ticket.message_id, ticket.buttons[1][0].callback_data)
+    close = desk.api.user_presses(GROUP, ticket.message_id, ticket.buttons[1][0].callback_data,
+                                  from_id=OP2)
     await desk.feed(close)
     assert (await ticket_row(db, 1))["status"] == "closed"
     shown = desk.api.find_message(GROUP, ticket.message_id)
@@ -442,3 +446,116 @@ async def test_forget_closes_the_users_open_tickets(desk: Harness, db: Database)
     assert "ждут ответа 0" in admin.last_text and "закрыты 2" in admin.last_text
     assert not [b for m in group(desk) for row in m.buttons for b in row
                 if "күтуде" in b.text]
+
+
+async def test_only_group_members_and_admins_answer_or_close(desk: Harness, db: Database,
+                                                             caplog: pytest.LogCaptureFixture
+                                                             ) -> None:
+    """Item 11: someone who can post in the group but is not a member (a public group, a
+    pending join request) cannot answer as the department nor close a ticket; a member and
+    an admin of the bot (ADMIN_IDS) can. Membership is read once per person, then cached."""
+    stranger = 9100
+    desk.api.add_chat(stranger, "Бөгде")
+    desk.api.join(GROUP, stranger, status="left")
+    user = desk.user(5010, "Test", language_code="kk")
+    await user.start("Қазақша")
+    await user.send("/ask")
+    await user.send("Сұрақ")
+    [ticket] = group(desk)
+    user.new_messages()
+    caplog.set_level("INFO")
+    await desk.feed(desk.api.user_sends(GROUP, "Мен бөлімненмін, телефоныңды жаз", from_id=stranger,
+                                        reply_to=ticket.message_id))
+    close = ticket.buttons[1][0].callback_data
+    await desk.feed(desk.api.user_presses(GROUP, ticket.message_id, close, from_id=stranger))
+    assert user.new_messages() == []
+    assert (await ticket_row(db, 1))["status"] == "open"
+    assert any("not a member" in r.getMessage() for r in caplog.records)
+    # A member answers twice; their status is asked once.
+    await desk.feed(desk.api.user_sends(GROUP, "Жауап", from_id=OP1, reply_to=ticket.message_id))
+    await desk.feed(desk.api.user_sends(GROUP, "Тағы", from_id=OP1, reply_to=ticket.message_id))
+    assert [m.text for m in user.new_messages() if m.copied_from] == ["Жауап", "Тағы"]
+    asked = [p for m, p in desk.api.calls if m == "getChatMember" and p["user_id"] == str(OP1)]
+    assert len(asked) == 1
+    # An admin of the bot who is not in the group may close it.
+    desk.api.add_chat(1001, "Admin")
+    await desk.feed(desk.api.user_presses(GROUP, ticket.message_id, close, from_id=1001))
+    assert (await ticket_row(db, 1))["status"] == "closed"
+
+
+async def test_start_up_warns_about_a_public_operators_group(
+        settings: Settings, db: Database, content: ContentStore, fake_api: FakeTelegramServer,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Item 11: a public ADMIN_CHAT_ID (getChat shows a username) is named in a warning."""
+    fake_api.emulator.add_chat(GROUP, "Jastar operators", type="supergroup",
+                               username="jastar_public")
+    api_settings = settings.model_copy(update={"telegram_api_url": fake_api.base_url})
+    bot = create_bot(api_settings, TOKEN)
+    dp = create_dispatcher(api_settings, db, content)
+    try:
+        await dp.emit_startup(bot=bot, **dp.workflow_data)
+        await dp.emit_shutdown(bot=bot, **dp.workflow_data)
+    finally:
+        await bot.session.close()
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("public group" in w and "@jastar_public" in w for w in warnings)
+
+
+async def test_forget_does_not_reset_the_ticket_limits(desk: Harness, db: Database) -> None:
+    """Item 8: ten questions in a day, each answered (so none is open), then /forget: the
+    daily limit still holds, because it is counted by a keyed hash of the id as well."""
+    user = desk.user(5011, "Limit", language_code="ru")
+    await user.start("Русский")
+    for i in range(handoff.MAX_PER_DAY):
+        await user.send("/ask")
+        await user.send(f"Вопрос {i}")
+        assert "передан" in user.last_text
+        await desk.feed(desk.api.user_sends(GROUP, "Ответ", from_id=OP1,
+                                            reply_to=group(desk)[-1].message_id))
+    await user.send("/ask")
+    assert "дневной предел" in user.last_text
+    await user.send("/forget")
+    await user.click("Да, удалить всё")
+    await user.send("/ask")
+    assert "дневной предел" in user.last_text
+    # The mark is a keyed hash, not the id itself.
+    marks = await db.fetch_all("SELECT owner FROM ticket_owners")
+    assert len(marks) == handoff.MAX_PER_DAY and all(str(user.id) not in m[0] for m in marks)
+
+
+async def test_followups_cannot_take_the_groups_rate(desk: Harness) -> None:
+    """Item 7: one user fires 30 replies to an answer (under the bot's flood limit) while
+    the group takes 20 new messages a minute, as Telegram's does. The burst is folded into
+    edits of one post within the follow-ups' share, the rest is refused with a note, and
+    an honest user's new question still reaches the operators."""
+    from bot.services.followups import SHARE
+
+    desk.api.group_limit = 20
+    user = desk.user(5012, "Спамер", language_code="ru")
+    await user.start("Русский")
+    await user.send("/ask")
+    await user.send("Первый вопрос")
+    [ticket] = group(desk)
+    user.new_messages()
+    await desk.feed(desk.api.user_sends(GROUP, "Ответ", from_id=OP1,
+                                        reply_to=ticket.message_id))
+    answer = user.new_messages()[0]
+    before = len(desk.api.calls)
+    for i in range(30):
+        await user.send(f"уточнение {i}", reply_to=answer.message_id)
+    to_group = [(m, p) for m, p in desk.api.calls[before:]
+                if p.get("chat_id") == str(GROUP) and m.startswith(("send", "copy", "edit"))
+                and m != "editMessageReplyMarkup"]
+    assert len(to_group) <= SHARE
+    followups = group(desk)[1:]
+    assert len(followups) == 1 and "уточнение 0" in followups[0].text
+    assert "уточнение 5" in followups[0].text  # folded into the same post
+    assert "слишком много уточнений" in user.last_text
+    assert [r for r in desk.api.refused if r[1] == 429] == []
+
+    honest = desk.user(5013, "Честный", language_code="ru")
+    await honest.start("Русский")
+    await honest.send("/ask")
+    await honest.send("Где найти работу летом?")
+    assert "передан" in honest.last_text
+    assert "Где найти работу летом?" in group(desk)[-1].text

@@ -421,3 +421,27 @@ async def test_answers_sent_in_a_burst_are_taken_in_order(user: Conversation,
     asked = [m.text[:3] for m in user.new_messages() if "/7" in m.text[:3]]
     assert asked == ["2/7", "3/7", "4/7"]  # no step re-asked, none skipped
     assert harness.dp.fsm.events_isolation.held == 0  # no lock kept after the burst
+
+
+async def test_register_cancel_register_is_limited_per_day(user: Conversation,
+                                                           db: Database) -> None:
+    """Item 9: register → cancel → register… stops after MAX_PER_DAY registrations in a
+    day, and neither cancelling nor /forget resets the count."""
+    from bot.services.registrations import MAX_PER_DAY
+
+    await user.start("Қазақша")
+    for _ in range(MAX_PER_DAY):
+        await user.send("/start reg-neet")
+        await fill(user)
+        await user.click("Растау")
+        assert "Дайын" in user.last_text
+        await user.send("/my")
+        await user.click("қайтарып алу")
+        await user.click("Иә")
+    await user.send("/start reg-neet")
+    assert "бұдан артық беруге болмайды" in user.last_text
+    await user.send("/forget")
+    await user.click("Иә, бәрін жою")
+    await user.send("/start reg-neet")
+    assert "бұдан артық беруге болмайды" in user.last_text
+    assert len(await rows(db)) == MAX_PER_DAY

@@ -233,3 +233,85 @@ async def test_forget_during_a_slow_post_blanks_that_post(harness: Harness,
         await asyncio.sleep(0.05)
     assert shown_anywhere(harness, "Әлиева", "Кешке", "+77011234567") == []
     assert "жойылды" in post.text and not post.buttons
+
+
+async def press_status(harness: Harness, post: SentMessage, label: str,
+                       from_id: int = ADMIN) -> dict[str, object]:
+    """An admin presses a status button of a card in the admin chat (maybe an old copy of
+    its buttons); returns the callback's answer."""
+    button = next(b for row in post.buttons for b in row if label in b.text)
+    update = harness.api.user_presses(ADMIN_CHAT, post.message_id, button.callback_data or "",
+                                      from_id=from_id)
+    await harness.feed(update)
+    return harness.api.answered_callbacks.get(update["callback_query"]["id"], {})
+
+
+async def test_status_notice_in_the_language_of_the_form(harness: Harness) -> None:
+    """Item 12: a Russian phone that never pressed the language button fills the form in
+    Russian and hears of its status in Russian, not in the group's default Kazakh."""
+    user = harness.user(5020, "Дима", language_code="ru")
+    await user.send("/start")
+    await register(user, lang="ru")
+    assert "Готово" in user.messages[-1].text
+    [post] = await admin_posts(harness, 1)
+    await press_status(harness, post, "Хабарластық")
+    assert "специалист связался" in user.last_text and "#1" in user.last_text
+
+
+async def test_a_cancelled_registration_stays_cancelled(harness: Harness, user: Conversation,
+                                                        db: Database) -> None:
+    """Item 10: the user cancels in /my; the card in the admin chat says so at once and
+    loses its buttons; "contacted" pressed on an old copy of them changes nothing, answers
+    the admin, and tells the user nothing."""
+    await user.start("Қазақша")
+    await register(user)
+    [post] = await admin_posts(harness, 1)
+    stale = SentMessage(post.chat_id, post.message_id, post.text, post.html, True,
+                        buttons=[list(row) for row in post.buttons])
+    await user.send("/my")
+    await user.click("қайтарып алу")
+    await user.click("Иә")
+    assert "болдырылмады" in post.text and not post.buttons
+    user.new_messages()
+    answer = await press_status(harness, stale, "Хабарластық")
+    assert "қайтарып алған" in str(answer.get("text"))
+    row = await db.fetch_one("SELECT status FROM registrations")
+    assert row["status"] == "cancelled"
+    assert user.new_messages() == []
+
+
+async def test_finished_registrations_lose_their_data_after_the_retention_period(
+        harness: Harness, user: Conversation, db: Database) -> None:
+    """Item 9: a cancelled registration keeps its data for RETENTION_DAYS, then only an
+    anonymous row stays; /export leaves it out and the card in the group loses the data."""
+    from bot.services.registrations import RETENTION_DAYS
+
+    await user.start("Қазақша")
+    await register(user, name="Әлиева Дана")
+    [post] = await admin_posts(harness, 1)
+    await user.send("/my")
+    await user.click("қайтарып алу")
+    await user.click("Иә")
+    other = harness.user(5010, "Ира", language_code="ru")
+    await other.start("Русский")
+    await register(other, lang="ru", name="Ким Ирина")
+    admin = harness.user(ADMIN, "Гүлнар", language_code="kk")
+    await admin.send("/export")
+    _, data = admin.last.upload or ("", b"")
+    assert "Әлиева Дана" in data.decode("utf-8-sig")  # within the period: kept, marked
+    async with db.transaction() as conn:  # the period passes
+        await conn.execute("UPDATE registrations SET updated_at = '2020-01-01T00:00:00Z'"
+                           " WHERE id = 1")
+    await admin.send("/export")
+    _, data = admin.last.upload or ("", b"")
+    assert "Әлиева" not in data.decode("utf-8-sig") and "Ким Ирина" in data.decode("utf-8-sig")
+    row = await db.fetch_one("SELECT * FROM registrations WHERE id = 1")
+    assert row["full_name"] is None and row["phone"] is None and row["user_id"] is None
+    assert row["status"] == "cancelled" and row["expired_at"] is not None
+    assert "Әлиева" not in post.text and "+7701" not in post.text
+    assert "сақтау мерзімі" in post.text
+    # The consent text states the period, in both languages.
+    notice = harness.dp["content"].catalog.consent
+    for lang in ("kk", "ru"):
+        assert f"{RETENTION_DAYS} " in notice.text(lang).short
+        assert f"{RETENTION_DAYS} " in notice.text(lang).full

@@ -60,6 +60,8 @@ async def test_operator_replies_count_only_in_the_operators_chat(
     api.add_chat(GROUP, "Operators", type="supergroup")
     other = api.add_chat(-100556, "Impostors", type="supergroup")
     api.add_chat(9001, "Оператор")
+    api.join(GROUP, 9001)
+    api.join(other.id, 9001)
     bot = create_bot(api_settings, TOKEN)
     dp = create_dispatcher(api_settings, db, content)
     h = Harness(bot=bot, dp=dp, api=api, settings=api_settings)
