@@ -175,6 +175,15 @@ class Registrations:
             " VALUES (?, ?, ?)", [(i, chat_id, message_id) for i in ids],
         )
 
+    async def posts_showing(self, reg_id: int) -> list[Post]:
+        """Every operators'-chat message that shows this registration (card, digest, opened
+        card), so that a change the user made is drawn on all of them."""
+        async with self.conn.execute(
+            "SELECT chat_id, message_id FROM registration_posts WHERE registration_id = ?"
+            " ORDER BY message_id", (reg_id,),
+        ) as cur:
+            return [(row[0], row[1]) for row in await cur.fetchall()]
+
     async def admin_posts_of(self, user_id: int) -> list[Post]:
         """Operators'-chat messages (chat or None, message) that show this user's
         registrations: cards, digests, opened cards (call before /forget strips user_id)."""
@@ -210,17 +219,18 @@ class Registrations:
         async with self.conn.execute(sql + " ORDER BY r.id", params) as cur:
             return [_registration(row) for row in await cur.fetchall()]
 
-    async def expire_finished(self, before: str, now: str | None = None) -> list[int]:
+    async def expire_finished(self, before: str, now: str | None = None) -> list[Post]:
         """Strip the personal fields of registrations cancelled or declined before `before`
         (the retention period); the rows stay as anonymous counts. Returns the admin-chat
         posts that showed them, to draw again."""
         now = now or utc_now()
         async with self.conn.execute(
-            "SELECT DISTINCT admin_message_id FROM registrations WHERE expired_at IS NULL"
-            " AND user_id IS NOT NULL AND status IN ('cancelled', 'declined')"
-            " AND updated_at < ? AND admin_message_id IS NOT NULL", (before,),
+            "SELECT DISTINCT p.chat_id, p.message_id FROM registration_posts p"
+            " JOIN registrations r ON r.id = p.registration_id WHERE r.expired_at IS NULL"
+            " AND r.user_id IS NOT NULL AND r.status IN ('cancelled', 'declined')"
+            " AND r.updated_at < ? ORDER BY p.message_id", (before,),
         ) as cur:
-            posts = [row[0] for row in await cur.fetchall()]
+            posts: list[Post] = [(row[0], row[1]) for row in await cur.fetchall()]
         await self.conn.execute(
             "UPDATE registrations SET user_id = NULL, full_name = NULL, age = NULL,"
             " phone = NULL, comment = NULL, district = NULL, occupation = NULL,"

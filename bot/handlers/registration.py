@@ -511,9 +511,9 @@ async def on_my_button(query: CallbackQuery, callback_data: MyRegCD, t: Translat
         return
     if callback_data.act == "yes":
         cancelled = await registrations.cancel(db, user_id, reg.id)
-        if cancelled is not None and cancelled.admin_message_id is not None:
-            # The operators' card shows the cancellation and loses its status buttons.
-            await poster.redraw(bot, [cancelled.admin_message_id])
+        if cancelled is not None:
+            # Every operators' card of it shows the cancellation and loses its buttons.
+            await poster.redraw(bot, await registrations.posts_showing(db, cancelled.id))
     text, markup = my_list(t, content.catalog, await registrations.of_user(db, user_id))
     if callback_data.act == "yes":
         text = f"{t('my-cancelled', id=reg.id)}\n\n{text}"

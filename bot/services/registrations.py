@@ -65,7 +65,7 @@ async def submit(db: Database, new: NewRegistration,
         return reg
 
 
-async def expire(db: Database, now: datetime | None = None) -> list[int]:
+async def expire(db: Database, now: datetime | None = None) -> list[Post]:
     """Housekeeping: strip cancelled and declined registrations older than the retention
     period, and drop limit marks no window needs any more. Returns the admin-chat posts to
     draw again."""
@@ -85,6 +85,11 @@ async def active_registration(db: Database, user_id: int, topic_id: str) -> Regi
 async def of_user(db: Database, user_id: int) -> list[Registration]:
     async with db.transaction() as conn:
         return await Registrations(conn).of_user(user_id)
+
+
+async def posts_showing(db: Database, reg_id: int) -> list[Post]:
+    async with db.transaction() as conn:
+        return await Registrations(conn).posts_showing(reg_id)
 
 
 async def cancel(db: Database, user_id: int, reg_id: int) -> Registration | None:

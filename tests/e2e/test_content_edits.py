@@ -17,6 +17,7 @@ import pytest
 from bot.catalog.loader import check
 from bot.config import Settings
 from tests.conversation import Harness
+from tests.fake_api import FakeTelegramServer
 
 ROOT = Path(__file__).resolve().parents[2]
 GROUP = -1001234567890
@@ -29,6 +30,13 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
     copy = tmp_path / "content"
     shutil.copytree(ROOT / "content", copy)
     return settings.model_copy(update={"content_dir": copy, "admin_chat_id": GROUP})
+
+
+@pytest.fixture
+def fake_api(fake_api: FakeTelegramServer) -> FakeTelegramServer:
+    """The operators' group exists before start-up (which reads it to warn if it is public)."""
+    fake_api.emulator.add_chat(GROUP, "Operators", type="supergroup")
+    return fake_api
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -144,6 +144,7 @@ class TestWithOperators:
     def desk(self, harness: Harness) -> Harness:
         harness.api.add_chat(GROUP, "Jastar operators", type="supergroup")
         harness.api.add_chat(OPERATOR, "Асель", username="asel_op")
+        harness.api.join(GROUP, OPERATOR)
         return harness
 
     @pytest.mark.parametrize("lang", ["kk", "ru"])
