@@ -9,6 +9,13 @@ crisis recall, crisis false positives (non-crisis questions flagged as crisis), 
 latency per query for both, as wall-clock time and as CPU time of the process (the latter
 does not count time the process waited for a busy machine). `--repeat N` times the engine
 N times and reports the median figures. `--misses` lists the engine's wrong answers.
+
+Then, for each crisis set (tests/data/crisis_dev.jsonl and crisis_dev2.jsonl, used for
+tuning, and crisis_holdout.jsonl, written by someone else and kept aside), the crisis
+detector (`bot/catalog/crisis.py`) beside the previous one (the phrase list of
+bench/crisis_v1.toml, matched as before): recall by category of distress, false alarms by
+kind of lookalike, both by language and script, whether the answer fits the danger, and
+p50/p99 per message. `--crisis-only` skips the topic part.
 Needs `pip install -e '.[bench]'`.
 """
 
@@ -29,8 +36,11 @@ sys.path.insert(0, str(ROOT))
 
 from rank_bm25 import BM25Okapi  # noqa: E402
 
+from bot.catalog.crisis import CrisisDetector  # noqa: E402
 from bot.catalog.loader import Catalog, load_catalog  # noqa: E402
+from bot.catalog.normalize import words  # noqa: E402
 from bot.catalog.search import SearchIndex  # noqa: E402
+from bot.services.crisis import answer_kind  # noqa: E402
 
 Prediction = tuple[str | None, bool]  # (topic or None, crisis flagged)
 
@@ -135,6 +145,122 @@ def report(path: Path, rows: list[dict], results: list[dict]) -> None:
     print(f"\nengine minus baseline, overall top-1: {gap:+.1f} points\n")
 
 
+# --- crisis ---------------------------------------------------------------------------------
+
+CRISIS_SETS = ("crisis_dev.jsonl", "crisis_dev2.jsonl", "crisis_holdout.jsonl")
+# The answer each gold category should get (a minor in danger: online or at home, either;
+# someone else in danger: what to do for a friend, or the answer to that danger itself).
+FITTING = {"suicidal": {"suicide"}, "passive": {"suicide"}, "plan_means": {"suicide"},
+           "self_harm": {"self-harm"}, "abuse": {"abuse"},
+           "third_person": {"friend", "abuse", "online", "home", "addiction"},
+           "addiction": {"addiction"}, "minor_danger": {"online", "home"}}
+CrisisPredict = Callable[[str], str | None]  # the answer kind, or None: not a crisis
+
+
+def previous_detector() -> CrisisPredict:
+    """The first detector, as it was: a message is a crisis when one of the phrases of
+    bench/crisis_v1.toml appears as a run of word prefixes (all parts of an "a + b" rule,
+    anywhere). It had no categories: every crisis got the same answer."""
+    import tomllib
+
+    phrases = tomllib.loads((ROOT / "bench" / "crisis_v1.toml").read_text("utf-8"))["crisis"]
+    rules = [tuple(tuple(words(part)) for part in p.split(" + ")) for p in phrases]
+    rules = [r for r in rules if all(r)]
+
+    def found(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+        return any(all(start + i < len(tokens) and tokens[start + i].startswith(part)
+                       for i, part in enumerate(phrase)) for start in range(len(tokens)))
+
+    def predict(text: str) -> str | None:
+        tokens = words(text)
+        hit = any(all(found(tokens, phrase) for phrase in rule) for rule in rules)
+        return "suicide" if hit else None
+
+    return predict
+
+
+def current_detector(detector: CrisisDetector) -> CrisisPredict:
+    def predict(text: str) -> str | None:
+        verdict = detector.detect(text)
+        return None if verdict is None else answer_kind(verdict.category)
+
+    return predict
+
+
+def evaluate_crisis(name: str, predict: CrisisPredict, rows: list[dict]) -> dict:
+    hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    latencies, cpu_times, misses = [], [], []
+    for row in rows:
+        start, cpu = time.perf_counter(), time.process_time()
+        kind = predict(row["text"])
+        latencies.append((time.perf_counter() - start) * 1000)
+        cpu_times.append((time.process_time() - cpu) * 1000)
+        flagged = kind is not None
+        script = f"{row['lang']}/{row['script']}"
+        if row["crisis"]:
+            for group in ("recall: overall", f"recall: {row['category']}", f"recall: {script}"):
+                hits[group][0] += flagged
+                hits[group][1] += 1
+            if flagged:
+                hits["answer fits the danger"][0] += kind in FITTING.get(row["category"], ())
+                hits["answer fits the danger"][1] += 1
+        else:
+            for group in ("false alarms: overall", f"false alarms: {row['category']}",
+                          f"false alarms: {script}"):
+                hits[group][0] += flagged
+                hits[group][1] += 1
+        if flagged != row["crisis"]:
+            misses.append((row, kind))
+    return {"name": name, "hits": hits, **_percentiles("", latencies),
+            **_percentiles("cpu_", cpu_times), "misses": misses}
+
+
+def report_crisis(path: Path, rows: list[dict], results: list[dict], held_out: bool) -> None:
+    def order(group: str) -> tuple[int, int, str]:
+        kind = 0 if group.startswith("recall") else 1 if group.startswith("answer") else 2
+        return kind, 0 if group.endswith("overall") else 1 if "/" not in group else 2, group
+
+    groups = sorted({g for r in results for g in r["hits"]}, key=order)
+    label = "held out: not read by the detector's author" if held_out else "dev: tuned on"
+    print(f"== {path.name} ({label}): {len(rows)} messages, "
+          f"{sum(r['crisis'] for r in rows)} of distress\n")
+    print(f"{'group':34s}" + "".join(f"{r['name']:>18s}" for r in results))
+    for group in groups:
+        cells = []
+        for r in results:
+            ok, n = r["hits"].get(group, [0, 0])
+            cells.append(f"{ok:>4d}/{n:<4d} {ok / n:6.1%}" if n else "-")
+        print(f"{group:34s}" + "".join(f"{c:>18s}" for c in cells))
+    print(f"{'latency p50 / p99 ms':34s}" + "".join(
+        f"{r['p50']:>9.3f} / {r['p99']:<6.3f}" for r in results))
+    print(f"{'  cpu time p50 / p99':34s}" + "".join(
+        f"{r['cpu_p50']:>9.3f} / {r['cpu_p99']:<6.3f}" for r in results))
+    new = results[0]["hits"]
+    recall = new["recall: overall"][0] / new["recall: overall"][1]
+    plan = new.get("recall: plan_means", [0, 0])
+    alarms = new["false alarms: overall"][0] / new["false alarms: overall"][1]
+    print(f"\ntargets: recall {recall:.1%} (>= 98%), plan or means "
+          f"{plan[0]}/{plan[1]} (all), false alarms {alarms:.1%} (<= 3%)\n")
+
+
+def run_crisis(paths: list[Path], misses: bool) -> None:
+    detector = CrisisDetector()
+    rules_only = CrisisDetector(threshold=2.0)  # a probability never reaches 2: no model
+    previous = previous_detector()
+    for path in paths:
+        rows = _read(path)
+        results = [evaluate_crisis("detector", current_detector(detector), rows),
+                   evaluate_crisis("  rules alone", current_detector(rules_only), rows),
+                   evaluate_crisis("previous", previous, rows)]
+        report_crisis(path, rows, results, held_out="holdout" in path.name)
+        if misses:
+            for row, kind in results[0]["misses"]:
+                what = f"flagged as {kind}" if kind else "missed"
+                print(f"  [{row['category']} {row['lang']}/{row['script']}] {what}: "
+                      f"{row['text']!r}")
+            print()
+
+
 def main() -> None:
     default = [ROOT / "tests" / "data" / name for name in
                ("questions.jsonl", "questions_holdout.jsonl", "questions_holdout2.jsonl",
@@ -146,7 +272,14 @@ def main() -> None:
                         help="time the engine this many times (a new index each time, so no "
                              "run profits from words cached by another); report the median")
     parser.add_argument("--misses", action="store_true", help="list the engine's mistakes")
+    parser.add_argument("--crisis", type=Path, nargs="+",
+                        default=[p for p in (ROOT / "tests" / "data" / n for n in CRISIS_SETS)
+                                 if p.exists()])
+    parser.add_argument("--crisis-only", action="store_true", help="skip the topic part")
     args = parser.parse_args()
+    if args.crisis_only:
+        run_crisis(args.crisis, args.misses)
+        return
     catalog = load_catalog(ROOT / "content")
     start = time.perf_counter()
     ours = engine(catalog)
@@ -167,6 +300,7 @@ def main() -> None:
                 print(f"  [{row['lang']}/{row['script']}/{row['kind']}] {row['text']!r}: "
                       f"expected {row['topic']}, got {topic}{flag}")
             print()
+    run_crisis(args.crisis, args.misses)
 
 
 if __name__ == "__main__":

@@ -213,7 +213,10 @@ class CrisisDetector:
             if not (rule.hedged and hedge) and _within(found, rule.concepts, rule.window)]
         if not fired:
             return None if hedge else self._model(tokens, found)
-        about_other = "other" in found or "other_verb" in found
+        # About someone else: a verb in the third person ("хочет", "өлгісі келеді"), or a
+        # friend or a sibling named and nothing that says "I" (a pronoun, a first-person verb).
+        me = "me" in found or "me_verb" in found or "first_end" in found
+        about_other = "other_verb" in found or ("other" in found and not me)
         best: Verdict | None = None
         for rule in fired:
             category = rule.category
