@@ -78,7 +78,7 @@ def test_the_model_was_trained_on_the_data_as_it_is_now() -> None:
 
     assert crisis_weights.TRAINED_ON == TRAINING
     assert "crisis_holdout.jsonl" not in TRAINING
-    assert crisis_weights.DATA_SHA256 == digest(TRAINING), "run: python bench/train_crisis.py"
+    assert digest(TRAINING) == crisis_weights.DATA_SHA256, "run: python bench/train_crisis.py"
 
 
 def test_the_dev_sets_meet_the_targets(detector: CrisisDetector) -> None:
