@@ -124,21 +124,25 @@ def _read(path: Path) -> list[dict]:
             if line.strip()]
 
 
-def report(path: Path, rows: list[dict], results: list[dict]) -> None:
-    groups = sorted({g for r in results for g in r["hits"]},
-                    key=lambda g: (g == "overall", g.startswith("kind:"), g))
-    print(f"== {path.name}: {len(rows)} questions\n")
-    print(f"{'group':22s}" + "".join(f"{r['name']:>18s}" for r in results))
+def table(groups: list[str], results: list[dict], width: int, digits: int) -> None:
+    """One row per group (hits / total and the share) and the latencies, a column per run."""
+    print(f"{'group':{width}s}" + "".join(f"{r['name']:>18s}" for r in results))
     for group in groups:
         cells = []
         for r in results:
             ok, n = r["hits"].get(group, [0, 0])
             cells.append(f"{ok:>4d}/{n:<4d} {ok / n:6.1%}" if n else "-")
-        print(f"{group:22s}" + "".join(f"{c:>18s}" for c in cells))
-    print(f"{'latency p50 / p99 ms':22s}" + "".join(
-        f"{r['p50']:>9.2f} / {r['p99']:<6.2f}" for r in results))
-    print(f"{'  cpu time p50 / p99':22s}" + "".join(
-        f"{r['cpu_p50']:>9.2f} / {r['cpu_p99']:<6.2f}" for r in results))
+        print(f"{group:{width}s}" + "".join(f"{c:>18s}" for c in cells))
+    for label, key in (("latency p50 / p99 ms", ""), ("  cpu time p50 / p99", "cpu_")):
+        print(f"{label:{width}s}" + "".join(
+            f"{r[key + 'p50']:>9.{digits}f} / {r[key + 'p99']:<6.{digits}f}" for r in results))
+
+
+def report(path: Path, rows: list[dict], results: list[dict]) -> None:
+    groups = sorted({g for r in results for g in r["hits"]},
+                    key=lambda g: (g == "overall", g.startswith("kind:"), g))
+    print(f"== {path.name}: {len(rows)} questions\n")
+    table(groups, results, width=22, digits=2)
     ours_all = results[0]["hits"]["overall"]
     base_all = results[1]["hits"]["overall"]
     gap = (ours_all[0] / ours_all[1] - base_all[0] / base_all[1]) * 100
@@ -224,17 +228,7 @@ def report_crisis(path: Path, rows: list[dict], results: list[dict], held_out: b
     label = "held out: not read by the detector's author" if held_out else "dev: tuned on"
     print(f"== {path.name} ({label}): {len(rows)} messages, "
           f"{sum(r['crisis'] for r in rows)} of distress\n")
-    print(f"{'group':34s}" + "".join(f"{r['name']:>18s}" for r in results))
-    for group in groups:
-        cells = []
-        for r in results:
-            ok, n = r["hits"].get(group, [0, 0])
-            cells.append(f"{ok:>4d}/{n:<4d} {ok / n:6.1%}" if n else "-")
-        print(f"{group:34s}" + "".join(f"{c:>18s}" for c in cells))
-    print(f"{'latency p50 / p99 ms':34s}" + "".join(
-        f"{r['p50']:>9.3f} / {r['p99']:<6.3f}" for r in results))
-    print(f"{'  cpu time p50 / p99':34s}" + "".join(
-        f"{r['cpu_p50']:>9.3f} / {r['cpu_p99']:<6.3f}" for r in results))
+    table(groups, results, width=34, digits=3)
     new = results[0]["hits"]
     recall = new["recall: overall"][0] / new["recall: overall"][1]
     plan = new.get("recall: plan_means", [0, 0])

@@ -384,15 +384,7 @@ class TelegramEmulator:
         if self.flood_limit is None or not name.startswith(FLOOD_METHODS) \
                 or name == "sendchataction":
             return
-        now = self._clock()
-        window = self._flood_window
-        while window and window[0] <= now - 1.0:
-            window.popleft()
-        if len(window) >= self.flood_limit:
-            self.flood_refusals += 1
-            wait = max(1, math.ceil(window[0] + 1.0 - now))
-            raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
-        window.append(now)
+        self._take(self._flood_window, 1.0, self.flood_limit)
 
     def _check_group(self, method: str, params: dict[str, Any]) -> None:
         """Refuse a new message in a group past `group_limit` in the last minute."""
@@ -406,13 +398,17 @@ class TelegramEmulator:
             return
         if chat is None or chat.type == "private":
             return
+        self._take(self._group_windows.setdefault(chat.id, deque()), 60.0, self.group_limit)
+
+    def _take(self, window: deque[float], span: float, limit: int) -> None:
+        """A sliding window of `span` seconds holding at most `limit` calls: answer 429 with
+        the wait Telegram would name, or count this call."""
         now = self._clock()
-        window = self._group_windows.setdefault(chat.id, deque())
-        while window and window[0] <= now - 60.0:
+        while window and window[0] <= now - span:
             window.popleft()
-        if len(window) >= self.group_limit:
+        if len(window) >= limit:
             self.flood_refusals += 1
-            wait = max(1, math.ceil(window[0] + 60.0 - now))
+            wait = max(1, math.ceil(window[0] + span - now))
             raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
         window.append(now)
 
