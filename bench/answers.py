@@ -10,8 +10,8 @@ latency per query for both, as wall-clock time and as CPU time of the process (t
 does not count time the process waited for a busy machine). `--repeat N` times the engine
 N times and reports the median figures. `--misses` lists the engine's wrong answers.
 
-Then, for each crisis set (tests/data/crisis_dev.jsonl and crisis_dev2.jsonl, used for
-tuning, and crisis_holdout.jsonl, written by someone else and kept aside), the crisis
+Then, for each crisis set (tests/data/crisis_dev*.jsonl, used for tuning, and
+crisis_holdout.jsonl, written by someone else and kept aside), the crisis
 detector (`bot/catalog/crisis.py`) beside the previous one (the phrase list of
 bench/crisis_v1.toml, matched as before): recall by category of distress, false alarms by
 kind of lookalike, both by language and script, whether the answer fits the danger, and
@@ -151,7 +151,8 @@ def report(path: Path, rows: list[dict], results: list[dict]) -> None:
 
 # --- crisis ---------------------------------------------------------------------------------
 
-CRISIS_SETS = ("crisis_dev.jsonl", "crisis_dev2.jsonl", "crisis_holdout.jsonl")
+CRISIS_SETS = ("crisis_dev.jsonl", "crisis_dev2.jsonl", "crisis_dev3.jsonl",
+               "crisis_holdout.jsonl")
 # The answer each gold category should get (a minor in danger: online or at home, either;
 # someone else in danger: what to do for a friend, or the answer to that danger itself).
 FITTING = {"suicidal": {"suicide"}, "passive": {"suicide"}, "plan_means": {"suicide"},
