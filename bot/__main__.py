@@ -94,7 +94,7 @@ async def _open(settings: Settings, db_path: Path | None = None) -> tuple[Databa
     path = db_path or settings.database_path
     try:
         db = await Database(path).connect()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:  # OSError: a folder the bot cannot write
         raise StartupError(_database_problem(path, exc)) from None
     try:
         applied = await db.migrate()
@@ -102,7 +102,7 @@ async def _open(settings: Settings, db_path: Path | None = None) -> tuple[Databa
     except MigrationError as exc:
         await db.close()
         raise StartupError(f"database migration failed: {exc}") from None
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:  # OSError: a folder the bot cannot write
         await db.close()
         raise StartupError(_database_problem(path, exc)) from None
     if applied:
@@ -222,7 +222,7 @@ async def run_migrate(settings: Settings) -> None:
             except MigrationError as exc:
                 raise StartupError(f"migration failed: {exc}") from None
             version = await db.schema_version()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:  # OSError: a folder the bot cannot write
         raise StartupError(_database_problem(settings.database_path, exc)) from None
     print(f"applied: {', '.join(applied) or 'nothing (up to date)'}; schema version {version}")
 

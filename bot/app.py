@@ -115,6 +115,8 @@ class GracefulDispatcher(Dispatcher):
         await super().emit_shutdown(*args, **kwargs)
 # Seconds before a failed set-up call is made again: the first wait, doubling up to the last.
 SETUP_RETRY_DELAYS = (5.0, 300.0)
+# How long start-up waits for its set-up calls before serving anyway.
+SETUP_WAIT = 5.0
 
 
 def create_bot(settings: Settings, token: str, session: BaseSession | None = None) -> Bot:
@@ -202,6 +204,16 @@ class SetupCalls:
             return False
         return True
 
+    async def within(self, seconds: float, *steps: Awaitable[Any]) -> None:
+        """Start set-up steps together and wait for them at most `seconds`: a gateway that
+        hangs (each call may take its retries times the session's timeout) must not hold
+        up serving; what is not done by then finishes in the background."""
+        tasks = [asyncio.ensure_future(step) for step in steps]
+        for task in tasks:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        await asyncio.wait(tasks, timeout=seconds)
+
     async def _retry(self, name: str, call: Callable[[], Awaitable[Any]]) -> None:
         delay, longest = SETUP_RETRY_DELAYS
         while True:
@@ -239,9 +251,11 @@ async def on_startup(bot: Bot, fsm_storage: BaseStorage, content: ContentStore,
     if orphans:
         log.warning("%d ticket(s) never linked to their group post were closed", orphans)
     poster.start(bot)
-    await learn_identity(bot, setup_calls)
-    await set_commands(bot, content, settings, setup_calls)
-    await warn_if_public(bot, settings)
+    await setup_calls.within(SETUP_WAIT, learn_identity(bot, setup_calls),
+                             set_commands(bot, content, settings, setup_calls),
+                             warn_if_public(bot, settings))
+    if bot._me is None:  # getMe is still on its way: polling starts with a stand-in
+        bot._me = User(id=bot.id, is_bot=True, first_name="")
 
 
 async def warn_if_public(bot: Bot, settings: Settings) -> None:

@@ -265,6 +265,15 @@ class Broadcasts:
             (status, message_id, error, now, job_id, user_id),
         )
 
+    async def release(self, job_id: int, user_id: int, now: str) -> None:
+        """A delivery in flight whose copy certainly did not go out (the worker stopped while
+        waiting to try again) is pending again, for the next start."""
+        await self.conn.execute(
+            "UPDATE broadcast_deliveries SET status = 'pending', updated_at = ?"
+            " WHERE broadcast_id = ? AND user_id = ? AND status = 'sending'",
+            (now, job_id, user_id),
+        )
+
     async def recover(self) -> int:
         """At start-up: whatever was in flight when the process stopped may have arrived, so
         it is counted as uncertain and never sent again."""

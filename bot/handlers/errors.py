@@ -11,7 +11,7 @@ import logging
 import traceback
 
 from aiogram import Router
-from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramRetryAfter
 from aiogram.types import ErrorEvent, User
 
 from bot.catalog.store import ContentStore
@@ -19,8 +19,11 @@ from bot.config import Settings
 from bot.db.database import Database
 from bot.db.users import Users
 from bot.i18n import pick_language
+from bot.retry import never_reached
+from bot.session import ServerError
 
 log = logging.getLogger(__name__)
+GATEWAY_TIMEOUT = 504
 
 
 def describe(exc: BaseException) -> str:
@@ -53,6 +56,9 @@ async def on_error(event: ErrorEvent, content: ContentStore, settings: Settings,
               user.id if user else "-", describe(event.exception))
     if chat_id is None or update.bot is None:
         return True
+    if _probably_arrived(event.exception):
+        # "Something went wrong" after an answer that did arrive would only confuse.
+        return True
     # Errors arrive without the per-message middleware data: look the language up again.
     lang = pick_language(user.language_code if user else None, settings.default_language)
     try:
@@ -67,6 +73,14 @@ async def on_error(event: ErrorEvent, content: ContentStore, settings: Settings,
         log.warning("could not tell user %s about the failure of update %s",
                     user.id if user else "-", update.update_id)
     return True
+
+
+def _probably_arrived(exc: Exception) -> bool:
+    """A gateway timeout (504) or a lost answer: the Bot API most likely carried the call
+    out. A 500 is reported to the user as before: it is as likely to have failed."""
+    if isinstance(exc, ServerError):
+        return exc.status == GATEWAY_TIMEOUT
+    return isinstance(exc, TelegramNetworkError) and not never_reached(exc)
 
 
 def create_router() -> Router:

@@ -53,6 +53,7 @@ from bot.keyboards import (
     ticket_keyboard,
     topic_keyboard,
 )
+from bot.retry import never_reached
 from bot.services import crisis, handoff
 from bot.services.followups import FollowupGate
 from bot.services.handoff import Opened
@@ -226,9 +227,10 @@ async def on_question(message: Message, t: Translator, lang: Language, db: Datab
 
 
 def maybe_delivered(exc: TelegramAPIError) -> bool:
-    """No answer, or a server error: Telegram may have done it all the same. Any other
-    error is Telegram refusing the call, which then did nothing."""
-    return isinstance(exc, (TelegramNetworkError, TelegramServerError))
+    """No answer, or a server error: Telegram may have done it all the same. A gateway's
+    502/503 or a connection never opened did nothing (`never_reached`), nor did any other
+    error, which is Telegram refusing the call."""
+    return isinstance(exc, (TelegramNetworkError, TelegramServerError)) and not never_reached(exc)
 
 
 def _ticket_header(g: Translator, content: ContentStore, opened: Opened,
@@ -344,6 +346,12 @@ async def on_write_now(query: CallbackQuery, callback_data: CrisisCD, t: Transla
         posted = await bot.send_message(settings.admin_chat_id, header,
                                         reply_markup=ticket_status_markup(g, ticket))
     except TelegramAPIError as exc:
+        if maybe_delivered(exc):  # it may be in the group: keep it, an answer can still come
+            log.error("urgent ticket %s may or may not be in the operators' group: %s",
+                      ticket.id, type(exc).__name__)
+            await handoff.maybe_posted(db, ticket.id)
+            await message.answer(t("crisis-write-uncertain", number=ticket.id))
+            return
         log.error("urgent ticket %s could not reach the operators' group: %s", ticket.id, exc)
         await handoff.withdraw(db, ticket.id)
         await message.answer(t("crisis-write-failed"))

@@ -20,7 +20,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -216,6 +216,8 @@ class Broadcaster:
         except asyncio.CancelledError:
             for task in in_flight.values():
                 task.cancel()
+            # Let them unwind (a delivery waiting between tries puts itself back to pending).
+            await asyncio.gather(*in_flight.values(), return_exceptions=True)
             raise
         finally:
             progress.cancel()
@@ -248,7 +250,7 @@ class Broadcaster:
                 self.pacer.hold(exc.retry_after)
                 async with self.db.transaction() as conn:
                     await Broadcasts(conn).add_flood_wait(job.id)
-                await self.pacer.acquire(background=True)
+                await self._between_tries(job, recipient, self.pacer.acquire(background=True))
                 continue
             except TelegramForbiddenError as exc:
                 await self._settle(job, recipient, "blocked", error=exc.message)
@@ -262,8 +264,9 @@ class Broadcaster:
                 if failures >= self.max_attempts:
                     await self._settle(job, recipient, "failed", error=str(exc)[:200])
                     return
-                await self.clock.sleep(self.backoff * 2 ** (failures - 1))
-                await self.pacer.acquire(background=True)
+                await self._between_tries(job, recipient,
+                                          self.clock.sleep(self.backoff * 2 ** (failures - 1)))
+                await self._between_tries(job, recipient, self.pacer.acquire(background=True))
                 continue
             except TelegramAPIError as exc:
                 await self._settle(job, recipient, "failed", error=str(exc)[:200])
@@ -281,6 +284,21 @@ class Broadcaster:
                 return
             await self._settle(job, recipient, "sent", message_id=sent.message_id)
             return
+
+    async def _between_tries(self, job: Broadcast, recipient: Recipient,
+                             wait: Awaitable[Any]) -> None:
+        """A wait before trying again, when the copy certainly has not gone out: a stop (a
+        deploy) meanwhile leaves the delivery pending, to be sent at the next start, instead
+        of in flight, which the next start would count as maybe delivered and never send."""
+        try:
+            await wait
+        except asyncio.CancelledError:
+            await asyncio.shield(self._release(job, recipient))
+            raise
+
+    async def _release(self, job: Broadcast, recipient: Recipient) -> None:
+        async with self.db.transaction() as conn:
+            await Broadcasts(conn).release(job.id, recipient.user_id, iso(self.clock.now()))
 
     async def _settle(self, job: Broadcast, recipient: Recipient, status: str, *,
                       message_id: int | None = None, error: str | None = None) -> None:

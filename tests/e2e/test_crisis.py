@@ -4,6 +4,7 @@ are kept."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +14,7 @@ from bot.config import Settings
 from bot.db.database import Database
 from bot.services.handoff import iso
 from tests.conversation import Conversation, Harness
+from tests.fake_api import FakeTelegramServer
 
 GROUP = -1001234567890
 OPERATOR = 9001
@@ -176,6 +178,28 @@ class TestWithOperators:
                                             from_id=OPERATOR, reply_to=copy.message_id))
         assert "мен осындамын" in "\n".join(m.text for m in desk.api.bot_messages(5001))
         assert desk.api.chats[GROUP].pinned == []
+
+    async def test_an_urgent_post_whose_fate_is_unknown_is_kept(
+            self, desk: Harness, db: Database, fake_api: FakeTelegramServer) -> None:
+        """The 🆘 post times out but arrives: the ticket stays, the user keeps the helplines,
+        and the operator's reply to the post still reaches them."""
+        user = desk.user(5004, "Мадина", language_code="ru")
+        await user.start("Русский")
+        await user.send("хочу покончить с собой")
+        timeout = desk.bot.session.timeout
+        desk.bot.session.timeout = 0.3
+        fake_api.hang_next("sendMessage", 1.0)
+        await user.click(WRITE["ru"])
+        desk.bot.session.timeout = timeout
+        assert "Не знаю, дошло ли" in user.last_text and "150" in user.last_text
+        await asyncio.wait_for(fake_api.hung.wait(), 5)
+        [header] = desk.api.bot_messages(GROUP)
+        assert "СРОЧНО" in header.text or "ШҰҒЫЛ" in header.text
+        row = await db.fetch_one("SELECT urgent FROM tickets")
+        assert row is not None and row["urgent"] == 1  # kept, not withdrawn
+        await desk.feed(desk.api.user_sends(GROUP, "Мадина, я здесь, напишите мне",
+                                            from_id=OPERATOR, reply_to=header.message_id))
+        assert any(m.text == "Мадина, я здесь, напишите мне" for m in user.messages)
 
     async def test_urgent_ticket_is_not_refused_for_unanswered_questions(
             self, desk: Harness, db: Database) -> None:

@@ -387,7 +387,7 @@ async def test_a_reply_to_a_post_no_ticket_knows_gets_a_note(
                                         reply_to=followup.message_id))
     note = group(desk)[-1]
     assert len(group(desk)) == before + 1 and note.reply_to == _last_human(desk).message_id
-    assert "ешкімге жіберілмеді" in note.text  # the group reads the default language (kk)
+    assert "ешкімге жеткізілмеді" in note.text  # the group reads the default language (kk)
     assert not any(m.text == "Тоже да." for m in user.messages)
 
 
