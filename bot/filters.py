@@ -56,6 +56,9 @@ class FromOperator(Filter):
             return False
         if event_from_user.id in settings.admin_ids:
             return True
+        sender_chat = getattr(event, "sender_chat", None)
+        if sender_chat is not None and sender_chat.id == settings.admin_chat_id:
+            return True  # an anonymous administrator writes as the group itself
         allowed = operators.get(event_from_user.id)
         if allowed is None:
             try:

@@ -237,6 +237,12 @@ class Registrations:
             " expired_at = ? WHERE expired_at IS NULL AND user_id IS NOT NULL"
             " AND status IN ('cancelled', 'declined') AND updated_at < ?", (now, before),
         )
+        # The consent record named the person too: it goes with the data it covered.
+        await self.conn.execute(
+            "UPDATE consents SET user_id = NULL, withdrawn_at = COALESCE(withdrawn_at, ?1)"
+            " WHERE id IN (SELECT consent_id FROM registrations WHERE expired_at = ?1)",
+            (now,),
+        )
         return posts
 
     async def forget_user(self, user_id: int, now: str | None = None) -> int:

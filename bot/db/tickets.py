@@ -69,10 +69,12 @@ class Tickets:
     # of their id in `ticket_owners` (migration 0008): limits must survive forgetting.
     _MINE = ("(user_id = ? OR id IN (SELECT ticket_id FROM ticket_owners WHERE owner = ?))")
 
-    async def count_open(self, user_id: int, owner: str = "") -> int:
+    async def count_open(self, user_id: int, owner: str = "", held_since: str = "") -> int:
+        """Open tickets, and unanswered ones /forget closed after `held_since`."""
         return await self._count(
-            f"SELECT COUNT(*) FROM tickets WHERE {self._MINE} AND status = 'open'",
-            (user_id, owner))
+            f"SELECT COUNT(*) FROM tickets WHERE {self._MINE} AND (status = 'open'"
+            " OR (forgotten_at >= ? AND first_answer_at IS NULL))",
+            (user_id, owner, held_since or "9999"))
 
     async def count_since(self, user_id: int, since: str, owner: str = "") -> int:
         return await self._count(
@@ -117,8 +119,8 @@ class Tickets:
     async def close_all_of(self, user_id: int, now: str | None = None) -> int:
         """Close every ticket of a user who asked to be forgotten: nobody waits for them."""
         cur = await self.conn.execute(
-            "UPDATE tickets SET status = 'closed', updated_at = ?"
-            " WHERE user_id = ? AND status != 'closed'", (now or utc_now(), user_id),
+            "UPDATE tickets SET status = 'closed', updated_at = ?1, forgotten_at = ?1"
+            " WHERE user_id = ?2 AND status != 'closed'", (now or utc_now(), user_id),
         )
         return cur.rowcount
 

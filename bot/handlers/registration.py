@@ -54,6 +54,7 @@ from bot.registration_views import (
 )
 from bot.services import registrations
 from bot.services.admin_posts import RegistrationPoster
+from bot.services.followups import FollowupGate
 from bot.services.form_fields import (
     DISTRICTS,
     OCCUPATIONS,
@@ -527,7 +528,7 @@ async def cmd_forget(message: Message, t: Translator) -> None:
 async def on_forget(query: CallbackQuery, callback_data: ForgetCD, bot: Bot, t: Translator,
                     db: Database, state: FSMContext, fsm_storage: BaseStorage,
                     poster: RegistrationPoster, settings: Settings,
-                    content: ContentStore) -> None:
+                    content: ContentStore, followups: FollowupGate) -> None:
     await acknowledge(query)
     if not callback_data.yes:
         await show(query, t("forget-kept"), main_menu(t))
@@ -536,6 +537,8 @@ async def on_forget(query: CallbackQuery, callback_data: ForgetCD, bot: Bot, t: 
     forgotten = await registrations.forget(db, query.from_user.id)
     if isinstance(fsm_storage, SQLiteStorage):
         fsm_storage.forget(query.from_user.id)
+    for ticket_id in forgotten.tickets:  # the texts of folded follow-ups, held in memory
+        followups.forget(ticket_id)
     # The operators' chat keeps no copy either: registration posts are drawn again without
     # the data, ticket posts are replaced by a note.
     await poster.redraw(bot, forgotten.registration_posts)

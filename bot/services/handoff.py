@@ -23,6 +23,8 @@ from bot.db.users import Users
 
 MAX_OPEN = 3  # open tickets per user at a time
 MAX_PER_DAY = 10  # tickets per user in any 24 hours
+# An unanswered question /forget closed still holds an open slot this long.
+FORGOTTEN_HOLD = timedelta(hours=24)
 # A "not what I asked" older than this is not the reason for today's question.
 REJECTED_WITHIN = timedelta(hours=24)
 # Kazakhstan has one time zone, UTC+5, since 1 March 2024; operators read local time.
@@ -71,7 +73,8 @@ async def _limits(tickets: Tickets, user_id: int, owner: str, now: datetime,
     """Counted by the id and by its keyed hash, which /forget does not remove. An urgent
     ticket (from a crisis answer) is never refused for unanswered ones: a person in danger
     must not be told to wait for their earlier questions."""
-    if not urgent and await tickets.count_open(user_id, owner) >= MAX_OPEN:
+    held_since = iso(now - FORGOTTEN_HOLD)
+    if not urgent and await tickets.count_open(user_id, owner, held_since) >= MAX_OPEN:
         return Refused("open")
     since = iso(now - timedelta(days=1))
     if await tickets.count_since(user_id, since, owner) >= MAX_PER_DAY:

@@ -127,6 +127,7 @@ class Forgotten:
 
     registration_posts: list[Post]
     ticket_posts: list[int]
+    tickets: list[int]  # their ids, for what is kept in memory about them (follow-ups)
 
 
 async def forget(db: Database, user_id: int) -> Forgotten:
@@ -144,6 +145,8 @@ async def forget(db: Database, user_id: int) -> Forgotten:
             (user_id, user_id),
         ) as cur:
             ticket_posts = [row[0] for row in await cur.fetchall()]
+        async with conn.execute("SELECT id FROM tickets WHERE user_id = ?", (user_id,)) as cur:
+            ticket_ids = [row[0] for row in await cur.fetchall()]
         await repo.forget_user(user_id)
         # Open tickets would wait for ever (and count as waiting in /stats): close them.
         await Tickets(conn).close_all_of(user_id)
@@ -158,4 +161,4 @@ async def forget(db: Database, user_id: int) -> Forgotten:
     if not await db.checkpoint():
         log.warning("the WAL could not be truncated after /forget (a reader was busy);"
                     " housekeeping will retry")
-    return Forgotten(posts, ticket_posts)
+    return Forgotten(posts, ticket_posts, ticket_ids)

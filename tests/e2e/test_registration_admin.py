@@ -307,6 +307,9 @@ async def test_finished_registrations_lose_their_data_after_the_retention_period
     assert "Әлиева" not in data.decode("utf-8-sig") and "Ким Ирина" in data.decode("utf-8-sig")
     row = await db.fetch_one("SELECT * FROM registrations WHERE id = 1")
     assert row["full_name"] is None and row["phone"] is None and row["user_id"] is None
+    consent = await db.fetch_one("SELECT user_id FROM consents WHERE id = ?",
+                                 (row["consent_id"],))
+    assert consent is not None and consent["user_id"] is None  # no way back to the person
     assert row["status"] == "cancelled" and row["expired_at"] is not None
     assert "Әлиева" not in post.text and "+7701" not in post.text
     assert "сақтау мерзімі" in post.text
