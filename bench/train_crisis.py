@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 from bot.catalog.crisis import features, tokens_of  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-TRAINING = ("crisis_dev.jsonl", "crisis_dev2.jsonl", "crisis_dev3.jsonl", "questions.jsonl",
+TRAINING = ("crisis_dev.jsonl", "crisis_dev2.jsonl", "crisis_dev3.jsonl", "crisis_dev4.jsonl",
+            "questions.jsonl",
             "questions_holdout.jsonl", "questions_holdout2.jsonl", "questions_holdout3.jsonl")
 OUT = ROOT / "bot" / "catalog" / "crisis_weights.py"
 EPOCHS, RATE, DECAY = 15, 0.2, 1e-4

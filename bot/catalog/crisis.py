@@ -11,9 +11,9 @@ plan and the means, a cut and the body, a threat and a photo. One word alone is 
 
 Everyday language uses the same words ("умер со смеху", "өлдім күлкіден", "exam is killing
 me", an essay on suicide prevention, a question about the law on bride kidnapping). Rules
-marked `hedged` do not fire when the message carries the marks of such use (laughter,
-boredom, study, law, an accident in the kitchen) and no sign that the writer speaks of
-themselves; rules that name a plan, the means or an act fire whatever surrounds them.
+marked `hedged` do not fire when the marks of such use (laughter, boredom, study, law, an
+accident in the kitchen) stand within a few words of theirs; rules that name a plan, the
+means or an act fire whatever surrounds them.
 
 A rule about oneself in a message about a friend or a sibling is turned into `third_person`:
 the answer is what to do for the friend.
@@ -31,7 +31,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
@@ -51,6 +51,9 @@ SELF_CATEGORIES = frozenset({"suicidal", "passive", "plan_means", "self_harm"})
 MODEL_THRESHOLD = 0.6
 # Concepts that say a minor's danger is online rather than at home or on the street.
 ONLINE_SIGNS = ("photo", "stranger", "leak", "task", "intimate", "request")
+# Figurative, study, legal or accident words this close to a hedged rule's words silence it:
+# a question about a programme does not hide a sentence of despair further on.
+HEDGE_NEAR = 6
 # When several rules fire, the answer follows the most urgent of them.
 PRIORITY: tuple[Category, ...] = (
     "plan_means", "suicidal", "self_harm", "third_person", "minor_online", "abuse",
@@ -205,14 +208,16 @@ class CrisisDetector:
         if not tokens:
             return None
         found = self.hits(tokens)
-        if _LAUGH_EMOJI.search(text):
-            found.setdefault("figurative", []).append(0)
-        hedge = self._hedged(found)
+        if _LAUGH_EMOJI.search(text):  # laughter colours the whole message
+            found.setdefault("figurative", []).extend(range(len(tokens)))
+        context = [] if "first_strong" in found else \
+            [p for name in lexicon.CONTEXT for p in found.get(name, ())]
         fired: list[_Rule] = [
             rule for rule in self.rules
-            if not (rule.hedged and hedge) and _within(found, rule.concepts, rule.window)]
+            if any(not (rule.hedged and _near(context, span, HEDGE_NEAR))
+                   for span in _matches(found, rule.concepts, rule.window))]
         if not fired:
-            return None if hedge else self._model(tokens, found)
+            return self._model(tokens, found, context)
         # About someone else: a verb in the third person ("хочет", "өлгісі келеді"), or a
         # friend or a sibling named and nothing that says "I" (a pronoun, a first-person verb).
         me = "me" in found or "me_verb" in found or "first_end" in found
@@ -227,12 +232,14 @@ class CrisisDetector:
                 best = verdict
         return best
 
-    def _model(self, tokens: list[str], found: dict[str, list[int]]) -> Verdict | None:
+    def _model(self, tokens: list[str], found: dict[str, list[int]],
+               context: list[int]) -> Verdict | None:
         """What no rule names, the model may still recognise: it was trained on messages
         worded in many more ways than the rules list. Consulted only outside figurative,
         study, legal and accident context, and for a message with at least one word that
         speaks of danger (`SIGNALS`): elsewhere it would mostly raise false alarms."""
-        if not any(name in found for name in lexicon.SIGNALS):
+        signals = [p for name in lexicon.SIGNALS for p in found.get(name, ())]
+        if not signals or any(_near(context, [p], HEDGE_NEAR) for p in signals):
             return None
         feats = features(tokens)
         if probability(weights.WEIGHTS, weights.BIAS, feats) < self.threshold:
@@ -243,36 +250,29 @@ class CrisisDetector:
             kind = "minor_online" if online else "minor_home"
         return Verdict(kind, "model")  # type: ignore[arg-type]
 
-    @staticmethod
-    def _hedged(found: dict[str, list[int]]) -> bool:
-        """Figurative, study, legal or accidental use, and nothing that says "me"."""
-        if not any(name in found for name in lexicon.CONTEXT):
-            return False
-        return "first_strong" not in found
 
-
-def _within(found: dict[str, list[int]], concepts: tuple[str, ...], window: int) -> bool:
-    """All concepts present, and (with a window) some choice of their positions spans at
-    most `window` words."""
+def _matches(found: dict[str, list[int]], concepts: tuple[str, ...],
+             window: int) -> Iterator[list[int]]:
+    """The ways the concepts stand together: for each place of the first, the nearest place
+    of each other (within `window` words of each other; `window` 0: anywhere)."""
     lists = []
     for concept in concepts:
         positions = found.get(concept)
         if not positions:
-            return False
+            return
         lists.append(positions)
-    if not window or len(lists) == 1:
-        return True
-    # Few positions per concept: try each position of the first as the window's anchor
-    # region, and check every other concept has a position near it.
     for anchor in lists[0]:
-        low, high = anchor - window, anchor + window
         chosen = [anchor]
         for positions in lists[1:]:
-            near = [p for p in positions if low <= p <= high]
+            near = [p for p in positions if not window or abs(p - anchor) <= window]
             if not near:
                 break
             chosen.append(min(near, key=lambda p: abs(p - anchor)))
         else:
-            if max(chosen) - min(chosen) <= window:
-                return True
-    return False
+            if not window or max(chosen) - min(chosen) <= window:
+                yield chosen
+
+
+def _near(positions: list[int], span: list[int], distance: int) -> bool:
+    low, high = min(span) - distance, max(span) + distance
+    return any(low <= p <= high for p in positions)
