@@ -239,8 +239,9 @@ class CrisisDetector:
         study, legal and accident context, and for a message with at least one word that
         speaks of danger (`SIGNALS`): elsewhere it would mostly raise false alarms."""
         signals = [p for name in lexicon.SIGNALS for p in found.get(name, ())]
-        if not signals or any(_near(context, [p], HEDGE_NEAR) for p in signals):
-            return None
+        if not signals or "figurative" in found \
+                or any(_near(context, [p], HEDGE_NEAR) for p in signals):
+            return None  # laughter anywhere: the model is not asked
         feats = features(tokens)
         if probability(weights.WEIGHTS, weights.BIAS, feats) < self.threshold:
             return None
