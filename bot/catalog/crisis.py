@@ -66,6 +66,11 @@ WORD_CACHE = 20_000  # folded words whose concepts are remembered (a few MB at m
 # A hyphen joins two words ("ата-анаңа" is two words once folded), except in a [a-z] range.
 _HYPHEN = re.compile(r"-(?![^\[]*\])")
 _APOSTROPHES = re.compile(r"[’'ʻʼ`´‘]")
+# Emoji people use for the means or the act, read as words (words() drops emoji).
+_EMOJI_WORDS = str.maketrans({
+    "💊": " таблетка ", "🔪": " нож ", "🩸": " кровь ", "🪢": " веревка ", "🎰": " казино ",
+    "⚰": " смерть ", "🪦": " смерть ", "🔫": " пистолет ",
+})
 # Laughter and mockery that words() drops with the emoji.
 _LAUGH_EMOJI = re.compile("[\U0001F602\U0001F923\U0001F606\U0001F605\U0001F639]")
 
@@ -148,8 +153,10 @@ def features(tokens: list[str]) -> set[str]:
 
 
 def tokens_of(text: str) -> list[str]:
-    """Folded words; apostrophes inside words are dropped first (Uzbek "o'lgim", "o'zimni")."""
-    return words(_APOSTROPHES.sub("", unicodedata.normalize("NFC", text)))
+    """Folded words; apostrophes inside words are dropped first (Uzbek "o'lgim", "o'zimni"),
+    and the emoji that stand for the means ("💊💊💊 жинадым") become the words they show."""
+    text = _APOSTROPHES.sub("", unicodedata.normalize("NFC", text))
+    return words(text.translate(_EMOJI_WORDS))
 
 
 class CrisisDetector:
