@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.catalog.crisis import features, tokens_of  # noqa: E402
+from bot.catalog.search import CRISIS_TOPIC  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 TRAINING = ("crisis_dev.jsonl", "crisis_dev2.jsonl", "crisis_dev3.jsonl", "crisis_dev4.jsonl",
@@ -32,7 +33,6 @@ TRAINING = ("crisis_dev.jsonl", "crisis_dev2.jsonl", "crisis_dev3.jsonl", "crisi
             "questions_holdout.jsonl", "questions_holdout2.jsonl", "questions_holdout3.jsonl")
 OUT = ROOT / "bot" / "catalog" / "crisis_weights.py"
 EPOCHS, RATE, DECAY = 15, 0.2, 1e-4
-CRISIS_TOPIC = "psych-support"
 KEEP = 0.1  # smaller weights are dropped from the shipped file (they rarely move a decision)
 KEEP_KIND = 0.25  # the same for the category weights (eight lists: kept smaller)
 CATEGORIES = ("suicidal", "passive", "plan_means", "self_harm", "third_person", "abuse",

@@ -185,21 +185,20 @@ def back_to_menu(t: Translator) -> InlineKeyboardMarkup:
 
 
 def answer_keyboard(t: Translator, topic_id: str, *, registration_open: bool,
-                    crisis: bool = False, question_id: int | None = None) -> InlineKeyboardMarkup:
+                    question_id: int | None = None) -> InlineKeyboardMarkup:
     """Under a free-text answer: helpful / not helpful (when the question was logged), the
-    full card, register if open, "not what I asked". A crisis answer asks for no rating."""
+    full card, register if open, "not what I asked". (A crisis answer has its own keyboard,
+    `crisis_keyboard`, which asks for no rating.)"""
     kb = InlineKeyboardBuilder()
     sizes = []
-    if question_id and not crisis:
+    if question_id:
         kb.button(text=t("answers-helpful"), callback_data=FeedbackCD(q=question_id, ok=1))
         kb.button(text=t("answers-not-helpful"), callback_data=FeedbackCD(q=question_id, ok=0))
         sizes.append(2)
     kb.button(text=t("answers-open-card"), callback_data=TopicCD(id=topic_id))
     if registration_open:
         kb.button(text=t("button-register"), callback_data=RegisterCD(id=topic_id))
-    if not crisis:
-        kb.button(text=t("answers-not-this"),
-                  callback_data=NotThisCD(id=topic_id, q=question_id or 0))
+    kb.button(text=t("answers-not-this"), callback_data=NotThisCD(id=topic_id, q=question_id or 0))
     kb.button(text=t("button-main-menu"), callback_data=MenuCD(to="main"))
     kb.adjust(*sizes, 1)
     return kb.as_markup()

@@ -20,7 +20,6 @@ from bot.db.database import Database
 from bot.db.fsm_storage import SQLiteStorage
 from bot.db.users import Users
 from bot.i18n import pick_language
-from bot.services.answers import MAX_QUESTION
 
 log = logging.getLogger(__name__)
 
@@ -134,9 +133,9 @@ def _in_danger(event: TelegramObject, data: dict[str, Any]) -> bool:
     """A message from someone in danger is never dropped, however fast they write: the
     helplines come first in any state of the bot."""
     message = event if isinstance(event, Message) else getattr(event, "message", None)
-    text = (message.text or message.caption) if isinstance(message, Message) else None
-    index = getattr(data.get("answerer"), "index", None)
-    return bool(text) and index is not None and index.is_crisis(text[:MAX_QUESTION])
+    answerer = data.get("answerer")
+    return isinstance(message, Message) and answerer is not None \
+        and answerer.crisis(message.text or message.caption) is not None
 
 
 class FlushStateMiddleware(BaseMiddleware):

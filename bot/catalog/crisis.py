@@ -168,6 +168,7 @@ class CrisisDetector:
         self.single, self.multi = _compile_concepts(concepts or lexicon.CONCEPTS)
         self.rules = _parse_rules(rules or lexicon.RULES)
         self._cache: dict[str, WordEntries] = {}
+        self._last: tuple[str, Verdict | None] | None = None
         self.threshold = threshold
         known = {name for entries in self.single.values() for name, _ in entries}
         known |= {name for entries in self.multi.values() for name, _ in entries}
@@ -211,6 +212,17 @@ class CrisisDetector:
         return cached
 
     def detect(self, text: str) -> Verdict | None:
+        """The verdict on one message. The same message is asked about twice in a row (the
+        crisis router's filter, then the free-text engine when it was not a crisis): the
+        last answer is remembered."""
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1]
+        verdict = self._detect(text)
+        self._last = (text, verdict)
+        return verdict
+
+    def _detect(self, text: str) -> Verdict | None:
         tokens = tokens_of(text)
         if not tokens:
             return None

@@ -32,7 +32,7 @@ from bot.keyboards import (
     without_feedback,
 )
 from bot.services import crisis
-from bot.services.answers import MAX_QUESTION, Answer, Answerer
+from bot.services.answers import Answer, Answerer
 
 
 class LooksLikeCrisis(Filter):
@@ -40,21 +40,19 @@ class LooksLikeCrisis(Filter):
     passes the detector's verdict to the handler."""
 
     async def __call__(self, message: Message, answerer: Answerer) -> bool | dict[str, Verdict]:
-        text = message.text or message.caption
-        if not text or answerer.index is None:
-            return False
-        verdict = answerer.index.crisis(text[:MAX_QUESTION])
+        verdict = answerer.crisis(message.text or message.caption)
         return {"verdict": verdict} if verdict is not None else False
 
 
-def render_crisis(t: Translator, category: str | None, message_id: int | None
-                  ) -> tuple[str, InlineKeyboardMarkup]:
-    """The helplines fitted to the kind of danger; "write to a specialist now" when there is
-    an operators' group (`message_id`, the user's message it would copy)."""
-    text = t(f"crisis-answer-{crisis.answer_kind(category)}")
+def render_crisis(t: Translator, key: str, message: Message, settings: Settings,
+                  category: str = "") -> tuple[str, InlineKeyboardMarkup]:
+    """A crisis text and its keyboard; "write to a specialist now" (which would copy
+    `message`) when there is an operators' group to reach."""
+    message_id = message.message_id if settings.admin_chat_id is not None else None
+    text = t(key)
     if message_id is not None:
         text = f"{text}\n\n{t('crisis-write-hint')}"
-    return text, crisis_keyboard(t, message_id, crisis.CRISIS_TOPIC, category or "")
+    return text, crisis_keyboard(t, message_id, crisis.CRISIS_TOPIC, category)
 
 
 async def on_crisis(message: Message, verdict: Verdict, t: Translator, lang: Language,
@@ -63,8 +61,8 @@ async def on_crisis(message: Message, verdict: Verdict, t: Translator, lang: Lan
     Only the kind of danger and the time are recorded, never the words."""
     await crisis.record(db, message.from_user.id if message.from_user else None, lang,
                         verdict.category)
-    can_write = settings.admin_chat_id is not None
-    text, markup = render_crisis(t, verdict.category, message.message_id if can_write else None)
+    text, markup = render_crisis(t, f"crisis-answer-{crisis.answer_kind(verdict.category)}",
+                                 message, settings, verdict.category)
     await message.answer(text, reply_markup=markup)
 
 
@@ -72,11 +70,11 @@ def render_answer(t: Translator, answer: Answer,
                   question_id: int | None = None) -> tuple[str, object]:
     """The message text and keyboard for each kind of answer; `question_id` (the log row)
     puts "helpful / not helpful" under a confident answer."""
-    if answer.kind in ("crisis", "confident") and answer.topic is not None:
+    if answer.kind == "confident" and answer.topic is not None:
         title = answer.topic.text(t.lang).title
         body = content_html(answer.text)
         text = f"<b>{escape(title)}</b>\n\n{body}"
-        markup = answer_keyboard(t, answer.topic.id, crisis=answer.kind == "crisis",
+        markup = answer_keyboard(t, answer.topic.id,
                                  registration_open=answer.topic.registration_open,
                                  question_id=question_id)
         return text, markup
@@ -103,11 +101,7 @@ async def on_question(message: Message, t: Translator, lang: Language, answerer:
     text, markup = render_answer(t, answer, question_id)
     if crisis.in_follow_up(user):
         if answer.kind == "unknown":
-            message_id = message.message_id if settings.admin_chat_id is not None else None
-            text = t("crisis-follow-up-unknown")
-            if message_id is not None:
-                text = f"{text}\n\n{t('crisis-write-hint')}"
-            markup = crisis_keyboard(t, message_id, crisis.CRISIS_TOPIC)
+            text, markup = render_crisis(t, "crisis-follow-up-unknown", message, settings)
         else:
             text = f"{t('crisis-follow-up')}\n\n{text}"
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.catalog.crisis import Verdict
 from bot.catalog.loader import Catalog
 from bot.catalog.models import Topic
 from bot.catalog.search import SearchIndex, SearchResult
@@ -52,13 +53,11 @@ class Answerer:
 
     @staticmethod
     def _text(result: SearchResult, topic: Topic | None, lang: Language) -> str:
-        """The FAQ answer when a FAQ question matched, the summary otherwise; for a crisis,
-        the summary and how to get help (the helplines) in the user's language."""
+        """The FAQ answer when a FAQ question matched, the summary otherwise. (A crisis is
+        answered with the `crisis-answer-*` texts, not with this.)"""
         if topic is None:
             return ""
         texts = topic.text(lang)
-        if result.crisis:
-            return "\n\n".join(p for p in (texts.summary, texts.how_to_apply) if p)
         passage = result.best.passage if result.best else None
         if passage is not None and passage.kind == "faq" and passage.answer is not None:
             other = topic.text(passage.lang) if passage.lang else texts
@@ -66,6 +65,12 @@ class Answerer:
                 if item.answer == passage.answer and i < len(texts.faq):
                     return texts.faq[i].answer
         return texts.summary
+
+    def crisis(self, text: str | None) -> Verdict | None:
+        """The crisis detector's verdict on a message's text (or caption), if any."""
+        if not text or self.index is None:
+            return None
+        return self.index.crisis(text[:MAX_QUESTION])
 
     async def log(self, db: Database, user_id: int | None, lang: Language,
                   answer: Answer) -> int:

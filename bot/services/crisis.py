@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.catalog.search import CRISIS_TOPIC
 from bot.config import Language
 from bot.db.database import Database
 from bot.db.questions import LoggedQuestion, Questions
@@ -16,7 +17,6 @@ from bot.db.users import User, Users
 from bot.services.handoff import iso, parse_iso
 
 FOLLOW_UP = timedelta(hours=1)
-CRISIS_TOPIC = "psych-support"
 # The detector's categories and the answer each gets (`crisis-answer-<kind>` texts).
 ANSWERS = {
     "suicidal": "suicide", "passive": "suicide", "plan_means": "suicide",
