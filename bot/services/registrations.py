@@ -16,6 +16,7 @@ from bot.db.database import Database
 from bot.db.owners import Owners
 from bot.db.registrations import NewRegistration, Post, Registration, Registrations
 from bot.db.tickets import Tickets
+from bot.services.handoff import iso
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +26,6 @@ MAX_PER_DAY = 3  # registrations one person may make in any 24 hours, cancelled 
 # Cancelled and declined registrations keep their personal fields this long, then lose
 # them (content/consent.toml says so to the user, in both languages).
 RETENTION_DAYS = 30
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class TooManyToday(Exception):  # noqa: N818 - reads as what happened
