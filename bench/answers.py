@@ -2,9 +2,12 @@
 
     python bench/answers.py [--data FILE ...] [--misses] [--repeat N]
 
-For each data file (default: tests/data/questions.jsonl, the dev set used for tuning, and
+For each data file (default: tests/data/questions.jsonl and questions_v2.jsonl, the dev sets
+used for tuning (v2: the content v2 topics, slang, near-domain out-of-scope and Uzbek), and
 the holdout sets tests/data/questions_holdout*.jsonl, kept aside to check that tuning
 generalises) prints top-1 accuracy by language/script and by kind, out-of-scope rejection,
+"confidently wrong" (answered outright with the wrong topic, or with any topic out of scope:
+lower is better),
 crisis recall, crisis false positives (non-crisis questions flagged as crisis), and p50/p99
 latency per query for both, as wall-clock time and as CPU time of the process (the latter
 does not count time the process waited for a busy machine). `--repeat N` times the engine
@@ -42,7 +45,11 @@ from bot.catalog.normalize import words  # noqa: E402
 from bot.catalog.search import SearchIndex  # noqa: E402
 from bot.services.crisis import answer_kind  # noqa: E402
 
-Prediction = tuple[str | None, bool]  # (topic or None, crisis flagged)
+# Topics added by the content v2 issue, reported as a group of their own.
+CONTENT_V2_TOPICS = {"resource-centre", "national-fund", "edu-grants", "military", "housing",
+                     "teen-jobs", "legal-help", "free-courses", "youth-awards", "diplomen-auylga",
+                     "dormitory", "student-discounts"}
+Prediction = tuple[str | None, bool, bool]  # (topic or None, crisis flagged, answered outright)
 
 
 def baseline(catalog: Catalog) -> Callable[[str], Prediction]:
@@ -63,7 +70,7 @@ def baseline(catalog: Catalog) -> Callable[[str], Prediction]:
         scores = bm25.get_scores(_tokens(text))
         best = max(range(len(ids)), key=lambda i: scores[i])
         topic = ids[best] if scores[best] > 0 else None
-        return topic, topic == "psych-support"
+        return topic, topic == "psych-support", topic is not None  # no notion of doubt
 
     return predict
 
@@ -77,7 +84,7 @@ def engine(catalog: Catalog) -> Callable[[str], Prediction]:
 
     def predict(text: str) -> Prediction:
         result = index.search(text)
-        return result.topic, result.crisis
+        return result.topic, result.crisis, result.confident
 
     return predict
 
@@ -88,16 +95,24 @@ def evaluate(name: str, predict: Callable[[str], Prediction], rows: list[dict]) 
     misses: list[tuple[dict, str | None, bool]] = []
     for row in rows:
         start, cpu = time.perf_counter(), time.process_time()
-        topic, crisis = predict(row["text"])
+        topic, crisis, confident = predict(row["text"])
         latencies.append((time.perf_counter() - start) * 1000)
         cpu_times.append((time.process_time() - cpu) * 1000)
         correct = topic == row["topic"]
         groups = [f"{row['lang']}/{row['script']}", f"kind:{row['kind']}", "overall"]
         if row["kind"] == "typo" or (row["lang"] == "kk" and row["script"] == "lat"):
             groups.append("kk-latin+typos")
+        if row["topic"] in CONTENT_V2_TOPICS:
+            groups.append("content v2 topics")
+        elif row["topic"] is not None and not row["crisis"]:
+            groups.append("first catalogue topics")
         for group in groups:
             hits[group][0] += correct
             hits[group][1] += 1
+        # A confident answer on the wrong topic (or any topic for an out-of-scope question):
+        # worse than "I don't know", so counted apart, lower is better.
+        hits["confidently wrong"][0] += confident and not correct and not row["crisis"]
+        hits["confidently wrong"][1] += not row["crisis"]
         if row["kind"] == "oos":
             hits["oos rejected"][0] += topic is None
             hits["oos rejected"][1] += 1
@@ -259,8 +274,8 @@ def run_crisis(paths: list[Path], misses: bool) -> None:
 
 def main() -> None:
     default = [ROOT / "tests" / "data" / name for name in
-               ("questions.jsonl", "questions_holdout.jsonl", "questions_holdout2.jsonl",
-                "questions_holdout3.jsonl")]
+               ("questions.jsonl", "questions_v2.jsonl", "questions_holdout.jsonl",
+                "questions_holdout2.jsonl", "questions_holdout3.jsonl")]
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, nargs="+",
                         default=[p for p in default if p.exists()])
