@@ -32,7 +32,7 @@ from bot.retry import RetryMiddleware
 from bot.services import handoff
 from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
-from bot.services.broadcast_worker import Broadcaster
+from bot.workers.broadcasts import Broadcaster
 from bot.services.broadcasts import Clock
 from bot.services.followups import FollowupGate
 from bot.services.housekeeping import Housekeeper

@@ -23,7 +23,7 @@ from aiogram.types import (
     Message,
 )
 
-from bot.broadcast_views import audience_text, list_item
+from bot.views.announcements import audience_text, list_item
 from bot.catalog.store import ContentStore
 from bot.db.broadcasts import DISTRICTS, LANGS, OCCUPATIONS, REG_STATUSES, Audience, Broadcasts
 from bot.db.database import Database
@@ -40,7 +40,7 @@ from bot.keyboards import (
     confirm_keyboard,
     progress_keyboard,
 )
-from bot.services.broadcast_worker import Broadcaster
+from bot.workers.broadcasts import Broadcaster
 from bot.services.broadcasts import (
     Clock,
     Draft,

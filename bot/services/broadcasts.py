@@ -1,6 +1,6 @@
 """Announcements without Telegram: audiences, job creation, schedule input and the clock.
 
-The delivery worker (`bot/services/broadcast_worker.py`) builds on these; everything here is
+The delivery worker (`bot/workers/broadcasts.py`) builds on these; everything here is
 testable with a database and, for time, an injected clock.
 """
 

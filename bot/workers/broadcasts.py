@@ -33,7 +33,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.broadcast_views import progress_text, report_text
+from bot.views.announcements import progress_text, report_text
 from bot.catalog.store import ContentStore
 from bot.config import Language, Settings
 from bot.db.broadcasts import Broadcast, Broadcasts, Recipient, Tally
