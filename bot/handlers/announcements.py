@@ -23,7 +23,6 @@ from aiogram.types import (
     Message,
 )
 
-from bot.views.announcements import audience_text, list_item
 from bot.catalog.store import ContentStore
 from bot.db.broadcasts import DISTRICTS, LANGS, OCCUPATIONS, REG_STATUSES, Audience, Broadcasts
 from bot.db.database import Database
@@ -40,7 +39,6 @@ from bot.keyboards import (
     confirm_keyboard,
     progress_keyboard,
 )
-from bot.workers.broadcasts import Broadcaster
 from bot.services.broadcasts import (
     Clock,
     Draft,
@@ -50,6 +48,8 @@ from bot.services.broadcasts import (
     local_text,
     parse_local_time,
 )
+from bot.views.announcements import audience_text, list_item
+from bot.workers.broadcasts import Broadcaster
 
 # What can be copied as an announcement (copyMessage keeps formatting and media).
 COPYABLE = {ContentType.TEXT, ContentType.PHOTO, ContentType.DOCUMENT, ContentType.VIDEO,

@@ -33,7 +33,6 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.views.announcements import progress_text, report_text
 from bot.catalog.store import ContentStore
 from bot.config import Language, Settings
 from bot.db.broadcasts import Broadcast, Broadcasts, Recipient, Tally
@@ -44,6 +43,7 @@ from bot.loop import cancel_and_wait
 from bot.pacing import Pacer, own_retries, pacer
 from bot.retry import never_reached
 from bot.services.broadcasts import Clock, from_iso, iso
+from bot.views.announcements import progress_text, report_text
 
 log = logging.getLogger(__name__)
 
