@@ -109,13 +109,6 @@ class CrisisCD(CallbackData, prefix="cr"):
     c: str = ""  # the detector's category, for the operators' header
 
 
-class TicketCD(CallbackData, prefix="k"):
-    """Under a ticket in the operators' group: `s` shows its status, `c` closes it."""
-
-    id: RowId
-    do: str = "s"
-
-
 @same_for_everyone
 def language_keyboard(t: Translator, current: Language | None) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
@@ -234,25 +227,6 @@ def specialist_keyboard(t: Translator) -> InlineKeyboardMarkup:
     kb.button(text=t("menu-ask"), callback_data=AskCD())
     kb.button(text=t("menu-programmes"), callback_data=MenuCD(to="cats"))
     kb.button(text=t("button-main-menu"), callback_data=MenuCD(to="main"))
-    kb.adjust(1)
-    return kb.as_markup()
-
-
-@same_for_everyone
-def ask_cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("handoff-cancel"), callback_data=AskCD(do="x"))
-    return kb.as_markup()
-
-
-def ticket_keyboard(status_label: str, ticket_id: int, *, close_label: str | None
-                    ) -> InlineKeyboardMarkup:
-    """Under a ticket in the operators' group: its status (press for details) and, while it
-    is not closed, a close button. Labels are plain text: buttons take no HTML."""
-    kb = InlineKeyboardBuilder()
-    kb.button(text=status_label, callback_data=TicketCD(id=ticket_id))
-    if close_label:
-        kb.button(text=close_label, callback_data=TicketCD(id=ticket_id, do="c"))
     kb.adjust(1)
     return kb.as_markup()
 
