@@ -32,13 +32,13 @@ from bot.retry import RetryMiddleware
 from bot.services import handoff
 from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
-from bot.services.broadcast_worker import Broadcaster
 from bot.services.broadcasts import Clock
 from bot.services.followups import FollowupGate
 from bot.services.housekeeping import Housekeeper
 from bot.services.operators import MembershipCache
 from bot.session import JsonSession
 from bot.speedups import PinResponseModels
+from bot.workers.broadcasts import Broadcaster
 
 log = logging.getLogger(__name__)
 

@@ -15,46 +15,56 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import (
-    CallbackQuery,
-    ChatMemberUpdated,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-)
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 
-from bot.broadcast_views import audience_text, list_item
 from bot.catalog.store import ContentStore
-from bot.db.broadcasts import DISTRICTS, LANGS, OCCUPATIONS, REG_STATUSES, Audience, Broadcasts
+from bot.db.broadcasts import Audience
 from bot.db.database import Database
-from bot.db.users import User, Users
+from bot.db.users import User
 from bot.filters import IsAdmin
 from bot.handlers.common import acknowledge, show
-from bot.i18n import Html, Translator
-from bot.keyboards import (
-    MAX_ID,
-    BroadcastCD,
-    SubscriptionCD,
-    cancel_keyboard,
-    choice_keyboard,
-    confirm_keyboard,
-    progress_keyboard,
-)
-from bot.services.broadcast_worker import Broadcaster
+from bot.i18n import Translator
 from bot.services.broadcasts import (
     Clock,
     Draft,
     ScheduleError,
+    audience_programmes,
+    button_topics,
+    chat_member_changed,
     count_recipients,
     create_broadcast,
+    get_broadcast,
     local_text,
     parse_local_time,
+    recent_broadcasts,
+    set_subscribed,
 )
+from bot.views.announcements import (
+    LIST_SIZE,
+    BroadcastCD,
+    SubscriptionCD,
+    audience_menu,
+    button_kind_choice,
+    button_topic_choice,
+    cancel_keyboard,
+    confirm_keyboard,
+    district_choice,
+    job_id_of,
+    language_choice,
+    list_keyboard,
+    list_text,
+    occupation_choice,
+    preview_text,
+    programme_choice,
+    progress_keyboard,
+    status_choice,
+    subscription_flipped,
+)
+from bot.workers.broadcasts import Broadcaster
 
 # What can be copied as an announcement (copyMessage keeps formatting and media).
 COPYABLE = {ContentType.TEXT, ContentType.PHOTO, ContentType.DOCUMENT, ContentType.VIDEO,
             ContentType.ANIMATION, ContentType.AUDIO, ContentType.VOICE}
-AUDIENCE_KINDS = ("all", "lang", "topic", "district", "occupation")
 
 
 class AnnounceForm(StatesGroup):
@@ -105,10 +115,6 @@ async def on_use_buttons(message: Message, t: Translator) -> None:
     await message.answer(t("bc-use-buttons"), reply_markup=cancel_keyboard(t))
 
 
-def audience_menu(t: Translator) -> InlineKeyboardMarkup:
-    return choice_keyboard(t, "aud", [(kind, t(f"bc-aud-{kind}")) for kind in AUDIENCE_KINDS])
-
-
 async def on_audience_kind(query: CallbackQuery, callback_data: BroadcastCD, state: FSMContext,
                            t: Translator, content: ContentStore, db: Database) -> None:
     await acknowledge(query)
@@ -117,28 +123,16 @@ async def on_audience_kind(query: CallbackQuery, callback_data: BroadcastCD, sta
     if kind == "all":
         await ask_buttons(query, state, t, Audience())
     elif kind == "lang":
-        await show(query, t("bc-ask-lang"), choice_keyboard(
-            t, "lang", [(c, t(f"lang-button-{c}")) for c in LANGS], columns=2))
+        await show(query, t("bc-ask-lang"), language_choice(t))
     elif kind == "topic":
-        await show(query, t("bc-ask-topic"),
-                   choice_keyboard(t, "topic", await programme_choices(t, content, db)))
+        topics = await audience_programmes(db, content.catalog)
+        await show(query, t("bc-ask-topic"), programme_choice(t, topics))
     elif kind == "district":
-        await show(query, t("bc-ask-district"), choice_keyboard(
-            t, "district", [(d, t(f"district-{d}")) for d in DISTRICTS]))
+        await show(query, t("bc-ask-district"), district_choice(t))
     elif kind == "occupation":
-        await show(query, t("bc-ask-occupation"), choice_keyboard(
-            t, "occ", [(o, t(f"bc-occ-{o}")) for o in OCCUPATIONS]))
+        await show(query, t("bc-ask-occupation"), occupation_choice(t))
     else:  # "change audience" from the preview
         await show(query, t("bc-ask-audience"), audience_menu(t))
-
-
-async def programme_choices(t: Translator, content: ContentStore,
-                            db: Database) -> list[tuple[str, str]]:
-    """Programmes open for registration, and any other that already has registrants."""
-    with_rows = await Broadcasts(db.conn).registered_topics()
-    topics = [tp for tp in content.catalog.topics.values()
-              if tp.registration_open or tp.id in with_rows]
-    return [(tp.id, tp.text(t.lang).title) for tp in sorted(topics, key=lambda x: x.id)]
 
 
 async def on_audience_value(query: CallbackQuery, callback_data: BroadcastCD,
@@ -151,9 +145,7 @@ async def on_audience_value(query: CallbackQuery, callback_data: BroadcastCD,
             await state.clear()
             return
         await state.update_data(topic=value)
-        statuses = [("any", t("bc-status-any"))]
-        statuses += [(s, t(f"bc-status-{s}")) for s in REG_STATUSES]
-        await show(query, t("bc-ask-status"), choice_keyboard(t, "st", statuses, columns=2))
+        await show(query, t("bc-ask-status"), status_choice(t))
         return
     try:
         if do == "st":
@@ -173,9 +165,7 @@ async def ask_buttons(query: CallbackQuery, state: FSMContext, t: Translator,
                       audience: Audience) -> None:
     await state.update_data(audience=audience.to_json())
     await state.set_state(AnnounceForm.buttons)
-    await show(query, t("bc-ask-buttons"), choice_keyboard(
-        t, "btn", [("none", t("bc-btn-none")), ("card", t("bc-btn-card")),
-                   ("reg", t("bc-btn-reg"))]))
+    await show(query, t("bc-ask-buttons"), button_kind_choice(t))
 
 
 async def on_button_kind(query: CallbackQuery, callback_data: BroadcastCD, state: FSMContext,
@@ -187,11 +177,9 @@ async def on_button_kind(query: CallbackQuery, callback_data: BroadcastCD, state
         await state.update_data(buttons={})
         await preview(query, state, t, content, db, bot, broadcaster)
         return
-    topics = [tp for tp in sorted(content.catalog.topics.values(), key=lambda x: x.id)
-              if kind == "card" or tp.registration_open]
     await state.update_data(button_kind=kind)
-    await show(query, t("bc-ask-button-topic"), choice_keyboard(
-        t, "bt", [(tp.id, tp.text(t.lang).title) for tp in topics]))
+    await show(query, t("bc-ask-button-topic"),
+               button_topic_choice(t, button_topics(content.catalog, kind)))
 
 
 async def on_button_topic(query: CallbackQuery, callback_data: BroadcastCD, state: FSMContext,
@@ -219,10 +207,9 @@ async def preview(query: CallbackQuery, state: FSMContext, t: Translator,
     await show(query, t("bc-preview-above"))
     await bot.copy_message(query.from_user.id, data["src_chat"], data["src_msg"],
                            reply_markup=broadcaster.markup(data.get("buttons", {}), t.lang))
-    key = "bc-preview" if count else "bc-preview-nobody"
-    await bot.send_message(query.from_user.id, t(
-        key, audience=Html(audience_text(t, audience, content.catalog)), count=count),
-        reply_markup=confirm_keyboard(t))
+    await bot.send_message(query.from_user.id,
+                           preview_text(t, audience, content.catalog, count),
+                           reply_markup=confirm_keyboard(t))
 
 
 async def take_draft(state: FSMContext, admin_id: int) -> Draft | None:
@@ -278,30 +265,21 @@ async def on_time(message: Message, state: FSMContext, t: Translator, db: Databa
 
 async def cmd_announcements(message: Message, t: Translator, db: Database,
                             content: ContentStore) -> None:
-    repo = Broadcasts(db.conn)
-    jobs = await repo.recent(10)
+    jobs = await recent_broadcasts(db, LIST_SIZE)
     if not jobs:
         await message.answer(t("bc-list-empty"))
         return
-    items = [list_item(t, job, await repo.tally(job.id), content.catalog) for job in jobs]
-    buttons = [
-        [InlineKeyboardButton(text=t("bc-stop-n", id=job.id),
-                              callback_data=BroadcastCD(do="stop", val=str(job.id)).pack())]
-        for job in jobs if job.status in ("scheduled", "paused", "running")
-    ]
-    markup = InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None
-    await message.answer(t("bc-list-title") + "\n\n" + "\n\n".join(items), reply_markup=markup)
+    await message.answer(list_text(t, jobs, content.catalog),
+                         reply_markup=list_keyboard(t, [job for job, _ in jobs]))
 
 
 async def on_control(query: CallbackQuery, callback_data: BroadcastCD, t: Translator,
-                     broadcaster: Broadcaster) -> None:
+                     db: Database, broadcaster: Broadcaster) -> None:
     """Pause, resume or cancel from the progress message (or the list)."""
-    val = callback_data.val
-    # isdecimal, not int(): "²" passes isdigit and fails int; 2**64 would fail in SQLite.
-    if not val.isdecimal() or int(val) > MAX_ID:
+    job_id = job_id_of(callback_data)
+    if job_id is None:
         await acknowledge(query, t("button-outdated"))
         return
-    job_id = int(val)
     action = {"pause": broadcaster.pause, "resume": broadcaster.resume,
               "stop": broadcaster.cancel}[callback_data.do]
     changed = await action(job_id)
@@ -310,18 +288,13 @@ async def on_control(query: CallbackQuery, callback_data: BroadcastCD, t: Transl
         with contextlib.suppress(TelegramAPIError):
             await broadcaster.refresh(job_id)
         if isinstance(query.message, Message):
-            job = await Broadcasts(broadcaster.db.conn).get(job_id)
+            job = await get_broadcast(db, job_id)
             if job is not None and job.progress_message_id != query.message.message_id:
                 with contextlib.suppress(TelegramBadRequest):
                     await query.message.edit_reply_markup(reply_markup=None)
 
 
 # --- users ----------------------------------------------------------------------------------
-
-
-async def set_subscribed(db: Database, user_id: int, on: bool) -> None:
-    async with db.transaction() as conn:
-        await Users(conn).set_subscribed(user_id, on)
 
 
 async def cmd_unsubscribe(message: Message, user: User, db: Database, t: Translator) -> None:
@@ -343,27 +316,16 @@ async def on_subscription_button(query: CallbackQuery, callback_data: Subscripti
     message = query.message
     if not isinstance(message, Message) or message.reply_markup is None:
         return
-    flipped = SubscriptionCD(on=int(not on))
-    label = t("sub-resume-button" if not on else "sub-stop-button")
-    rows = [
-        [InlineKeyboardButton(text=label, callback_data=flipped.pack())
-         if b.callback_data and b.callback_data.startswith("sb:") else b for b in row]
-        for row in message.reply_markup.inline_keyboard
-    ]
     with contextlib.suppress(TelegramBadRequest):
-        await message.edit_reply_markup(reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+        await message.edit_reply_markup(
+            reply_markup=subscription_flipped(t, message.reply_markup, on))
 
 
 async def on_member_status(event: ChatMemberUpdated, db: Database) -> None:
     """A user blocked the bot ("kicked") or came back: mark it at once, not at the next
-    announcement. Blocking unsubscribes; coming back subscribes again (`Users.set_blocked`)."""
+    announcement. Blocking unsubscribes; coming back subscribes again."""
     blocked = event.new_chat_member.status == "kicked"
-    async with db.transaction() as conn:
-        users = Users(conn)
-        if await users.get(event.from_user.id) is not None:
-            await users.set_blocked(event.from_user.id, blocked)
-        elif not blocked:
-            await users.touch(event.from_user.id)
+    await chat_member_changed(db, event.from_user.id, blocked)
 
 
 def create_router() -> Router:

@@ -32,7 +32,6 @@ from aiogram.types import (
     ReactionTypeEmoji,
     ReplyParameters,
 )
-from aiogram.types import User as TgUser
 
 from bot.cards import topic_card
 from bot.catalog.store import ContentStore
@@ -40,28 +39,29 @@ from bot.config import Language, Settings
 from bot.db.database import Database
 from bot.db.tickets import MessageRole, Ticket
 from bot.filters import FromOperator, InOperatorsChat
-from bot.formatting import utf16_len
 from bot.handlers.common import acknowledge, send_chunks
-from bot.i18n import Html, Translator, escape
-from bot.keyboards import (
-    AskCD,
-    CrisisCD,
-    TicketCD,
-    ask_cancel_keyboard,
-    crisis_keyboard,
-    main_menu,
-    ticket_keyboard,
-    topic_keyboard,
-)
+from bot.i18n import Translator
+from bot.keyboards import AskCD, CrisisCD, crisis_keyboard, main_menu, topic_keyboard
 from bot.retry import never_reached
 from bot.services import crisis, handoff
 from bot.services.followups import FollowupGate
 from bot.services.handoff import Opened
+from bot.views.handoff import (
+    TicketCD,
+    ask_cancel_keyboard,
+    followup_header,
+    group_texts,
+    post_caption,
+    post_text,
+    question_part,
+    refused_text,
+    sent_text,
+    ticket_header,
+    ticket_of_markup,
+    ticket_status_markup,
+)
 
 log = logging.getLogger(__name__)
-
-MAX_QUESTION = 3000  # characters of the question shown in the group (a message holds 4096)
-CAPTION_LIMIT = 1024
 
 
 class HandoffForm(StatesGroup):
@@ -82,43 +82,6 @@ class RepliesToTicket(Filter):
             return False
         ticket = await handoff.find(db, message.chat.id, target.message_id, self.roles)
         return {"ticket": ticket} if ticket is not None else False
-
-
-def group_texts(content: ContentStore, settings: Settings) -> Translator:
-    """The operators' group reads the bot in the default language."""
-    return content.i18n(settings.default_language)
-
-
-def _shorten(text: str, limit: int) -> str:
-    """Cut a user's text to `limit` UTF-16 units before escaping (entities stay whole)."""
-    if utf16_len(text) <= limit:
-        return text
-    cut = text[: max(limit - 1, 0)]
-    while cut and utf16_len(cut) > limit - 1:  # astral characters count twice
-        cut = cut[:-1]
-    return cut.rstrip() + "…"
-
-
-def _who(g: Translator, user: TgUser | None) -> dict[str, object]:
-    if user is None:
-        return {"name": "?", "user_id": 0, "username": g("handoff-no-username")}
-    username = f"@{user.username}" if user.username else g("handoff-no-username")
-    return {"name": user.full_name, "user_id": user.id, "username": username}
-
-
-def ticket_status_markup(g: Translator, ticket: Ticket, operator: str | None = None
-                         ) -> InlineKeyboardMarkup:
-    """The ticket's status as a button under its group message: editing the keyboard works
-    the same for text and photo tickets and needs no copy of the question."""
-    # Button labels are plain text: the name must not be HTML-escaped (Html passes it as is).
-    if ticket.status == "answered" and ticket.answered_at:
-        label = g("handoff-status-answered", number=ticket.id,
-                  name=Html(operator or str(ticket.answered_by)),
-                  time=handoff.local_time(ticket.answered_at))
-    else:
-        label = g(f"handoff-status-{ticket.status}", number=ticket.id)
-    close = g("handoff-close") if ticket.status != "closed" else None
-    return ticket_keyboard(label, ticket.id, close_label=close)
 
 
 async def _update_status(bot: Bot, db: Database, g: Translator, ticket: Ticket,
@@ -150,15 +113,10 @@ async def offer(message: Message, t: Translator, db: Database, settings: Setting
     refused = await handoff.refusal(db, user_id)
     if refused is not None:
         await state.clear()
-        await message.answer(t(f"handoff-refused-{refused.reason}", limit=_limit(refused.reason)),
-                             reply_markup=main_menu(t))
+        await message.answer(refused_text(t, refused.reason), reply_markup=main_menu(t))
         return
     await state.set_state(HandoffForm.question)
     await message.answer(t("handoff-ask"), reply_markup=ask_cancel_keyboard(t))
-
-
-def _limit(reason: str) -> int:
-    return handoff.MAX_OPEN if reason == "open" else handoff.MAX_PER_DAY
 
 
 async def cmd_ask(message: Message, t: Translator, db: Database, settings: Settings,
@@ -197,12 +155,11 @@ async def on_question(message: Message, t: Translator, lang: Language, db: Datab
     result = await handoff.open_ticket(db, message.chat.id, lang)
     await state.clear()
     if not isinstance(result, Opened):
-        await message.answer(t(f"handoff-refused-{result.reason}", limit=_limit(result.reason)),
-                             reply_markup=main_menu(t))
+        await message.answer(refused_text(t, result.reason), reply_markup=main_menu(t))
         return
     g = group_texts(content, settings)
     ticket = result.ticket
-    header = _ticket_header(g, content, result, message.from_user, lang)
+    header = ticket_header(g, content, result, message.from_user, lang)
     try:
         group_id = await _post(bot, settings.admin_chat_id, message, header,
                                ticket_status_markup(g, ticket))
@@ -221,9 +178,7 @@ async def on_question(message: Message, t: Translator, lang: Language, db: Datab
     await handoff.attach(db, ticket.id, (message.chat.id, message.message_id, "question"),
                          (settings.admin_chat_id, group_id, "ticket"))
     expect = handoff.expected_answer(content.content_dir, lang)
-    when = escape(expect) if expect else t("handoff-expect-default")
-    await message.answer(f"{t('handoff-sent', number=ticket.id)}\n{when}",
-                         reply_markup=main_menu(t))
+    await message.answer(sent_text(t, ticket.id, expect), reply_markup=main_menu(t))
 
 
 def maybe_delivered(exc: TelegramAPIError) -> bool:
@@ -233,24 +188,6 @@ def maybe_delivered(exc: TelegramAPIError) -> bool:
     return isinstance(exc, (TelegramNetworkError, TelegramServerError)) and not never_reached(exc)
 
 
-def _ticket_header(g: Translator, content: ContentStore, opened: Opened,
-                   user: TgUser | None, lang: Language) -> str:
-    ticket = opened.ticket
-    kind = crisis.answer_kind(ticket.crisis_kind)
-    lines = [g("crisis-ticket-urgent", kind=g(f"crisis-kind-{kind}"))] if ticket.urgent else []
-    lines += [
-        g("handoff-ticket", number=ticket.id, language=g(f"handoff-lang-{lang}"), **_who(g, user)),
-        g("handoff-ticket-history", questions=opened.questions_before,
-          tickets=opened.tickets_before),
-    ]
-    if ticket.rejected_topic:
-        topic = content.catalog.get(ticket.rejected_topic)
-        title = topic.text(g.lang).title if topic else ticket.rejected_topic
-        lines.append(g("handoff-ticket-rejected", topic=title))
-    lines.append(g("handoff-ticket-hint"))
-    return "\n".join(lines)
-
-
 async def _post(bot: Bot, chat_id: int, message: Message, header: str,
                 markup: InlineKeyboardMarkup | None, reply_to: int | None = None) -> int:
     """One message in the group: the header, then the user's text (escaped). Media are
@@ -258,16 +195,12 @@ async def _post(bot: Bot, chat_id: int, message: Message, header: str,
     reply = (ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
              if reply_to else None)
     if message.text is not None:
-        body = escape(_shorten(message.text, MAX_QUESTION))
-        sent = await bot.send_message(chat_id, f"{header}\n\n{body}", reply_markup=markup,
-                                      reply_parameters=reply)
+        sent = await bot.send_message(chat_id, post_text(header, message.text),
+                                      reply_markup=markup, reply_parameters=reply)
         return sent.message_id
-    # Telegram counts a caption after parsing: tags are free, an entity is one character.
-    room = CAPTION_LIMIT - utf16_len(header) - 2
-    caption = escape(_shorten(message.caption or "", room)) if room > 0 else ""
     copied = await bot.copy_message(chat_id, from_chat_id=message.chat.id,
                                     message_id=message.message_id,
-                                    caption=f"{header}\n\n{caption}".strip(),
+                                    caption=post_caption(header, message.caption),
                                     reply_markup=markup, reply_parameters=reply)
     return copied.message_id
 
@@ -286,8 +219,8 @@ async def on_followup(message: Message, ticket: Ticket, t: Translator, db: Datab
         await message.answer(t("handoff-unavailable"), reply_markup=main_menu(t))
         return
     g = group_texts(content, settings)
-    header = g("handoff-followup", number=ticket.id, **_who(g, message.from_user))
-    part = escape(_shorten(message.text, MAX_QUESTION)) if message.text is not None else None
+    header = followup_header(g, ticket.id, message.from_user)
+    part = question_part(message.text) if message.text is not None else None
     recent = await handoff.followup_posts(db, ticket.id)
     decision = followups.decide(ticket.id, recent, part)
     group_id = None
@@ -341,7 +274,7 @@ async def on_write_now(query: CallbackQuery, callback_data: CrisisCD, t: Transla
         return
     g = group_texts(content, settings)
     ticket = result.ticket
-    header = _ticket_header(g, content, result, query.from_user, lang)
+    header = ticket_header(g, content, result, query.from_user, lang)
     try:
         posted = await bot.send_message(settings.admin_chat_id, header,
                                         reply_markup=ticket_status_markup(g, ticket))
@@ -452,21 +385,6 @@ class RepliesToBot(Filter):
         return target.from_user.id == (await bot.me()).id
 
 
-def _ticket_of_post(post: Message) -> int | None:
-    """The ticket number in a post's buttons (the bot put them there; nobody else can)."""
-    markup = post.reply_markup
-    for row in markup.inline_keyboard if markup else ():
-        for button in row:
-            data = button.callback_data or ""
-            if data.startswith(f"{TicketCD.__prefix__}{TicketCD.__separator__}"):
-                try:
-                    number = TicketCD.unpack(data).id
-                except ValueError:
-                    return None
-                return number if 0 < number < 2**63 else None
-    return None
-
-
 async def on_reply_to_unknown(message: Message, db: Database, settings: Settings,
                               content: ContentStore, bot: Bot) -> None:
     """An operator replied to a message of the bot that belongs to no ticket's thread. A
@@ -475,7 +393,7 @@ async def on_reply_to_unknown(message: Message, db: Database, settings: Settings
     note, so that the reply does not vanish in silence."""
     target = message.reply_to_message
     assert target is not None  # RepliesToBot
-    number = _ticket_of_post(target)
+    number = ticket_of_markup(target.reply_markup)
     ticket = (await handoff.adopt(db, number, message.chat.id, target.message_id)
               if number is not None else None)
     if ticket is not None:

@@ -1,6 +1,7 @@
-"""Announcements without Telegram: audiences, job creation, schedule input and the clock.
+"""Announcements without Telegram: audiences, job creation, schedule input, the list, users'
+subscriptions and the clock.
 
-The delivery worker (`bot/services/broadcast_worker.py`) builds on these; everything here is
+The delivery worker (`bot/workers/broadcasts.py`) builds on these; everything here is
 testable with a database and, for time, an injected clock.
 """
 
@@ -13,8 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.db.broadcasts import Audience, Broadcasts
+from bot.catalog.loader import Catalog
+from bot.catalog.models import Topic
+from bot.db.broadcasts import Audience, Broadcast, Broadcasts, Tally
 from bot.db.database import Database
+from bot.db.users import Users
 
 
 def _local_zone() -> tzinfo:
@@ -110,3 +114,47 @@ async def create_broadcast(db: Database, draft: Draft, now: datetime,
             source_message_id=draft.source_message_id, audience=draft.audience,
             buttons=draft.buttons, due_at=iso(due or now), now=iso(now),
         )
+
+
+async def audience_programmes(db: Database, catalog: Catalog) -> list[Topic]:
+    """Programmes an audience may name: open for registration, or with registrants already."""
+    with_rows = await Broadcasts(db.conn).registered_topics()
+    topics = [tp for tp in catalog.topics.values() if tp.registration_open or tp.id in with_rows]
+    return sorted(topics, key=lambda x: x.id)
+
+
+def button_topics(catalog: Catalog, kind: str) -> list[Topic]:
+    """Topics a button under an announcement may lead to: any card, or an open registration."""
+    return [tp for tp in sorted(catalog.topics.values(), key=lambda x: x.id)
+            if kind == "card" or tp.registration_open]
+
+
+async def recent_broadcasts(db: Database, limit: int = 10) -> list[tuple[Broadcast, Tally]]:
+    """The latest jobs, newest first, each with its deliveries counted (for /announcements)."""
+    repo = Broadcasts(db.conn)
+    return [(job, await repo.tally(job.id)) for job in await repo.recent(limit)]
+
+
+async def get_broadcast(db: Database, job_id: int) -> Broadcast | None:
+    return await Broadcasts(db.conn).get(job_id)
+
+
+# Users' side. These are user-table writes; they live here until a users service owns them.
+
+
+async def set_subscribed(db: Database, user_id: int, on: bool) -> None:
+    """/subscribe, /unsubscribe and the button under each announcement."""
+    async with db.transaction() as conn:
+        await Users(conn).set_subscribed(user_id, on)
+
+
+async def chat_member_changed(db: Database, user_id: int, blocked: bool) -> None:
+    """The user blocked the bot or came back. A known user is marked (blocking unsubscribes,
+    coming back subscribes again: `Users.set_blocked`); an unknown one who comes back is
+    recorded; an unknown one who blocks leaves no row."""
+    async with db.transaction() as conn:
+        users = Users(conn)
+        if await users.get(user_id) is not None:
+            await users.set_blocked(user_id, blocked)
+        elif not blocked:
+            await users.touch(user_id)

@@ -17,8 +17,8 @@ from bot.config import Settings
 from bot.db.broadcasts import Audience, Broadcasts
 from bot.db.database import Database
 from bot.db.users import Users
-from bot.services.broadcast_worker import Broadcaster
 from bot.services.broadcasts import Clock, Draft, create_broadcast
+from bot.workers.broadcasts import Broadcaster
 from tests.conftest import TOKEN
 from tests.conversation import Conversation, Harness
 from tests.fake_api import FakeTelegramServer

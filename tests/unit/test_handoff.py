@@ -6,8 +6,8 @@ from pathlib import Path
 
 from bot.catalog.loader import check
 from bot.formatting import utf16_len
-from bot.handlers.handoff import _shorten
 from bot.services.handoff import expected_answer, local_time
+from bot.views.handoff import shorten as _shorten
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -33,17 +33,21 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.broadcast_views import progress_text, report_text
 from bot.catalog.store import ContentStore
 from bot.config import Language, Settings
 from bot.db.broadcasts import Broadcast, Broadcasts, Recipient, Tally
 from bot.db.database import Database
 from bot.db.users import Users
-from bot.keyboards import announcement_keyboard, progress_keyboard
 from bot.loop import cancel_and_wait
 from bot.pacing import Pacer, own_retries, pacer
 from bot.retry import never_reached
 from bot.services.broadcasts import Clock, from_iso, iso
+from bot.views.announcements import (
+    announcement_markup,
+    progress_keyboard,
+    progress_text,
+    report_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -316,15 +320,8 @@ class Broadcaster:
     def markup(self, buttons: dict[str, str], language: str | None) -> InlineKeyboardMarkup:
         """The keyboard under an announcement in the recipient's language (the preview uses
         it too, so the admin sees exactly what users get)."""
-        lang = self._language(language)
-        t = self.content.i18n(lang)
-        topic = self.content.catalog.get(buttons.get("topic", ""))
-        kind = buttons.get("kind")
-        if topic is None or (kind == "reg" and not topic.registration_open):
-            kind = None
-        return announcement_keyboard(
-            t, kind=kind, topic_id=topic.id if topic else "",
-            title=topic.text(lang).title if topic else "", bot_username=self._username)
+        t = self.content.i18n(self._language(language))
+        return announcement_markup(t, self.content.catalog, buttons, self._username)
 
     # --- the admin's live progress message --------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""One module per screen: its CallbackData classes, keyboards and text renderers together."""

@@ -1,0 +1,1 @@
+"""Background senders: tasks beside polling that talk to Telegram on their own schedule."""
