@@ -168,7 +168,9 @@ def report(path: Path, rows: list[dict], results: list[dict]) -> None:
 
 CRISIS_SETS = ("crisis_dev.jsonl", "crisis_dev2.jsonl", "crisis_dev3.jsonl", "crisis_dev4.jsonl",
                "crisis_dev5.jsonl", "crisis_dev6.jsonl", "crisis_dev7.jsonl", "crisis_dev8.jsonl",
-               "crisis_dev9.jsonl", "crisis_dev10.jsonl", "crisis_holdout.jsonl")
+               "crisis_dev9.jsonl", "crisis_dev10.jsonl", "crisis_dev11.jsonl",
+               "crisis_dev12.jsonl",
+               "crisis_holdout.jsonl")
 # The answer each gold category should get (a minor in danger: online or at home, either;
 # someone else in danger: what to do for a friend, or the answer to that danger itself).
 FITTING = {"suicidal": {"suicide"}, "passive": {"suicide"}, "plan_means": {"suicide"},

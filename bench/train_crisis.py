@@ -29,7 +29,9 @@ from bot.catalog.search import CRISIS_TOPIC  # noqa: E402
 DATA = ROOT / "tests" / "data"
 TRAINING = ("crisis_dev.jsonl", "crisis_dev2.jsonl", "crisis_dev3.jsonl", "crisis_dev4.jsonl",
             "crisis_dev5.jsonl", "crisis_dev6.jsonl", "crisis_dev7.jsonl", "crisis_dev8.jsonl",
-            "crisis_dev9.jsonl", "crisis_dev10.jsonl", "questions.jsonl",
+            "crisis_dev9.jsonl", "crisis_dev10.jsonl", "crisis_dev11.jsonl", "crisis_dev12.jsonl",
+            "questions.jsonl",
+            "questions_v2.jsonl",
             "questions_holdout.jsonl", "questions_holdout2.jsonl", "questions_holdout3.jsonl")
 OUT = ROOT / "bot" / "catalog" / "crisis_weights.py"
 EPOCHS, RATE, DECAY = 15, 0.2, 1e-4

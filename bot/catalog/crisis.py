@@ -72,7 +72,9 @@ _EMOJI_WORDS = str.maketrans({
     "⚰": " смерть ", "🪦": " смерть ", "🔫": " пистолет ",
 })
 # Laughter and mockery that words() drops with the emoji.
-_LAUGH_EMOJI = re.compile("[\U0001F602\U0001F923\U0001F606\U0001F605\U0001F639]")
+# (💀 and 🤦 too: "I'm dead", "facepalm" are how teenagers laugh at themselves.)
+_LAUGH_EMOJI = re.compile(
+    "[\U0001F602\U0001F923\U0001F606\U0001F605\U0001F639\U0001F480\U0001F926]")
 
 
 @dataclass(frozen=True, slots=True)
