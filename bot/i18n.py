@@ -1,25 +1,36 @@
-"""UI texts in Kazakh and Russian, loaded from `content/ui/<lang>.toml`.
+"""UI texts in Kazakh and Russian, loaded from `content/ui/<lang>.ftl` (Project Fluent).
 
-TOML rather than Fluent or gettext: it is in the standard library, it is the format editors
-already use for topics, and the bot's texts need placeholders but no plural rules (numbers
-are shown as "Саны: 5" / "Количество: 5"). Values passed into a text are HTML-escaped
-unless wrapped in `Html`, so user input can never break a message.
+Fluent rather than our own format: Russian needs plural forms ("1 символ", "3 символа",
+"501 символ") that only a plural-aware format gets right, selectors keep such choices in the
+text file instead of the code, and a third language later is one more file. What the loader
+adds on top of `fluent.runtime`:
+- start-up fails on a broken file, or when the languages differ in message ids or variables;
+- values passed into a text are HTML-escaped unless wrapped in `Html`, so user input can never
+  break a message; numbers are passed as numbers (plural selectors need them), printed without
+  digit grouping, as the bot always showed them;
+- no Unicode isolation marks around values: Telegram shows them as junk on some phones.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import string
-import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime.types import fluent_number
+from fluent.syntax import FluentParser, ast
+from fluent.syntax.visitor import Visitor
 
 from bot.catalog.files import NotUtf8Error, read_text
 from bot.config import LANGUAGES, Language
 
 KEY = re.compile(r"^[a-z][a-z0-9-]*$")
-PLACEHOLDER = re.compile(r"^[a-z_][a-z0-9_]*$")
+SAMPLE_VALUES: tuple[object, ...] = ("x", 1, 3, 5)
+"""Values a text is tried with when checked: a word, and numbers for each Russian plural form."""
 
 
 class Html(str):
@@ -39,23 +50,49 @@ class TextsError(Exception):
     """A UI text file is missing, broken, or out of step with the other language."""
 
 
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+class _Variables(Visitor):  # type: ignore[misc]
+    """Collects the `$variables` a message uses, in its value, selectors and variants."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def visit_VariableReference(self, node: ast.VariableReference) -> None:  # noqa: N802
+        self.names.add(node.id.name)
 
 
-def placeholder_problem(text: str) -> str | None:
-    """Why the bot could not fill this text in, or None: a lone brace, `{0}` or `{a.b}`
-    would fail (or leak an attribute) on the first user who is shown it."""
-    try:
-        fields = list(string.Formatter().parse(text))
-    except ValueError:
-        return "a lone { or }: keep {name} placeholders as they are, write {{ or }} for a brace"
-    for _, name, spec, conversion in fields:
-        if name is None:
-            continue
-        if not PLACEHOLDER.match(name) or spec or conversion:
-            return f"{{{name}}} is not a placeholder the bot fills (write {{{{ or }}}} for a brace)"
-    return None
+@dataclass(frozen=True, eq=False)
+class Texts:
+    """One language's texts: the Fluent bundle and, per message id, the variables it uses."""
+
+    lang: Language
+    bundle: FluentBundle
+    variables: Mapping[str, frozenset[str]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.variables)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.variables
+
+    def format(self, key: str, values: Mapping[str, object]) -> str:
+        if key not in self.variables:
+            raise KeyError(f"no UI text {key!r} in {self.lang}")
+        pattern = self.bundle.get_message(key).value
+        text, errors = self.bundle.format_pattern(pattern, {k: _arg(v) for k, v in values.items()})
+        if errors:
+            raise TextsError(f"{key}: cannot be filled in: {errors[0]} "
+                             "(a variable is written { $name })")
+        return str(text)
+
+
+def _arg(value: object) -> Any:
+    """A value as Fluent should see it: numbers stay numbers, everything else escaped text."""
+    if isinstance(value, bool):
+        return escape(value)
+    if isinstance(value, int | float):
+        return fluent_number(value, useGrouping=False)
+    return escape(value)
 
 
 @dataclass(frozen=True)
@@ -63,68 +100,95 @@ class Translator:
     """The texts of one language, bound for one update: `t("menu-title", name=...)`."""
 
     lang: Language
-    texts: dict[str, str]
+    texts: Texts
 
     def __call__(self, key: str, /, **values: object) -> str:
-        template = self.texts.get(key)
-        if template is None:
-            raise KeyError(f"no UI text {key!r} in {self.lang}")
-        if not values:
-            return template
-        return template.format_map({name: escape(value) for name, value in values.items()})
+        return self.texts.format(key, values)
 
 
 class I18n:
-    """Both languages' texts; `I18n.load` checks they have the same keys and placeholders."""
+    """Both languages' texts; `I18n.load` checks they have the same ids and variables."""
 
-    def __init__(self, texts: dict[Language, dict[str, str]]) -> None:
+    def __init__(self, texts: dict[Language, Texts]) -> None:
         self.texts = texts
+        self._translators = {lang: Translator(lang, t) for lang, t in texts.items()}
 
     @classmethod
     def load(cls, folder: Path) -> I18n:
-        texts: dict[Language, dict[str, str]] = {}
-        for lang in LANGUAGES:
-            path = folder / f"{lang}.toml"
-            label = f"{folder.name}/{path.name}"
-            try:
-                data = tomllib.loads(read_text(path, label))
-            except FileNotFoundError:
-                raise TextsError(f"{path}: file is missing") from None
-            except (NotUtf8Error, OSError) as exc:
-                raise TextsError(str(exc)) from None
-            except tomllib.TOMLDecodeError as exc:
-                raise TextsError(f"{path}: {exc}") from None
-            for key, value in data.items():
-                if not KEY.match(key) or not isinstance(value, str) or not value.strip():
-                    raise TextsError(f"{path}: {key}: must be a lowercase-key = non-empty text")
-                problem = placeholder_problem(value)
-                if problem:
-                    raise TextsError(f"{label}: {key}: {problem}")
-            texts[lang] = data
-        problems = check_parity(texts)
+        texts = {lang: _load_language(folder, lang) for lang in LANGUAGES}
+        problems = check_parity({lang: dict(t.variables) for lang, t in texts.items()})
         if problems:
             raise TextsError("; ".join(problems))
         return cls(texts)
 
+    @classmethod
+    def from_sources(cls, sources: Mapping[Language, str]) -> I18n:
+        """Texts given as Fluent source (tests, and checks of an edit before it is saved)."""
+        return cls({lang: _parse(lang, source, f"{lang}.ftl") for lang, source in sources.items()})
+
     def __call__(self, lang: Language) -> Translator:
-        return Translator(lang, self.texts[lang])
+        return self._translators[lang]
 
     def get(self, lang: Language, key: str, /, **values: object) -> str:
         return self(lang)(key, **values)
 
+    def samples(self, lang: Language, key: str) -> list[str]:
+        """The text filled with each sample value (every plural variant shows up once)."""
+        t = self(lang)
+        names = self.texts[lang].variables[key]
+        return [t(key, **dict.fromkeys(names, value)) for value in SAMPLE_VALUES]
 
-def check_parity(texts: dict[Language, dict[str, str]]) -> list[str]:
-    """Every key in every language, with the same `{placeholders}`."""
+
+def _load_language(folder: Path, lang: Language) -> Texts:
+    path = folder / f"{lang}.ftl"
+    label = f"{folder.name}/{path.name}"
+    try:
+        source = read_text(path, label)
+    except FileNotFoundError:
+        raise TextsError(f"{path}: file is missing") from None
+    except (NotUtf8Error, OSError) as exc:
+        raise TextsError(str(exc)) from None
+    return _parse(lang, source, label)
+
+
+def _parse(lang: Language, source: str, label: str) -> Texts:
+    """Parse one file, refusing what Fluent would skip silently (junk, odd ids, empty texts)."""
+    resource = FluentParser(with_spans=True).parse(source)
+    variables: dict[str, frozenset[str]] = {}
+    for entry in resource.body:
+        if isinstance(entry, ast.Junk):
+            line = source.count("\n", 0, entry.span.start) + 1
+            named = re.match(r"\s*([\w-]+)\s*=", entry.content)
+            where = f"{named.group(1)}: line {line}" if named else f"line {line}"
+            reason = entry.annotations[0].message if entry.annotations else "cannot be read"
+            raise TextsError(f"{label}: {where}: Fluent cannot read it: {reason} "
+                             '(a literal brace is written {"{"}, a variable { $name })')
+        if isinstance(entry, ast.Message):
+            key = entry.id.name
+            if not KEY.match(key) or entry.value is None:
+                raise TextsError(f"{label}: {key}: must be a lowercase-id = non-empty text")
+            if key in variables:
+                raise TextsError(f"{label}: {key}: written twice")
+            visitor = _Variables()
+            visitor.visit(entry.value)
+            variables[key] = frozenset(visitor.names)
+    bundle = FluentBundle([lang], use_isolating=False)
+    bundle.add_resource(FluentResource(source))
+    return Texts(lang, bundle, variables)
+
+
+def check_parity(variables: Mapping[str, Mapping[str, frozenset[str]]]) -> list[str]:
+    """Every message id in every language, with the same `$variables`."""
     problems: list[str] = []
-    all_keys = set().union(*(set(t) for t in texts.values()))
+    all_keys = set().union(*(set(v) for v in variables.values()))
     for key in sorted(all_keys):
-        missing = [lang for lang, t in texts.items() if key not in t]
+        missing = [lang for lang, v in variables.items() if key not in v]
         if missing:
             problems.append(f"{key}: missing in {', '.join(missing)}")
             continue
-        shapes = {lang: placeholders(t[key]) for lang, t in texts.items()}
+        shapes = {lang: set(v[key]) for lang, v in variables.items()}
         if len({frozenset(s) for s in shapes.values()}) > 1:
-            problems.append(f"{key}: placeholders differ between languages: {shapes}")
+            problems.append(f"{key}: variables differ between languages: {shapes}")
     return problems
 
 

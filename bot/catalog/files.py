@@ -28,7 +28,7 @@ class NotRegularFileError(OSError):
 
 
 def read_text(path: Path, label: str | None = None) -> str:
-    """The file's text. `label` is how messages name it (`ui/kk.toml`), the name by default.
+    """The file's text. `label` is how messages name it (`ui/kk.ftl`), the name by default.
 
     Raises FileNotFoundError, NotRegularFileError, NotUtf8Error or another OSError; a
     byte-order mark (Notepad's older "UTF-8") is dropped, as TOML does not allow one.

@@ -21,7 +21,7 @@ from bot.catalog.models import (
 )
 from bot.config import LANGUAGES
 from bot.emulator import ApiError, parse_html
-from bot.i18n import I18n, TextsError, placeholders
+from bot.i18n import I18n, TextsError
 
 NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
 
@@ -269,7 +269,7 @@ def html_problem(html: str) -> str | None:
 
 
 def _check_texts(folder: Path, report: Report) -> None:
-    """`ui/*.toml`: both languages load and agree, and every text, its placeholders filled
+    """`ui/*.ftl`: both languages load and agree, and every text, its variables filled
     with sample values, is HTML Telegram accepts; so is every topic card built with them.
 
     A text is checked as sent, not as typed: a broken one would fail for every user of its
@@ -281,11 +281,17 @@ def _check_texts(folder: Path, report: Report) -> None:
         return
     problems = len(report.errors)
     for lang, texts in i18n.texts.items():
-        for key, text in texts.items():
-            sample = text.format_map(dict.fromkeys(placeholders(text), "1"))
-            problem = html_problem(sample)
-            if problem:
-                report.errors.append(f"{folder.name}/{lang}.toml: {key}: {problem}")
+        for key in texts:
+            try:
+                samples = i18n.samples(lang, key)
+            except TextsError as exc:
+                report.errors.append(f"{folder.name}/{lang}.ftl: {exc}")
+                continue
+            for sample in samples:
+                problem = html_problem(sample)
+                if problem:
+                    report.errors.append(f"{folder.name}/{lang}.ftl: {key}: {problem}")
+                    break
     if len(report.errors) > problems:
         return  # the cards would repeat the same problems
     for topic in report.topics:

@@ -21,7 +21,7 @@ from tests.fake_api import FakeTelegramServer
 
 ROOT = Path(__file__).resolve().parents[2]
 GROUP = -1001234567890
-MENU_TITLE_RU = 'menu-title = "<b>Главное меню</b>\\n'
+MENU_TITLE_RU = "menu-title =\n    <b>Главное меню</b>\n"
 
 
 @pytest.fixture
@@ -67,13 +67,13 @@ async def test_reload_refuses_a_ui_text_telegram_would_refuse(
     reader = harness.user(5002, "Аян", language_code="kk")
     await reader.start("Қазақша")
     ui = settings.content_dir / "ui"
-    _edit(ui / "ru.toml", MENU_TITLE_RU, 'menu-title = "<b>Главное меню\\n')  # unclosed <b>
-    _edit(ui / "kk.toml", 'help-text = """', 'help-text = """Бізді сүйеміз <3\n')  # a bare <
+    _edit(ui / "ru.ftl", MENU_TITLE_RU, "menu-title =\n    <b>Главное меню\n")  # unclosed <b>
+    _edit(ui / "kk.ftl", "help-text =\n", "help-text =\n    Бізді сүйеміз <3\n")  # a bare <
     await admin.send("/reload")
     reply = admin.last_text
     assert "не обновлён" in reply, reply
-    assert "ui/ru.toml: menu-title" in reply and 'unclosed start tag "b"' in reply
-    assert "ui/kk.toml: help-text" in reply and 'unexpected "<"' in reply
+    assert "ui/ru.ftl: menu-title" in reply and 'unclosed start tag "b"' in reply
+    assert "ui/kk.ftl: help-text" in reply and 'unexpected "<"' in reply
     # The running texts stayed: the menu still opens in both languages.
     await admin.send("/menu")
     assert admin.last_text.startswith("Главное меню")
@@ -84,40 +84,40 @@ async def test_reload_refuses_a_ui_text_telegram_would_refuse(
 
 def test_check_content_names_the_file_the_key_and_the_reason(settings: Settings) -> None:
     content = settings.content_dir
-    _edit(content / "ui" / "ru.toml", MENU_TITLE_RU, 'menu-title = "<b>Главное меню\\n')
-    _edit(content / "ui" / "kk.toml", "reg-ask-name = \"<b>{step}.</b>",
-          "reg-ask-name = \"<b>{step}.</i>")
+    _edit(content / "ui" / "ru.ftl", MENU_TITLE_RU, "menu-title =\n    <b>Главное меню\n")
+    _edit(content / "ui" / "kk.ftl", "<b>{ $step }.</b> Тегіңіз",
+          "<b>{ $step }.</i> Тегіңіз")
     errors = check(content).errors
-    assert any(e.startswith("ui/ru.toml: menu-title: ") and 'unclosed start tag "b"' in e
+    assert any(e.startswith("ui/ru.ftl: menu-title: ") and 'unclosed start tag "b"' in e
                for e in errors), errors
     # Placeholders are filled with sample values before the check.
-    assert any(e.startswith("ui/kk.toml: reg-ask-name: ") for e in errors), errors
+    assert any(e.startswith("ui/kk.ftl: reg-ask-name: ") for e in errors), errors
     result = _cli("check-content", content=content, cwd=content.parent)
     assert result.returncode == 1
-    assert "ERROR   ui/ru.toml: menu-title: Telegram would refuse this HTML" in result.stdout
+    assert "ERROR   ui/ru.ftl: menu-title: Telegram would refuse this HTML" in result.stdout
 
 
 @pytest.mark.parametrize(("old", "new", "reason"), [
-    ('lang-changed = "', 'lang-changed = "Сәлем :{ ', "a lone { or }"),
-    ('lang-changed = "', 'lang-changed = "{0} ', "{0} is not a placeholder"),
+    ("lang-changed = ", "lang-changed = Сәлем :{ ", "Fluent cannot read it"),
+    ("lang-changed = ", "lang-changed = { name } ", "cannot be filled in"),
 ])
 def test_a_brace_the_bot_cannot_fill_is_named(settings: Settings, old: str, new: str,
                                              reason: str) -> None:
-    _edit(settings.content_dir / "ui" / "kk.toml", old, new)
+    _edit(settings.content_dir / "ui" / "kk.ftl", old, new)
     errors = check(settings.content_dir).errors
-    assert any(e.startswith("ui/kk.toml: lang-changed: ") and reason in e for e in errors), errors
+    assert any(e.startswith("ui/kk.ftl: lang-changed: ") and reason in e for e in errors), errors
 
 
 def test_start_up_refuses_a_broken_text_in_one_line(settings: Settings) -> None:
     content = settings.content_dir
-    _edit(content / "ui" / "ru.toml", MENU_TITLE_RU, 'menu-title = "<b>Главное меню\\n')
+    _edit(content / "ui" / "ru.ftl", MENU_TITLE_RU, "menu-title =\n    <b>Главное меню\n")
     result = _cli(content=content, cwd=content.parent,
                   BOT_TOKEN="123456:AAAbbbCCCdddEEEfffGGGhhh",
                   TELEGRAM_API_URL="http://127.0.0.1:9")
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     line = result.stderr.strip()
-    assert "\n" not in line and "ui/ru.toml: menu-title" in line, line
+    assert "\n" not in line and "ui/ru.ftl: menu-title" in line, line
 
 
 # --- item 7: a file saved in another encoding ----------------------------------------------
@@ -139,15 +139,15 @@ async def test_handoff_file_in_cp1251_does_not_fail_the_ticket(
 async def test_reload_names_a_ui_file_in_cp1251(harness: Harness, settings: Settings) -> None:
     admin = harness.user(1001, "Admin", language_code="ru")
     await admin.start("Русский")
-    _to_cp1251(settings.content_dir / "ui" / "kk.toml")
+    _to_cp1251(settings.content_dir / "ui" / "kk.ftl")
     await admin.send("/reload")
     assert "не обновлён" in admin.last_text
-    assert "file ui/kk.toml is not UTF-8" in admin.last_text, admin.last_text
+    assert "file ui/kk.ftl is not UTF-8" in admin.last_text, admin.last_text
     await admin.send("/menu")  # the running texts stayed
     assert admin.last_text.startswith("Главное меню")
 
 
-@pytest.mark.parametrize("name", ["ui/kk.toml", "handoff.toml", "topics/neet.toml"])
+@pytest.mark.parametrize("name", ["ui/kk.ftl", "handoff.toml", "topics/neet.toml"])
 def test_a_file_in_cp1251_is_one_line_everywhere(settings: Settings, name: str) -> None:
     content = settings.content_dir
     _to_cp1251(content / name)
@@ -165,7 +165,7 @@ def test_a_file_in_cp1251_is_one_line_everywhere(settings: Settings, name: str) 
 
 def test_a_byte_order_mark_is_not_an_error(settings: Settings) -> None:
     """Older Notepad saves "UTF-8" with a BOM, which TOML itself does not allow."""
-    for path in (settings.content_dir / "ui" / "ru.toml",
+    for path in (settings.content_dir / "ui" / "ru.ftl",
                  settings.content_dir / "topics" / "neet.toml"):
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert check(settings.content_dir).errors == []

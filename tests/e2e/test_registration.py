@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.app import create_dispatcher
 from bot.catalog.store import ContentStore
 from bot.db.database import Database
@@ -445,3 +447,20 @@ async def test_register_cancel_register_is_limited_per_day(user: Conversation,
     await user.send("/start reg-neet")
     assert "бұдан артық беруге болмайды" in user.last_text
     assert len(await rows(db)) == MAX_PER_DAY
+
+
+@pytest.mark.parametrize(("length", "reply"), [(501, "501 символ."), (502, "502 символа."),
+                                               (505, "505 символов.")])
+async def test_a_long_comment_is_counted_in_the_right_russian_form(
+        harness: Harness, length: int, reply: str) -> None:
+    user = harness.user(5004, "Дима", language_code="ru")
+    await user.start("Русский")
+    await user.send("/register")
+    await user.click("NEET")
+    await user.send("Ким Дмитрий")
+    await user.send("2003")
+    await user.send(contact=contact(user.id, "77071112233"))
+    await user.click("Туранский")
+    await user.click("Работаю")
+    await user.send("а" * length)
+    assert f"Слишком длинно: {reply} Сократите до 500 символов" in user.last_text, user.last_text
