@@ -1,0 +1,1 @@
+"""Background senders that pace their posts to Telegram's limits, outside any update."""
