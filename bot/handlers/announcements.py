@@ -25,9 +25,7 @@ from aiogram.types import (
 
 from bot.broadcast_views import audience_text, list_item
 from bot.catalog.store import ContentStore
-from bot.choices import DISTRICTS, OCCUPATIONS
-from bot.choices import STATUSES as REG_STATUSES
-from bot.db.broadcasts import LANGS, Audience, Broadcasts
+from bot.db.broadcasts import DISTRICTS, LANGS, OCCUPATIONS, REG_STATUSES, Audience, Broadcasts
 from bot.db.database import Database
 from bot.db.users import User, Users
 from bot.filters import IsAdmin

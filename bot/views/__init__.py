@@ -1,1 +1,1 @@
-"""One module per screen: its callback data, keyboards and text renderers together."""
+"""One module per screen: its CallbackData classes, keyboards and text renderers together."""

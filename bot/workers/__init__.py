@@ -1,1 +1,1 @@
-"""Background senders that pace their posts to Telegram's limits, outside any update."""
+"""Background senders: tasks beside polling that talk to Telegram on their own schedule."""
