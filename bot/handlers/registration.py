@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -72,10 +72,10 @@ DEEP_LINK = r"^reg-([a-z0-9][a-z0-9-]{1,30}[a-z0-9])$"
 FORGOTTEN_FILE = "deleted.txt"  # what stands in for a forgotten user's photo or file
 
 # The form's states, one per step of `FORM` and the summary: `RegForm:<step>` in the storage.
-RegForm: type[StatesGroup] = StatesGroupMeta("RegForm", (StatesGroup,), {
+RegForm = cast("type[StatesGroup]", StatesGroupMeta("RegForm", (StatesGroup,), {
     "__qualname__": "RegForm", "__module__": __name__,
     **{name: State() for name in (*STEPS, SUMMARY)},
-})
+}))
 STATE_OF: dict[str, State] = {name: getattr(RegForm, name) for name in (*STEPS, SUMMARY)}
 
 
