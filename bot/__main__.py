@@ -287,15 +287,15 @@ def run_ask(settings: Settings, question: str, lang: Language | None, as_json: b
 
 
 def run_export(settings: Settings, out: Path, topic: str | None, lang: Language | None) -> int:
-    from bot.db.registrations import Registration, Registrations
+    from bot.db.registrations import Registration
     from bot.private_files import write_private
+    from bot.services import registrations
     from bot.services.export import registrations_csv
 
     async def fetch() -> tuple[list[Registration], ContentStore]:
         db, content = await _open(settings)
         try:
-            async with db.transaction() as conn:
-                return await Registrations(conn).export_rows(topic), content
+            return await registrations.export_rows(db, topic), content
         finally:
             await db.close()
 

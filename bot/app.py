@@ -30,7 +30,6 @@ from bot.middlewares import (
 from bot.pacing import Pacer
 from bot.retry import RetryMiddleware
 from bot.services import handoff
-from bot.services.admin_posts import RegistrationPoster
 from bot.services.answers import Answerer
 from bot.services.broadcasts import Clock
 from bot.services.followups import FollowupGate
@@ -39,6 +38,7 @@ from bot.services.operators import MembershipCache
 from bot.session import JsonSession
 from bot.speedups import PinResponseModels
 from bot.workers.broadcasts import Broadcaster
+from bot.workers.registration_poster import RegistrationPoster
 
 log = logging.getLogger(__name__)
 

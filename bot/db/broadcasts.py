@@ -9,8 +9,8 @@ from typing import Literal
 import aiosqlite
 
 # The values migration 0003 allows in `registrations`; an audience names one of them.
-from bot.db.registrations import DISTRICTS, OCCUPATIONS
-from bot.db.registrations import STATUSES as REG_STATUSES
+from bot.choices import DISTRICTS, OCCUPATIONS
+from bot.choices import STATUSES as REG_STATUSES
 
 AudienceKind = Literal["all", "lang", "topic", "district", "occupation"]
 

@@ -6,14 +6,9 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.choices import ACTIVE_STATUSES as ACTIVE
+from bot.choices import STATUSES
 from bot.db.users import utc_now
-
-# The values the schema's CHECK constraints allow (migration 0003).
-ACTIVE = ("new", "contacted", "enrolled")
-STATUSES = ("new", "contacted", "enrolled", "declined", "cancelled")
-DISTRICTS = ("abai", "al-farabi", "enbekshi", "karatau", "turan")
-OCCUPATIONS = ("study", "work", "neet", "other")
-
 
 # An operators'-chat message: (chat id, or None when recorded before migration 0008; message id).
 Post = tuple[int | None, int]

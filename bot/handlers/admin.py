@@ -16,6 +16,7 @@ from aiogram.types import Message
 
 from bot.catalog.loader import ContentError
 from bot.catalog.store import ContentStore
+from bot.choices import STATUSES
 from bot.db.database import Database
 from bot.filters import IsAdmin
 from bot.formatting import split_blocks
@@ -26,7 +27,6 @@ from bot.services import reports
 
 log = logging.getLogger(__name__)
 GAP_TEXT = 200  # characters of a logged question shown in the report
-STATUSES = ("new", "contacted", "enrolled", "declined", "cancelled")
 
 
 def _days(command: CommandObject, default: int = 30) -> int:

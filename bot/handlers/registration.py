@@ -1,5 +1,8 @@
 """The registration form (aiogram FSM), `/register`, deep links, `/my` and `/forget`.
 
+The form's steps come from the table `FORM` (bot/views/registration.py): the states, the
+questions, the keyboards and the parsers are read from it, so these handlers know only the
+kinds of step (typed, a choice, a shared contact) and the consent and summary at the end.
 Every step re-asks on wrong input with a hint, has "back" and "cancel", and keeps its
 answers in FSM data (SQLite-backed, so a restart does not lose them). Nothing is stored as a
 registration until the summary is confirmed; then consent and registration go in together.
@@ -8,14 +11,15 @@ registration until the summary is confirmed; then consent and registration go in
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.state import State, StatesGroup, StatesGroupMeta
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import (
     BufferedInputFile,
@@ -30,59 +34,49 @@ from bot.catalog.store import ContentStore
 from bot.config import Language, Settings
 from bot.db.database import Database
 from bot.db.fsm_storage import SQLiteStorage
-from bot.db.registrations import DuplicateRegistration, NewRegistration, Registration
+from bot.db.registrations import DuplicateRegistration, NewRegistration
 from bot.formatting import content_html
 from bot.handlers.common import acknowledge, show
-from bot.i18n import Html, Translator
+from bot.i18n import Translator
 from bot.keyboards import RegisterCD, main_menu
-from bot.registration_views import (
+from bot.services import registrations
+from bot.services.followups import FollowupGate
+from bot.services.form_fields import AgeOutOfRange, FieldError
+from bot.views.registration import (
+    CONSENT,
+    FIELDS,
+    FORM,
+    STEP,
     STEPS,
+    SUMMARY,
     ForgetCD,
     FormCD,
     MyRegCD,
+    Step,
+    already_text,
     answers_html,
     cancel_question_keyboard,
     forget_keyboard,
-    local_time,
+    form_columns,
     my_list,
-    phone_keyboard,
     programmes_keyboard,
-    step_keyboard,
-    step_number,
+    question,
     summary_keyboard,
+    summary_text,
     topic_title,
 )
-from bot.services import registrations
-from bot.services.admin_posts import RegistrationPoster
-from bot.services.followups import FollowupGate
-from bot.services.form_fields import (
-    DISTRICTS,
-    OCCUPATIONS,
-    AgeOutOfRange,
-    FieldError,
-    parse_age,
-    parse_comment,
-    parse_name,
-    parse_phone,
-)
+from bot.workers.registration_poster import RegistrationPoster
 
 log = logging.getLogger(__name__)
 DEEP_LINK = r"^reg-([a-z0-9][a-z0-9-]{1,30}[a-z0-9])$"
 FORGOTTEN_FILE = "deleted.txt"  # what stands in for a forgotten user's photo or file
 
-
-class RegForm(StatesGroup):
-    name = State()
-    age = State()
-    phone = State()
-    district = State()
-    occupation = State()
-    comment = State()
-    consent = State()
-    summary = State()
-
-
-STATE_OF = {step: getattr(RegForm, step) for step in (*STEPS, "summary")}
+# The form's states, one per step of `FORM` and the summary: `RegForm:<step>` in the storage.
+RegForm = cast("type[StatesGroup]", StatesGroupMeta("RegForm", (StatesGroup,), {
+    "__qualname__": "RegForm", "__module__": __name__,
+    **{name: State() for name in (*STEPS, SUMMARY)},
+}))
+STATE_OF: dict[str, State] = {name: getattr(RegForm, name) for name in (*STEPS, SUMMARY)}
 
 
 def is_minor(data: dict[str, Any]) -> bool:
@@ -98,26 +92,12 @@ async def ask(bot: Bot, chat_id: int, t: Translator, state: FSMContext, step: st
     await state.set_state(STATE_OF[step])
     data = await state.get_data()
     prefix = f"{hint}\n\n" if hint else ""
-    if step == "summary":
-        title = topic_title(content.catalog, t, data["topic"])
-        text = t("reg-summary", answers=answers_html(t, data, title))
+    if step == SUMMARY:
+        text = summary_text(t, content.catalog, data)
         await bot.send_message(chat_id, prefix + text, reply_markup=summary_keyboard(t))
         return
-    if step == "phone":
-        text = t("reg-ask-phone", step=step_number(step))
-        await bot.send_message(chat_id, prefix + text, reply_markup=phone_keyboard(t))
-        return
-    minor = is_minor(data)
-    if step == "consent":
-        notice = content.catalog.consent
-        assert notice is not None, "consent.toml is required by the content check"
-        body = content_html(notice.text(t.lang).short)
-        extra = f"\n\n{t('reg-guardian-note')}" if minor else ""
-        text = t("reg-ask-consent", step=step_number(step), notice=Html(body)) + extra
-    else:
-        text = t(f"reg-ask-{step}", step=step_number(step))
-    await bot.send_message(chat_id, prefix + text,
-                           reply_markup=step_keyboard(t, step, minor=minor))
+    text, markup = question(t, step, minor=is_minor(data), notice=content.catalog.consent)
+    await bot.send_message(chat_id, prefix + text, reply_markup=markup)
 
 
 async def advance(bot: Bot, chat_id: int, t: Translator, state: FSMContext, done: str,
@@ -129,13 +109,24 @@ async def advance(bot: Bot, chat_id: int, t: Translator, state: FSMContext, done
         minor = is_minor(data)
         if done == "age" and minor and not data.get("guardian"):
             await state.update_data(consented=False)
-            await ask(bot, chat_id, t, state, "consent", content)
+            await ask(bot, chat_id, t, state, CONSENT, content)
             return
         if done == "age" and not minor:
             await state.update_data(guardian=False)
-        await ask(bot, chat_id, t, state, "summary", content)
+        await ask(bot, chat_id, t, state, SUMMARY, content)
         return
     await ask(bot, chat_id, t, state, STEPS[STEPS.index(done) + 1], content)
+
+
+async def accept(bot: Bot, chat_id: int, t: Translator, state: FSMContext,
+                 content: ContentStore, step: Step, value: object) -> None:
+    """Keep a valid answer and go on; a step with a reply keyboard confirms the answer in a
+    message that takes the keyboard away."""
+    await state.update_data({step.name: value})
+    if step.accepted:
+        await bot.send_message(chat_id, t(step.accepted, **{step.name: value}),
+                               reply_markup=ReplyKeyboardRemove())
+    await advance(bot, chat_id, t, state, step.name, content)
 
 
 async def _current_step(state: FSMContext) -> str | None:
@@ -159,7 +150,8 @@ async def begin(bot: Bot, chat_id: int, user_id: int, t: Translator, state: FSMC
         return
     existing = await registrations.active_registration(db, user_id, topic_id)
     if existing is not None:
-        await _show_existing(bot, chat_id, t, existing, title)
+        await bot.send_message(chat_id, already_text(t, existing, title),
+                               reply_markup=main_menu(t))
         return
     if await registrations.over_daily_limit(db, user_id):
         await bot.send_message(chat_id, t("reg-daily-limit", limit=registrations.MAX_PER_DAY),
@@ -168,15 +160,7 @@ async def begin(bot: Bot, chat_id: int, user_id: int, t: Translator, state: FSMC
     await state.clear()
     await state.update_data(topic=topic_id)
     await bot.send_message(chat_id, t("reg-intro", programme=title, steps=len(STEPS)))
-    await ask(bot, chat_id, t, state, "name", content)
-
-
-async def _show_existing(bot: Bot, chat_id: int, t: Translator, reg: Registration,
-                         title: str) -> None:
-    await bot.send_message(chat_id, t("reg-already", programme=title, id=reg.id,
-                                      status=t(f"status-{reg.status}"),
-                                      date=local_time(reg.created_at)),
-                           reply_markup=main_menu(t))
+    await ask(bot, chat_id, t, state, STEPS[0], content)
 
 
 async def on_register_button(query: CallbackQuery, callback_data: RegisterCD, bot: Bot,
@@ -243,6 +227,16 @@ async def on_form_button(query: CallbackQuery, callback_data: FormCD, bot: Bot,
         await acknowledge(query)
         await _back(bot, chat_id, t, state, content, step)
         return
+    form_step = STEP.get(step)
+    if form_step is not None and form_step.choices and act == form_step.act:
+        await acknowledge(query)
+        if val in form_step.choices:
+            await accept(bot, chat_id, t, state, content, form_step, val)
+        return
+    if form_step is not None and form_step.skip and act == "skip":
+        await acknowledge(query)
+        await accept(bot, chat_id, t, state, content, form_step, None)
+        return
     handler = BUTTON_STEPS.get(act)
     if handler is None or handler[0] != step:
         await acknowledge(query, t("button-outdated"))
@@ -254,113 +248,87 @@ async def on_form_button(query: CallbackQuery, callback_data: FormCD, bot: Bot,
 async def _back(bot: Bot, chat_id: int, t: Translator, state: FSMContext,
                 content: ContentStore, step: str) -> None:
     data = await state.get_data()
-    if step == "summary" or data.get("editing"):
-        target = "summary" if data.get("consented") else "consent"
-    elif step == "name":
-        target = "name"
+    if step == SUMMARY or data.get("editing"):
+        target = SUMMARY if data.get("consented") else CONSENT
+    elif step == STEPS[0]:
+        target = step
     else:
         target = STEPS[STEPS.index(step) - 1]
-    if step == "phone":
+    if step in STEP and STEP[step].contact:  # its reply keyboard goes
         await bot.send_message(chat_id, t("reg-going-back"), reply_markup=ReplyKeyboardRemove())
     await ask(bot, chat_id, t, state, target, content)
 
 
 # --- the steps -------------------------------------------------------------------------------
 
-async def on_typed(message: Message, bot: Bot, t: Translator, state: FSMContext,
-                   content: ContentStore) -> None:
-    """Steps answered with free text (name, comment): check, store, go on or re-ask."""
-    step = await _current_step(state)
-    parser = TYPED_STEPS.get(step or "")
-    if step is None or parser is None:
+async def on_text(message: Message, bot: Bot, t: Translator, state: FSMContext,
+                  content: ContentStore) -> None:
+    """Text in the form: the answer of a typed step (checked by the step's parser), a
+    choice typed by its name, the reply keyboard's own buttons, or text where the step
+    wants a button (re-asked with a hint)."""
+    name = await _current_step(state)
+    if name is None:
         return
-    try:
-        value = parser(message.text or "")
-    except FieldError as exc:
-        await ask(bot, message.chat.id, t, state, step, content, hint=t(exc.hint, **exc.values))
+    chat_id, text = message.chat.id, message.text or ""
+    step = STEP.get(name)
+    if step is not None and step.contact:
+        # The reply keyboard's own buttons arrive as text; emoji and case do not matter.
+        typed = normalise(text)
+        if typed == normalise(t("reg-button-cancel")):
+            await cancel_form(bot, chat_id, t, state)
+            return
+        if typed == normalise(t("button-back")):
+            await _back(bot, chat_id, t, state, content, name)
+            return
+    if step is not None and step.parse is not None:
+        try:
+            value = step.parse(text)
+        except FieldError as exc:
+            await ask(bot, chat_id, t, state, name, content, hint=t(exc.hint, **exc.values))
+            return
+        except AgeOutOfRange as exc:  # not a typo: the form stops politely
+            await state.clear()
+            await message.answer(t(exc.hint), reply_markup=main_menu(t))
+            return
+        await accept(bot, chat_id, t, state, content, step, value)
         return
-    await state.update_data({step: value})
-    await advance(bot, message.chat.id, t, state, step, content)
+    code = _typed_choice(step, text, content) if step is not None else None
+    if step is not None and code is not None:
+        await accept(bot, chat_id, t, state, content, step, code)
+        return
+    await ask(bot, chat_id, t, state, name, content, hint=t("reg-press-button"))
 
 
-async def on_age(message: Message, bot: Bot, t: Translator, state: FSMContext,
-                 content: ContentStore) -> None:
-    try:
-        age = parse_age(message.text or "")
-    except FieldError as exc:
-        await ask(bot, message.chat.id, t, state, "age", content, hint=t(exc.hint))
-        return
-    except AgeOutOfRange as exc:
-        await state.clear()
-        key = "reg-too-young" if exc.age < 14 else "reg-too-old"
-        await message.answer(t(key), reply_markup=main_menu(t))
-        return
-    await state.update_data(age=age)
-    await advance(bot, message.chat.id, t, state, "age", content)
-
-
-async def on_phone_text(message: Message, bot: Bot, t: Translator, state: FSMContext,
-                        content: ContentStore) -> None:
-    text = (message.text or "").strip()
-    # The reply keyboard's own buttons arrive as text; emoji and case do not matter.
+def _typed_choice(step: Step, text: str, content: ContentStore) -> str | None:
+    """A choice typed instead of pressed ("абай", "Каратауский"), in either language."""
+    if not step.typed_choice:
+        return None
     typed = normalise(text)
-    if typed == normalise(t("reg-button-cancel")):
-        await cancel_form(bot, message.chat.id, t, state)
-        return
-    if typed == normalise(t("button-back")):
-        await _back(bot, message.chat.id, t, state, content, "phone")
-        return
-    try:
-        phone = parse_phone(text)
-    except FieldError as exc:
-        await ask(bot, message.chat.id, t, state, "phone", content, hint=t(exc.hint))
-        return
-    await _phone_accepted(message, bot, t, state, content, phone)
-
-
-async def on_phone_contact(message: Message, bot: Bot, t: Translator, state: FSMContext,
-                           content: ContentStore) -> None:
-    """A shared contact counts only if it is the user's own (not a friend's card)."""
-    contact = message.contact
-    assert contact is not None and message.from_user is not None
-    if contact.user_id != message.from_user.id:
-        await ask(bot, message.chat.id, t, state, "phone", content, hint=t("reg-not-own-contact"))
-        return
-    try:
-        phone = parse_phone(contact.phone_number)
-    except FieldError:
-        await ask(bot, message.chat.id, t, state, "phone", content, hint=t("reg-foreign-phone"))
-        return
-    await _phone_accepted(message, bot, t, state, content, phone)
-
-
-async def _phone_accepted(message: Message, bot: Bot, t: Translator, state: FSMContext,
-                          content: ContentStore, phone: str) -> None:
-    await state.update_data(phone=phone)
-    await message.answer(t("reg-phone-ok", phone=phone), reply_markup=ReplyKeyboardRemove())
-    await advance(bot, message.chat.id, t, state, "phone", content)
-
-
-async def on_district_text(message: Message, bot: Bot, t: Translator, state: FSMContext,
-                           content: ContentStore) -> None:
-    """A district typed instead of pressed ("абай", "Каратауский") is accepted too."""
-    typed = normalise(message.text or "")
-    for code in DISTRICTS:
-        names = {normalise(content.i18n(lang)(f"district-{code}")) for lang in ("kk", "ru")}
+    for code in step.choices:
+        names = {normalise(content.i18n(lang)(f"{step.label}-{code}")) for lang in ("kk", "ru")}
         stems = {n.split()[0][:5] for n in names if n}
         if typed and (typed in names or typed.split()[0][:5] in stems):
-            await state.update_data(district=code)
-            await advance(bot, message.chat.id, t, state, "district", content)
-            return
-    await ask(bot, message.chat.id, t, state, "district", content, hint=t("reg-press-button"))
+            return code
+    return None
 
 
-async def on_press_a_button(message: Message, bot: Bot, t: Translator, state: FSMContext,
-                            content: ContentStore) -> None:
-    """Text where the step wants a button (occupation, consent, summary)."""
-    step = await _current_step(state)
-    if step is not None:
-        await ask(bot, message.chat.id, t, state, step, content, hint=t("reg-press-button"))
+async def on_contact(message: Message, bot: Bot, t: Translator, state: FSMContext,
+                     content: ContentStore) -> None:
+    """A shared contact counts only if it is the user's own (not a friend's card)."""
+    name = await _current_step(state)
+    contact = message.contact
+    assert name is not None and contact is not None and message.from_user is not None
+    if contact.user_id != message.from_user.id:
+        await ask(bot, message.chat.id, t, state, name, content, hint=t("reg-not-own-contact"))
+        return
+    step = STEP[name]
+    assert step.parse is not None
+    try:
+        value = step.parse(contact.phone_number)
+    except FieldError:
+        await ask(bot, message.chat.id, t, state, name, content, hint=t("reg-foreign-phone"))
+        return
+    await accept(bot, message.chat.id, t, state, content, step, value)
 
 
 async def on_wrong_kind(message: Message, bot: Bot, t: Translator, state: FSMContext,
@@ -368,26 +336,9 @@ async def on_wrong_kind(message: Message, bot: Bot, t: Translator, state: FSMCon
     """A sticker, photo, voice… in the middle of the form: explain and ask the same step."""
     step = await _current_step(state)
     if step is not None:
-        hint = "reg-need-button" if step in BUTTON_ONLY else "reg-need-text"
+        buttons_only = step not in STEP or STEP[step].buttons_only
+        hint = "reg-need-button" if buttons_only else "reg-need-text"
         await ask(bot, message.chat.id, t, state, step, content, hint=t(hint))
-
-
-def _choice(step: str, allowed: tuple[str, ...]) -> Any:
-    """The handler of a step answered by one of a few buttons (district, occupation)."""
-
-    async def on_choice(query: CallbackQuery, val: str, bot: Bot, t: Translator,
-                        state: FSMContext, content: ContentStore, *_: Any) -> None:
-        if val in allowed:
-            await state.update_data({step: val})
-            await advance(bot, query.from_user.id, t, state, step, content)
-
-    return on_choice
-
-
-async def _on_skip_comment(query: CallbackQuery, val: str, bot: Bot, t: Translator,
-                           state: FSMContext, content: ContentStore, *_: Any) -> None:
-    await state.update_data(comment=None)
-    await advance(bot, query.from_user.id, t, state, "comment", content)
 
 
 async def _on_agree(query: CallbackQuery, val: str, bot: Bot, t: Translator,
@@ -398,10 +349,10 @@ async def _on_agree(query: CallbackQuery, val: str, bot: Bot, t: Translator,
     minor = is_minor(data)
     notice = content.catalog.consent
     if val != ("minor" if minor else "adult") or notice is None:
-        await ask(bot, query.from_user.id, t, state, "consent", content)
+        await ask(bot, query.from_user.id, t, state, CONSENT, content)
         return
     await state.update_data(consented=True, guardian=minor, consent_version=notice.version)
-    await ask(bot, query.from_user.id, t, state, "summary", content)
+    await ask(bot, query.from_user.id, t, state, SUMMARY, content)
 
 
 async def _on_full_notice(query: CallbackQuery, val: str, bot: Bot, t: Translator,
@@ -410,12 +361,12 @@ async def _on_full_notice(query: CallbackQuery, val: str, bot: Bot, t: Translato
     notice = content.catalog.consent
     assert notice is not None
     await bot.send_message(query.from_user.id, content_html(notice.text(t.lang).full))
-    await ask(bot, query.from_user.id, t, state, "consent", content)
+    await ask(bot, query.from_user.id, t, state, CONSENT, content)
 
 
 async def _on_edit(query: CallbackQuery, val: str, bot: Bot, t: Translator,
                    state: FSMContext, content: ContentStore, *_: Any) -> None:
-    if val not in STEPS or val == "consent":
+    if val not in {step.name for step in FIELDS}:
         return
     await state.update_data(editing=True)
     await ask(bot, query.from_user.id, t, state, val, content)
@@ -439,12 +390,10 @@ async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
     if not data.get("consented") or data.get("consent_version") != notice.version:
         # Never agreed, or the notice changed since: the user must see and accept this one.
         await state.update_data(consented=False)
-        await ask(bot, chat_id, t, state, "consent", content)
+        await ask(bot, chat_id, t, state, CONSENT, content)
         return
     new = NewRegistration(
-        user_id=query.from_user.id, topic_id=data["topic"], full_name=data["name"],
-        age=int(data["age"]), phone=data["phone"], district=data["district"],
-        occupation=data["occupation"], comment=data.get("comment"),
+        user_id=query.from_user.id, topic_id=data["topic"], **form_columns(data),
         consent_version=notice.version, language=lang,
         guardian_confirmed=bool(data.get("guardian")),
     )
@@ -455,7 +404,8 @@ async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
         await state.clear()
         existing = await registrations.active_registration(db, new.user_id, new.topic_id)
         if existing is not None:
-            await _show_existing(bot, chat_id, t, existing, title)
+            await bot.send_message(chat_id, already_text(t, existing, title),
+                                   reply_markup=main_menu(t))
         return
     except registrations.TooManyToday:
         await state.clear()
@@ -470,19 +420,15 @@ async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
     poster.wake()
 
 
-# Steps answered by typing, and the parser that checks each.
-TYPED_STEPS = {"name": parse_name, "comment": parse_comment}
-# Buttons that answer a step: act → (the step it belongs to, handler).
-BUTTON_STEPS = {
-    "district": ("district", _choice("district", DISTRICTS)),
-    "occ": ("occupation", _choice("occupation", OCCUPATIONS)),
-    "skip": ("comment", _on_skip_comment),
-    "agree": ("consent", _on_agree),
-    "notice": ("consent", _on_full_notice),
-    "edit": ("summary", _on_edit),
-    "confirm": ("summary", _on_confirm),
+ButtonHandler = Callable[..., Awaitable[None]]
+# The buttons of the consent and the summary: act → (the step it belongs to, handler). The
+# buttons of the steps in `FORM` (a choice, "skip") are read from the table.
+BUTTON_STEPS: dict[str, tuple[str, ButtonHandler]] = {
+    "agree": (CONSENT, _on_agree),
+    "notice": (CONSENT, _on_full_notice),
+    "edit": (SUMMARY, _on_edit),
+    "confirm": (SUMMARY, _on_confirm),
 }
-BUTTON_ONLY = {"district", "occupation", "consent", "summary"}
 
 
 # --- /my and /forget -------------------------------------------------------------------------
@@ -491,7 +437,7 @@ async def cmd_my(message: Message, t: Translator, db: Database, content: Content
     assert message.from_user is not None
     regs = await registrations.of_user(db, message.from_user.id)
     text, markup = my_list(t, content.catalog, regs)
-    await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
+    await message.answer(text, reply_markup=markup)
 
 
 async def on_my_button(query: CallbackQuery, callback_data: MyRegCD, t: Translator,
@@ -515,10 +461,9 @@ async def on_my_button(query: CallbackQuery, callback_data: MyRegCD, t: Translat
         if cancelled is not None:
             # Every operators' card of it shows the cancellation and loses its buttons.
             await poster.redraw(bot, await registrations.posts_showing(db, cancelled.id))
-    text, markup = my_list(t, content.catalog, await registrations.of_user(db, user_id))
-    if callback_data.act == "yes":
-        text = f"{t('my-cancelled', id=reg.id)}\n\n{text}"
-    await show(query, text, markup)  # type: ignore[arg-type]
+    note = t("my-cancelled", id=reg.id) if callback_data.act == "yes" else None
+    text, markup = my_list(t, content.catalog, await registrations.of_user(db, user_id), note)
+    await show(query, text, markup)
 
 
 async def cmd_forget(message: Message, t: Translator) -> None:
@@ -595,13 +540,9 @@ def create_router() -> Router:
     # After a command closed the form, the state seen by these filters is still the old
     # one for the rest of this update: `answer` keeps the command from being taken as input.
     answer = ~command
-    router.message.register(on_typed, StateFilter(RegForm.name, RegForm.comment), F.text,
-                            answer)
-    router.message.register(on_age, RegForm.age, F.text, answer)
-    router.message.register(on_phone_contact, RegForm.phone, F.contact)
-    router.message.register(on_phone_text, RegForm.phone, F.text, answer)
-    router.message.register(on_district_text, RegForm.district, F.text, answer)
-    router.message.register(on_press_a_button, in_form, F.text, answer)
+    contact_steps = [STATE_OF[step.name] for step in FORM if step.contact]
+    router.message.register(on_contact, StateFilter(*contact_steps), F.contact)
+    router.message.register(on_text, in_form, F.text, answer)
     router.message.register(on_wrong_kind, in_form, answer)
     router.callback_query.register(on_register_button, RegisterCD.filter())
     router.callback_query.register(on_form_button, FormCD.filter())

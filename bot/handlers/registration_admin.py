@@ -16,24 +16,23 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.catalog.store import ContentStore
+from bot.choices import ADMIN_STATUSES
 from bot.config import LANGUAGES, Settings
 from bot.db.database import Database
-from bot.db.registrations import Registration, Registrations
-from bot.db.users import Users
+from bot.db.registrations import Registration
 from bot.filters import InOperatorsChat, InPrivate, IsAdmin
 from bot.handlers.common import acknowledge
-from bot.i18n import Html, Translator
-from bot.registration_views import (
-    ADMIN_STATUSES,
+from bot.i18n import Translator
+from bot.services import registrations
+from bot.services.export import registrations_csv
+from bot.views.registration import (
     RegStatusCD,
     admin_card,
     admin_status_keyboard,
-    local_time,
-    topic_title,
+    status_changed_text,
+    status_set_card,
 )
-from bot.services import registrations
-from bot.services.admin_posts import RegistrationPoster
-from bot.services.export import registrations_csv
+from bot.workers.registration_poster import RegistrationPoster
 
 log = logging.getLogger(__name__)
 DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})$")
@@ -55,8 +54,7 @@ async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
     from a digest, the card redrawn with its new status), so that /forget can reach it."""
     admin_t = content.i18n(settings.default_language)
     if callback_data.status == "open":
-        async with db.transaction() as conn:
-            reg = await Registrations(conn).get(callback_data.id)
+        reg = await registrations.get(db, callback_data.id)
         await acknowledge(query)
         if reg is not None and query.message is not None:
             card = await bot.send_message(query.message.chat.id,
@@ -77,9 +75,7 @@ async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
         return
     await acknowledge(query, admin_t(f"status-{reg.status}"))
     if query.message is not None:
-        who = query.from_user.full_name
-        text = Html(f"{admin_card(admin_t, content.catalog, reg)}\n"
-                    f"{admin_t('admin-status-set-by', who=who, time=local_time(reg.updated_at))}")
+        text = status_set_card(admin_t, content.catalog, reg, query.from_user.full_name)
         try:
             await bot.edit_message_text(text, chat_id=query.message.chat.id,
                                         message_id=query.message.message_id,
@@ -95,8 +91,7 @@ async def _redraw_pressed(query: CallbackQuery, bot: Bot, db: Database, content:
     """A card whose buttons are stale (the user cancelled): show it as it is now."""
     if not isinstance(query.message, Message):
         return
-    async with db.transaction() as conn:
-        reg = await Registrations(conn).get(reg_id)
+    reg = await registrations.get(db, reg_id)
     if reg is None:
         return
     admin_t = content.i18n(settings.default_language)
@@ -113,18 +108,16 @@ async def _tell_user(bot: Bot, db: Database, content: ContentStore, settings: Se
                      reg: Registration) -> None:
     """The young person hears of the new status in the language they filled the form in
     (a user who never pressed the language button has no language in their row)."""
-    user = await Users(db.conn).get(reg.user_id) if reg.user_id else None
-    if user is None:
+    found = await registrations.recipient(db, reg)
+    if found is None:
         return
-    lang = reg.language if reg.language in LANGUAGES else user.language
+    user_id, user_lang = found
+    lang = reg.language if reg.language in LANGUAGES else user_lang
     ut = content.i18n(lang or settings.default_language)
-    text = ut("reg-status-changed", id=reg.id, status=ut(f"status-{reg.status}"),
-              programme=topic_title(content.catalog, ut, reg.topic_id))
     try:
-        await bot.send_message(user.telegram_id, text)
+        await bot.send_message(user_id, status_changed_text(ut, content.catalog, reg))
     except TelegramForbiddenError:
-        async with db.transaction() as conn:
-            await Users(conn).set_blocked(user.telegram_id, True)
+        await registrations.mark_blocked(db, user_id)
 
 
 async def cmd_export(message: Message, command: CommandObject, bot: Bot, t: Translator,
@@ -151,8 +144,7 @@ async def cmd_export(message: Message, command: CommandObject, bot: Bot, t: Tran
     await poster.housekeep(bot)
     since = days[0].isoformat() if days else None
     until = days[1].isoformat() if len(days) > 1 else None
-    async with db.transaction() as conn:
-        rows = await Registrations(conn).export_rows(topic_id, since, until)
+    rows = await registrations.export_rows(db, topic_id, since, until)
     if not rows:
         await message.answer(t("export-empty"))
         return

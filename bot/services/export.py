@@ -13,7 +13,7 @@ import io
 from bot.catalog.loader import Catalog
 from bot.db.registrations import Registration
 from bot.i18n import Translator
-from bot.registration_views import local_time
+from bot.views.registration import local_time
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("id", "created", "updated", "programme_id", "programme", "status", "full_name",

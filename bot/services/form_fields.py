@@ -10,11 +10,6 @@ import re
 import unicodedata
 from datetime import date
 
-from bot.db.registrations import DISTRICTS, OCCUPATIONS
-
-__all__ = ["DISTRICTS", "OCCUPATIONS", "AgeOutOfRange", "FieldError", "parse_age",
-           "parse_comment", "parse_name", "parse_phone", "strip_controls"]
-
 MIN_AGE, MAX_AGE = 14, 35
 MAX_COMMENT = 500
 # Letters of any script, joined by single spaces, hyphens or apostrophes ("Әл-Фараби", "O'Neil").
@@ -36,6 +31,8 @@ class AgeOutOfRange(Exception):  # noqa: N818 - a stop, not an error
     def __init__(self, age: int) -> None:
         super().__init__(age)
         self.age = age
+        # The UI text key of the polite stop.
+        self.hint = "reg-too-young" if age < MIN_AGE else "reg-too-old"
 
 
 def strip_controls(text: str) -> str:

@@ -1,4 +1,6 @@
-"""Registration use cases: store a finished form, cancel, change status, forget a user.
+"""Registration use cases: store a finished form, cancel, change status, forget a user,
+and the lookups the handlers and the registration poster need (the one door to
+`bot.db.registrations`).
 
 Plain functions over `Database`, testable without Telegram; every change is one transaction.
 """
@@ -12,10 +14,12 @@ from typing import Literal
 
 import aiosqlite
 
+from bot.config import Language
 from bot.db.database import Database
 from bot.db.owners import Owners
 from bot.db.registrations import NewRegistration, Post, Registration, Registrations
 from bot.db.tickets import Tickets
+from bot.db.users import Users
 from bot.services.handoff import iso
 
 log = logging.getLogger(__name__)
@@ -72,6 +76,58 @@ async def expire(db: Database, now: datetime | None = None) -> list[Post]:
             iso(now - timedelta(days=RETENTION_DAYS)), iso(now))
         await Owners(conn).purge(iso(now - MARKS_KEPT))
     return posts
+
+
+async def get(db: Database, reg_id: int) -> Registration | None:
+    async with db.transaction() as conn:
+        return await Registrations(conn).get(reg_id)
+
+
+async def export_rows(db: Database, topic_id: str | None = None, since: str | None = None,
+                      until: str | None = None) -> list[Registration]:
+    """The rows of `/export` and `python -m bot export` (stripped rows are left out); days
+    are inclusive ISO dates."""
+    async with db.transaction() as conn:
+        return await Registrations(conn).export_rows(topic_id, since, until)
+
+
+async def unposted(db: Database, limit: int) -> list[Registration]:
+    """The oldest registrations not yet posted to the operators' chat."""
+    async with db.transaction() as conn:
+        return await Registrations(conn).unnotified(limit)
+
+
+async def mark_posted(db: Database, reg_ids: list[int], message_id: int) -> None:
+    async with db.transaction() as conn:
+        await Registrations(conn).mark_notified(reg_ids, message_id)
+
+
+async def record_post(db: Database, chat_id: int, message_id: int,
+                      reg_ids: list[int]) -> list[Registration]:
+    """Remember that a message shows `reg_ids`; returns what it shows as of now."""
+    async with db.transaction() as conn:
+        repo = Registrations(conn)
+        await repo.add_post(chat_id, message_id, reg_ids)
+        return await repo.on_admin_post(chat_id, message_id)
+
+
+async def on_post(db: Database, chat_id: int, message_id: int) -> list[Registration]:
+    """The registrations an operators'-chat message shows, as they are now."""
+    async with db.transaction() as conn:
+        return await Registrations(conn).on_admin_post(chat_id, message_id)
+
+
+async def recipient(db: Database, reg: Registration) -> tuple[int, Language | None] | None:
+    """Who hears of a status change, and the language of their row; None when the user
+    was forgotten or never had a row."""
+    user = await Users(db.conn).get(reg.user_id) if reg.user_id else None
+    return None if user is None else (user.telegram_id, user.language)
+
+
+async def mark_blocked(db: Database, user_id: int) -> None:
+    """The user blocked the bot (a status message was refused)."""
+    async with db.transaction() as conn:
+        await Users(conn).set_blocked(user_id, True)
 
 
 async def active_registration(db: Database, user_id: int, topic_id: str) -> Registration | None:

@@ -9,15 +9,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.loader import Catalog
 from bot.catalog.models import Topic
-from bot.db.broadcasts import (
-    DISTRICTS,
-    LANGS,
-    OCCUPATIONS,
-    REG_STATUSES,
-    Audience,
-    Broadcast,
-    Tally,
-)
+from bot.choices import DISTRICTS, OCCUPATIONS
+from bot.choices import STATUSES as REG_STATUSES
+from bot.db.broadcasts import LANGS, Audience, Broadcast, Tally
 from bot.i18n import Html, Translator
 from bot.keyboards import MAX_ID, Flag, TopicCD, same_for_everyone
 from bot.services.broadcasts import from_iso, local_text

@@ -18,17 +18,11 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.catalog.store import ContentStore
 from bot.db.database import Database
-from bot.db.registrations import Post, Registration, Registrations
+from bot.db.registrations import Post, Registration
 from bot.i18n import Html
 from bot.loop import cancel_and_wait
-from bot.registration_views import (
-    admin_card,
-    admin_status_keyboard,
-    digest_keyboard,
-    local_time,
-    topic_title,
-)
 from bot.services import registrations
+from bot.views.registration import admin_post
 
 log = logging.getLogger(__name__)
 
@@ -105,24 +99,19 @@ class RegistrationPoster:
         """Post what is waiting (one card, or a digest of several); returns how many."""
         if self.chat_id is None:
             return 0
-        async with self.db.transaction() as conn:
-            pending = await Registrations(conn).unnotified(DIGEST_MAX)
+        pending = await registrations.unposted(self.db, DIGEST_MAX)
         if not pending:
             return 0
         text, markup = self.render(pending)
         sent = await bot.send_message(self.chat_id, text, reply_markup=markup)
-        async with self.db.transaction() as conn:
-            await Registrations(conn).mark_notified([r.id for r in pending], sent.message_id)
+        await registrations.mark_posted(self.db, [r.id for r in pending], sent.message_id)
         await self.record(bot, self.chat_id, sent.message_id, pending)
         return len(pending)
 
     def render(self, regs: list[Registration]) -> tuple[Html, InlineKeyboardMarkup | None]:
         """One registration's card with status buttons, or a digest of several."""
         t = self.content.i18n(self.lang)  # type: ignore[arg-type]
-        if len(regs) == 1:
-            return (admin_card(t, self.content.catalog, regs[0]),
-                    admin_status_keyboard(t, regs[0]))
-        return self._digest(regs), digest_keyboard(t, regs)
+        return admin_post(t, self.content.catalog, regs)
 
     async def record(self, bot: Bot, chat_id: int, message_id: int,
                      shown: list[Registration]) -> None:
@@ -133,10 +122,8 @@ class RegistrationPoster:
         leaves no gap: either /forget finds the message recorded and redraws it, or the
         re-read here sees the registration forgotten and redraws it now.
         """
-        async with self.db.transaction() as conn:
-            repo = Registrations(conn)
-            await repo.add_post(chat_id, message_id, [r.id for r in shown])
-            now = await repo.on_admin_post(chat_id, message_id)
+        now = await registrations.record_post(self.db, chat_id, message_id,
+                                              [r.id for r in shown])
         had_data = {r.id for r in shown if r.user_id is not None}
         if any(r.id in had_data and r.user_id is None for r in now):
             await self._redraw_one(bot, chat_id, message_id, now)
@@ -148,8 +135,7 @@ class RegistrationPoster:
             chat_id = chat_id if chat_id is not None else self.chat_id
             if chat_id is None:
                 continue
-            async with self.db.transaction() as conn:
-                regs = await Registrations(conn).on_admin_post(chat_id, message_id)
+            regs = await registrations.on_post(self.db, chat_id, message_id)
             await self._redraw_one(bot, chat_id, message_id, regs)
 
     async def _redraw_one(self, bot: Bot, chat_id: int, message_id: int,
@@ -162,13 +148,3 @@ class RegistrationPoster:
                                         reply_markup=markup)
         except TelegramAPIError as exc:  # "not modified", or deleted by hand
             log.info("could not redraw admin post %s: %s", message_id, type(exc).__name__)
-
-    def _digest(self, regs: list[Registration]) -> Html:
-        t = self.content.i18n(self.lang)  # type: ignore[arg-type]
-        lines = [t("admin-digest-title", count=len(regs))]
-        for reg in regs:
-            lines.append(t("admin-digest-item", id=reg.id,
-                           programme=topic_title(self.content.catalog, t, reg.topic_id),
-                           name=reg.full_name or "—", phone=reg.phone or "—",
-                           date=local_time(reg.created_at)))
-        return Html("\n".join(lines))
