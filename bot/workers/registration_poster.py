@@ -30,6 +30,7 @@ PACE = 3.0          # seconds between posts: 20 a minute, Telegram's limit for o
 DIGEST_MAX = 20     # registrations in one digest message (stays far below 4096 characters)
 IDLE_CHECK = 60.0   # look for a backlog this often even when nobody wakes the poster
 HOUSEKEEPING_EVERY = 3600.0  # retention of finished registrations and limit marks
+STOP_GRACE = 10.0  # a stop waits this long for a post on its way, so it is not sent twice
 
 
 class RegistrationPoster:
@@ -44,6 +45,7 @@ class RegistrationPoster:
         self.pace = pace
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._posting: asyncio.Task[int] | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -57,8 +59,15 @@ class RegistrationPoster:
             self._task = asyncio.create_task(self._run(bot), name="registration-poster")
 
     async def stop(self) -> None:
+        """Stop posting. A post already on its way is let finish (up to `STOP_GRACE`):
+        cancelled between the send and `mark_posted`, it would go out a second time after
+        the restart."""
         await cancel_and_wait(self._task)
         self._task = None
+        posting, self._posting = self._posting, None
+        if posting is not None and not posting.done():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(posting), STOP_GRACE)
 
     async def housekeep(self, bot: Bot) -> None:
         """Apply the retention period (`registrations.expire`) and draw the posts of the
@@ -78,7 +87,9 @@ class RegistrationPoster:
                 await asyncio.wait_for(self._wake.wait(), IDLE_CHECK)
             self._wake.clear()
             try:
-                posted = await self.post_pending(bot)
+                # Shielded: a stop while the card is on its way waits for it (see `stop`).
+                self._posting = asyncio.create_task(self.post_pending(bot))
+                posted = await asyncio.shield(self._posting)
             except TelegramRetryAfter as exc:
                 await asyncio.sleep(exc.retry_after)
                 self._wake.set()

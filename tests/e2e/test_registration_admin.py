@@ -318,3 +318,23 @@ async def test_finished_registrations_lose_their_data_after_the_retention_period
     for lang in ("kk", "ru"):
         assert f"{RETENTION_DAYS} " in notice.text(lang).short
         assert f"{RETENTION_DAYS} " in notice.text(lang).full
+
+
+async def test_a_stop_while_a_card_is_on_its_way_does_not_post_it_twice(
+        harness: Harness, fake_api: FakeTelegramServer) -> None:
+    """A restart during a slow send: the card arrives once, and is not sent again after."""
+    user = harness.user(6200, "W", language_code="kk")
+    poster = harness.dp["poster"]
+    await poster.stop()
+    await user.start("Қазақша")
+    await register(user)
+    fake_api.hang_next("sendMessage", 0.5)  # Telegram is slow with the operators' card
+    poster.start(harness.bot)
+    poster.wake()
+    await asyncio.wait_for(fake_api.holding.wait(), 10)
+    await poster.stop()  # the bot is stopping while the card is on its way
+    poster.start(harness.bot)
+    poster.wake()
+    await asyncio.wait_for(fake_api.hung.wait(), 10)
+    await asyncio.sleep(1.0)
+    assert len(harness.api.bot_messages(ADMIN_CHAT)) == 1
