@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -14,6 +14,7 @@ from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Chat, Message, TelegramObject, User
 
+from bot import clock
 from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
@@ -53,7 +54,7 @@ class UserContextMiddleware(BaseMiddleware):
         # A read is enough for most updates; the row is written (taking the single writer's
         # turn) only for a new user, one marked blocked, or `last_seen` older than TOUCH_EVERY.
         user = await Users(db.conn).get(tg_user.id)
-        stale = (datetime.now(UTC) - TOUCH_EVERY).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stale = clock.iso(clock.now() - TOUCH_EVERY)
         if user is None or user.blocked or user.last_seen < stale:
             async with db.statement() as conn:
                 user = await Users(conn).touch(tg_user.id)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.db.users import utc_now
+from bot.clock import utc_now
 
 # The values the schema's CHECK constraints allow (migration 0003).
 ACTIVE = ("new", "contacted", "enrolled")

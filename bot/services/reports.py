@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from bot import clock
 from bot.db.database import Database
 from bot.services.crisis import answer_kind
-from bot.services.handoff import iso, parse_iso
 
 MAX_DAYS = 366
 
@@ -35,7 +35,7 @@ async def gaps(db: Database, days: int = 30, limit: int = 20,
 
     Crisis messages are left out: they are answered with the helplines by design, and the
     report should not put such words in front of editors as "content to add"."""
-    since = iso((now or datetime.now(UTC)) - timedelta(days=clamp_days(days)))
+    since = clock.iso((now or clock.now()) - timedelta(days=clamp_days(days)))
     rows = await db.fetch_all(
         "SELECT normalised, COUNT(*) AS n, SUM(answered = 0) AS unanswered,"
         " SUM(answered = 1 AND helpful = 0) AS not_helpful,"
@@ -76,15 +76,15 @@ class Stats:
 
 
 async def stats(db: Database, days: int = 30, now: datetime | None = None) -> Stats:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     days = clamp_days(days)
-    since = iso(now - timedelta(days=days))
+    since = clock.iso(now - timedelta(days=days))
     result = Stats(days=days)
     row = await db.fetch_one(
         "SELECT COUNT(*) AS total, SUM(last_seen >= ?) AS a7, SUM(last_seen >= ?) AS a30,"
         " SUM(subscribed = 1 AND blocked = 0) AS subscribed, SUM(blocked = 1) AS blocked"
         " FROM users",
-        (iso(now - timedelta(days=7)), iso(now - timedelta(days=30))),
+        (clock.iso(now - timedelta(days=7)), clock.iso(now - timedelta(days=30))),
     )
     if row is not None:
         result.users = row["total"] or 0
@@ -99,7 +99,7 @@ async def stats(db: Database, days: int = 30, now: datetime | None = None) -> St
         result.registrations.setdefault(r["topic_id"], {})[r["status"]] = r["n"]
     for r in await db.fetch_all("SELECT status, COUNT(*) AS n FROM tickets GROUP BY status"):
         result.tickets[r["status"]] = r["n"]
-    waits = [parse_iso(r["first_answer_at"]) - parse_iso(r["created_at"])
+    waits = [clock.parse_iso(r["first_answer_at"]) - clock.parse_iso(r["created_at"])
              for r in await db.fetch_all(
                  "SELECT created_at, first_answer_at FROM tickets"
                  " WHERE first_answer_at IS NOT NULL AND created_at >= ?", (since,))]
