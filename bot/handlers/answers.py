@@ -16,7 +16,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.catalog.crisis import Verdict
 from bot.config import Language, Settings
 from bot.db.database import Database
-from bot.db.questions import Questions
 from bot.db.users import User
 from bot.formatting import content_html
 from bot.handlers.common import acknowledge
@@ -31,7 +30,7 @@ from bot.keyboards import (
     specialist_keyboard,
     without_feedback,
 )
-from bot.services import crisis
+from bot.services import crisis, feedback
 from bot.services.answers import Answer, Answerer
 
 
@@ -113,8 +112,7 @@ async def on_not_this(query: CallbackQuery, callback_data: NotThisCD, t: Transla
     operators see its topic if the user now asks a specialist), and a person is offered."""
     await acknowledge(query)
     if callback_data.q:
-        async with db.statement() as conn:
-            await Questions(conn).set_helpful(callback_data.q, query.from_user.id, False)
+        await feedback.rate(db, callback_data.q, query.from_user.id, False)
     if isinstance(query.message, Message):
         await query.message.answer(t("answers-sorry"), reply_markup=specialist_keyboard(t))
 
@@ -124,8 +122,7 @@ async def on_feedback(query: CallbackQuery, callback_data: FeedbackCD, t: Transl
     """Helpful / not helpful under an answer: stored on the question's log row, only by the
     user who asked (a forged or foreign button is "out of date")."""
     helpful = callback_data.ok == 1
-    async with db.statement() as conn:
-        mine = await Questions(conn).set_helpful(callback_data.q, query.from_user.id, helpful)
+    mine = await feedback.rate(db, callback_data.q, query.from_user.id, helpful)
     if not mine:
         await acknowledge(query, t("button-outdated"))
         return

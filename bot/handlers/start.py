@@ -9,10 +9,11 @@ from aiogram.types import CallbackQuery, Message
 from bot.catalog.store import ContentStore
 from bot.config import Language
 from bot.db.database import Database
-from bot.db.users import User, Users
+from bot.db.users import User
 from bot.handlers.common import acknowledge, show
 from bot.i18n import Translator
 from bot.keyboards import LangCD, MenuCD, back_to_menu, language_keyboard, main_menu
+from bot.services import users
 
 
 def welcome_text(content: ContentStore, first: Language) -> str:
@@ -56,8 +57,7 @@ async def on_help(query: CallbackQuery, t: Translator) -> None:
 async def on_language_chosen(query: CallbackQuery, callback_data: LangCD, db: Database,
                              content: ContentStore) -> None:
     lang: Language = "kk" if callback_data.code == "kk" else "ru"
-    async with db.statement() as conn:
-        await Users(conn).set_language(query.from_user.id, lang)
+    await users.set_language(db, query.from_user.id, lang)
     t = content.i18n(lang)
     await acknowledge(query, t("lang-changed"))
     await show(query, t("menu-title"), main_menu(t))
