@@ -32,7 +32,6 @@ from bot.filters import IsAdmin
 from bot.handlers.common import acknowledge, show
 from bot.i18n import Html, Translator
 from bot.keyboards import (
-    MAX_ID,
     BroadcastCD,
     SubscriptionCD,
     cancel_keyboard,
@@ -50,6 +49,7 @@ from bot.services.broadcasts import (
     local_text,
     parse_local_time,
 )
+from bot.views.common import MAX_ID
 
 # What can be copied as an announcement (copyMessage keeps formatting and media).
 COPYABLE = {ContentType.TEXT, ContentType.PHOTO, ContentType.DOCUMENT, ContentType.VIDEO,

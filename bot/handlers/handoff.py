@@ -34,7 +34,6 @@ from aiogram.types import (
 )
 from aiogram.types import User as TgUser
 
-from bot.cards import topic_card
 from bot.catalog.store import ContentStore
 from bot.config import Language, Settings
 from bot.db.database import Database
@@ -43,20 +42,13 @@ from bot.filters import FromOperator, InOperatorsChat
 from bot.formatting import utf16_len
 from bot.handlers.common import acknowledge, send_chunks
 from bot.i18n import Html, Translator, escape
-from bot.keyboards import (
-    AskCD,
-    CrisisCD,
-    TicketCD,
-    ask_cancel_keyboard,
-    crisis_keyboard,
-    main_menu,
-    ticket_keyboard,
-    topic_keyboard,
-)
+from bot.keyboards import TicketCD, ask_cancel_keyboard, ticket_keyboard
 from bot.retry import never_reached
 from bot.services import crisis, handoff
 from bot.services.followups import FollowupGate
 from bot.services.handoff import Opened
+from bot.views.answers import CrisisCD, crisis_keyboard
+from bot.views.menu import AskCD, main_menu, topic_card, topic_keyboard
 
 log = logging.getLogger(__name__)
 

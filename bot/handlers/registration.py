@@ -34,7 +34,6 @@ from bot.db.registrations import DuplicateRegistration, NewRegistration, Registr
 from bot.formatting import content_html
 from bot.handlers.common import acknowledge, show
 from bot.i18n import Html, Translator
-from bot.keyboards import RegisterCD, main_menu
 from bot.registration_views import (
     STEPS,
     ForgetCD,
@@ -65,6 +64,7 @@ from bot.services.form_fields import (
     parse_name,
     parse_phone,
 )
+from bot.views.menu import RegisterCD, main_menu
 
 log = logging.getLogger(__name__)
 DEEP_LINK = r"^reg-([a-z0-9][a-z0-9-]{1,30}[a-z0-9])$"

@@ -12,21 +12,21 @@ from bot.db.database import Database
 from bot.db.users import User
 from bot.handlers.common import acknowledge, show
 from bot.i18n import Translator
-from bot.keyboards import LangCD, MenuCD, back_to_menu, language_keyboard, main_menu
 from bot.services import users
-
-
-def welcome_text(content: ContentStore, first: Language) -> str:
-    """The very first message is in both languages: the user has not chosen yet."""
-    second: Language = "ru" if first == "kk" else "kk"
-    return (f"{content.i18n.get(first, 'start-welcome')}\n\n"
-            f"{content.i18n.get(second, 'start-welcome')}")
+from bot.views.menu import (
+    LangCD,
+    MenuCD,
+    back_to_menu,
+    language_keyboard,
+    main_menu,
+    welcome_text,
+)
 
 
 async def cmd_start(message: Message, user: User, lang: Language, t: Translator,
                     content: ContentStore) -> None:
     if user.language is None:
-        await message.answer(welcome_text(content, lang),
+        await message.answer(welcome_text(content.i18n, lang),
                              reply_markup=language_keyboard(t, current=lang))
         return
     await message.answer(t("menu-title"), reply_markup=main_menu(t))

@@ -1,0 +1,1 @@
+"""One module per screen: its callback data, keyboards and text renderers together."""
