@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -18,13 +17,10 @@ from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
 from bot.db.fsm_storage import SQLiteStorage
-from bot.db.users import Users
 from bot.i18n import pick_language
+from bot.services import users
 
 log = logging.getLogger(__name__)
-
-# How stale `last_seen` may get (the reports count days, not minutes).
-TOUCH_EVERY = timedelta(minutes=5)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -50,13 +46,7 @@ class UserContextMiddleware(BaseMiddleware):
             data["t"] = content.i18n(settings.default_language)
             return await handler(event, data)
         db: Database = data["db"]
-        # A read is enough for most updates; the row is written (taking the single writer's
-        # turn) only for a new user, one marked blocked, or `last_seen` older than TOUCH_EVERY.
-        user = await Users(db.conn).get(tg_user.id)
-        stale = (datetime.now(UTC) - TOUCH_EVERY).strftime("%Y-%m-%dT%H:%M:%SZ")
-        if user is None or user.blocked or user.last_seen < stale:
-            async with db.statement() as conn:
-                user = await Users(conn).touch(tg_user.id)
+        user = await users.seen(db, tg_user.id)
         lang = user.language or pick_language(tg_user.language_code, settings.default_language)
         data["user"] = user
         data["lang"] = lang

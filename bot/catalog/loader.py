@@ -9,7 +9,6 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.cards import topic_card, topic_full
 from bot.catalog.files import NotRegularFileError, NotUtf8Error, read_text
 from bot.catalog.models import (
     FILL,
@@ -22,6 +21,7 @@ from bot.catalog.models import (
 from bot.config import LANGUAGES
 from bot.emulator import ApiError, parse_html
 from bot.i18n import I18n, TextsError
+from bot.views.menu import topic_card, topic_full
 
 NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
 

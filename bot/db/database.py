@@ -1,4 +1,18 @@
-"""One aiosqlite connection per process, with WAL, a busy timeout and serialised transactions."""
+"""One aiosqlite connection per process, with WAL, a busy timeout and serialised transactions.
+
+The read policy, the one every repository and service follows:
+
+- **Reads** run on `Database.conn` without the writer's lock: a repository built over
+  `db.conn` (`Users(db.conn).get(...)`), or `fetch_one`/`fetch_all`. aiosqlite runs one
+  statement at a time, so a read never interleaves with a statement, only with a transaction
+  another task holds open: it may then see that transaction's rows before COMMIT. That is
+  accepted for what is only shown or counted (a menu, a report, a user's language).
+- **A read a write depends on** (check, then change: "is this registration still open?")
+  runs inside the same `transaction()`, so nothing changes between the two.
+- **Writes** take the writer's turn: `statement()` for exactly one statement, `transaction()`
+  for more than one; repositories never open either, the service does.
+- SQL lives in `bot/db/` only; services call repositories, handlers call services.
+"""
 
 from __future__ import annotations
 

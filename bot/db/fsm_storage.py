@@ -24,6 +24,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import aiosqlite
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import (
     BaseEventIsolation,
@@ -42,6 +43,26 @@ UPSERT = ("INSERT INTO fsm_state (key, state, data, touched_at) VALUES (?, ?, ?,
           " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data,"
           " touched_at = excluded.touched_at")
 DELETE = "DELETE FROM fsm_state WHERE key = ?"
+# Keys are `fsm:<chat>:<user>:<destiny>` (`DefaultKeyBuilder(with_destiny=True)`); in a
+# private chat the chat id is the user's id. This module alone knows that.
+DELETE_USER = "DELETE FROM fsm_state WHERE key LIKE ?"
+
+
+def _private_rows(user_id: int) -> str:
+    """A LIKE pattern for every row of the user's private chat, any destiny."""
+    return f"%:{user_id}:{user_id}:%"
+
+
+def _mentions(built: str, user_id: int) -> bool:
+    """A built key that names the user (their private chat or another chat)."""
+    return f":{user_id}:" in built
+
+
+async def delete_user_rows(conn: aiosqlite.Connection, user_id: int) -> None:
+    """/forget: delete the user's stored form states inside the caller's transaction, so they
+    go with the rest of the user's data or not at all. Follow it with `SQLiteStorage.forget`
+    for what the running storage holds in memory."""
+    await conn.execute(DELETE_USER, (_private_rows(user_id),))
 
 
 @dataclass
@@ -99,11 +120,11 @@ class SQLiteStorage(BaseStorage):
         return cur.rowcount
 
     def forget(self, user_id: int) -> None:
-        """After their rows were deleted with plain SQL (/forget): every row of the user this
-        storage knows becomes a pending delete. A flush already writing one of them (its
+        """After their rows were deleted (`delete_user_rows`, /forget): every row of the user
+        this storage knows becomes a pending delete. A flush already writing one of them (its
         update ran beside /forget) is followed by that delete, so nothing of theirs stays."""
         known = {*self._cache, *self._dirty, *self._writing}
-        for built in [k for k in known if f":{user_id}:" in k]:
+        for built in [k for k in known if _mentions(k, user_id)]:
             self._cache[built] = None
             self._dirty[built] = None
 

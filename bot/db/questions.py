@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.db.users import utc_now
+from bot.clock import utc_now
 
 # Seven or more digits in a row, single spaces allowed between them: a phone number
 # (+7 701 123 45 67, a local 123-45-67) or an IIN (12 digits), as they look once

@@ -8,7 +8,7 @@ import aiosqlite
 
 from bot.choices import ACTIVE_STATUSES as ACTIVE
 from bot.choices import STATUSES
-from bot.db.users import utc_now
+from bot.clock import utc_now
 
 # An operators'-chat message: (chat id, or None when recorded before migration 0008; message id).
 Post = tuple[int | None, int]

@@ -7,7 +7,7 @@ from typing import Literal
 
 import aiosqlite
 
-from bot.db.users import utc_now
+from bot.clock import utc_now
 
 TicketStatus = Literal["open", "answered", "closed"]
 MessageRole = Literal["question", "ticket", "answer", "followup"]

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import aiosqlite
 
+from bot.clock import utc_now
 from bot.config import Language
-
-
-def utc_now() -> str:
-    """Timestamps are stored as ISO 8601 UTC text: sortable and readable in the sqlite shell."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
@@ -16,17 +15,15 @@ from aiogram.types import Message
 
 from bot.catalog.loader import ContentError
 from bot.catalog.store import ContentStore
-from bot.choices import STATUSES
 from bot.db.database import Database
 from bot.filters import IsAdmin
-from bot.formatting import split_blocks
 from bot.handlers.common import send_chunks
-from bot.i18n import Html, Translator, escape
+from bot.i18n import Translator
 from bot.loop import refreeze
 from bot.services import reports
+from bot.views.admin import gaps_report, reload_failed, stats_report
 
 log = logging.getLogger(__name__)
-GAP_TEXT = 200  # characters of a logged question shown in the report
 
 
 def _days(command: CommandObject, default: int = 30) -> int:
@@ -34,57 +31,6 @@ def _days(command: CommandObject, default: int = 30) -> int:
     or a number of a thousand digits) → the default."""
     arg = (command.args or "").strip()
     return reports.clamp_days(int(arg)) if arg.isdecimal() and len(arg) <= 6 else default
-
-
-def gaps_report(t: Translator, content: ContentStore, days: int,
-                found: list[reports.Gap]) -> list[str]:
-    if not found:
-        return [t("admin-gaps-empty", days=days)]
-    blocks = [t("admin-gaps-title", days=days)]
-    for i, gap in enumerate(found, 1):
-        text = gap.text if len(gap.text) <= GAP_TEXT else gap.text[:GAP_TEXT] + "…"
-        line = t("admin-gaps-line", n=i, count=gap.count, text=text,
-                 unanswered=gap.unanswered, not_helpful=gap.not_helpful)
-        if gap.topics:
-            titles = [_title(content, t, tid) for tid in gap.topics]
-            line += "\n" + t("admin-gaps-topics", topics=", ".join(titles))
-        blocks.append(line)
-    return split_blocks(blocks)
-
-
-def _title(content: ContentStore, t: Translator, topic_id: str) -> str:
-    topic = content.catalog.get(topic_id)
-    return topic.text(t.lang).title if topic else topic_id
-
-
-def _duration(t: Translator, value: timedelta | None) -> str:
-    if value is None:
-        return t("admin-stats-no-data")
-    minutes = int(value.total_seconds() // 60)
-    return t("admin-duration", hours=minutes // 60, minutes=minutes % 60)
-
-
-def stats_report(t: Translator, content: ContentStore, s: reports.Stats) -> str:
-    registrations = []
-    for topic_id, by_status in s.registrations.items():
-        counts = ", ".join(t(f"admin-reg-{status}", n=by_status[status])
-                           for status in STATUSES if status in by_status)
-        registrations.append(f"• {escape(_title(content, t, topic_id))}: {counts}")
-    rate = s.answer_rate
-    return t(
-        "admin-stats",
-        days=s.days, users=s.users, active7=s.active_7, active30=s.active_30,
-        kk=s.languages.get("kk", 0), ru=s.languages.get("ru", 0),
-        unset=s.languages.get("", 0), subscribed=s.subscribed, blocked=s.blocked,
-        registrations=Html("\n".join(registrations) or escape(t("admin-stats-no-data"))),
-        open=s.tickets.get("open", 0), answered=s.tickets.get("answered", 0),
-        closed=s.tickets.get("closed", 0), median=_duration(t, s.median_answer),
-        questions=s.questions, bot_answered=s.answered,
-        rate=t("admin-stats-no-data") if rate is None else f"{rate}%",
-        helpful=s.helpful, not_helpful=s.not_helpful,
-        crisis=", ".join(f"{t(f'crisis-kind-{kind}')} {n}" for kind, n in sorted(s.crisis.items()))
-        or t("admin-stats-no-data"),
-    )
 
 
 async def cmd_gaps(message: Message, command: CommandObject, t: Translator, db: Database,
@@ -98,9 +44,6 @@ async def cmd_stats(message: Message, command: CommandObject, t: Translator, db:
                     content: ContentStore) -> None:
     figures = await reports.stats(db, _days(command))
     await message.answer(stats_report(t, content, figures))
-
-
-RELOAD_LINES = 15  # problems listed in the chat; the command line prints them all
 
 
 def reload_content(content: ContentStore) -> tuple[list[str], list[str], int]:
@@ -124,11 +67,7 @@ async def cmd_reload(message: Message, t: Translator, content: ContentStore) -> 
         await message.answer(t("admin-reload-ok", topics=topics, warnings=len(warnings)))
         return
     log.warning("content reload refused: %d errors", len(errors))
-    lines = [f"• {escape(line)}" for line in errors[:RELOAD_LINES]]
-    if len(errors) > RELOAD_LINES:
-        lines.append(t("admin-reload-more", count=len(errors) - RELOAD_LINES))
-    text = "\n".join([t("admin-reload-failed", count=len(errors)), *lines])
-    await send_chunks(message, split_blocks([text]))
+    await send_chunks(message, reload_failed(t, errors))
 
 
 def create_router() -> Router:

@@ -11,28 +11,25 @@ import contextlib
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.catalog.crisis import Verdict
 from bot.config import Language, Settings
 from bot.db.database import Database
-from bot.db.questions import Questions
 from bot.db.users import User
-from bot.formatting import content_html
 from bot.handlers.common import acknowledge
-from bot.i18n import Translator, escape
-from bot.keyboards import (
+from bot.i18n import Translator
+from bot.services import crisis, feedback
+from bot.services.answers import Answerer
+from bot.views.answers import (
     FeedbackCD,
     NotThisCD,
-    answer_keyboard,
-    choices_keyboard,
-    crisis_keyboard,
-    main_menu,
+    render_answer,
+    render_crisis,
     specialist_keyboard,
     without_feedback,
 )
-from bot.services import crisis
-from bot.services.answers import Answer, Answerer
+from bot.views.menu import main_menu
 
 
 class LooksLikeCrisis(Filter):
@@ -44,17 +41,6 @@ class LooksLikeCrisis(Filter):
         return {"verdict": verdict} if verdict is not None else False
 
 
-def render_crisis(t: Translator, key: str, message: Message, settings: Settings,
-                  category: str = "") -> tuple[str, InlineKeyboardMarkup]:
-    """A crisis text and its keyboard; "write to a specialist now" (which would copy
-    `message`) when there is an operators' group to reach."""
-    message_id = message.message_id if settings.admin_chat_id is not None else None
-    text = t(key)
-    if message_id is not None:
-        text = f"{text}\n\n{t('crisis-write-hint')}"
-    return text, crisis_keyboard(t, message_id, crisis.CRISIS_TOPIC, category)
-
-
 async def on_crisis(message: Message, verdict: Verdict, t: Translator, lang: Language,
                     db: Database, settings: Settings) -> None:
     """Helplines first, whatever the user was doing; a form in progress stays where it was.
@@ -64,25 +50,6 @@ async def on_crisis(message: Message, verdict: Verdict, t: Translator, lang: Lan
     text, markup = render_crisis(t, f"crisis-answer-{crisis.answer_kind(verdict.category)}",
                                  message, settings, verdict.category)
     await message.answer(text, reply_markup=markup)
-
-
-def render_answer(t: Translator, answer: Answer,
-                  question_id: int | None = None) -> tuple[str, object]:
-    """The message text and keyboard for each kind of answer; `question_id` (the log row)
-    puts "helpful / not helpful" under a confident answer."""
-    if answer.kind == "confident" and answer.topic is not None:
-        title = answer.topic.text(t.lang).title
-        body = content_html(answer.text)
-        text = f"<b>{escape(title)}</b>\n\n{body}"
-        markup = answer_keyboard(t, answer.topic.id,
-                                 registration_open=answer.topic.registration_open,
-                                 question_id=question_id)
-        return text, markup
-    if answer.kind == "unsure" and answer.topic is not None:
-        topics = [answer.topic, *answer.alternatives]
-        choices = [(tp.id, tp.text(t.lang).title) for tp in topics[:3]]
-        return t("answers-unsure"), choices_keyboard(t, choices)
-    return t("answers-unknown"), specialist_keyboard(t)
 
 
 async def on_question(message: Message, t: Translator, lang: Language, answerer: Answerer,
@@ -113,8 +80,7 @@ async def on_not_this(query: CallbackQuery, callback_data: NotThisCD, t: Transla
     operators see its topic if the user now asks a specialist), and a person is offered."""
     await acknowledge(query)
     if callback_data.q:
-        async with db.statement() as conn:
-            await Questions(conn).set_helpful(callback_data.q, query.from_user.id, False)
+        await feedback.rate(db, callback_data.q, query.from_user.id, False)
     if isinstance(query.message, Message):
         await query.message.answer(t("answers-sorry"), reply_markup=specialist_keyboard(t))
 
@@ -124,8 +90,7 @@ async def on_feedback(query: CallbackQuery, callback_data: FeedbackCD, t: Transl
     """Helpful / not helpful under an answer: stored on the question's log row, only by the
     user who asked (a forged or foreign button is "out of date")."""
     helpful = callback_data.ok == 1
-    async with db.statement() as conn:
-        mine = await Questions(conn).set_helpful(callback_data.q, query.from_user.id, helpful)
+    mine = await feedback.rate(db, callback_data.q, query.from_user.id, helpful)
     if not mine:
         await acknowledge(query, t("button-outdated"))
         return

@@ -17,9 +17,9 @@ from aiogram.types import ErrorEvent, User
 from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
-from bot.db.users import Users
 from bot.i18n import pick_language
 from bot.retry import never_reached
+from bot.services import users
 from bot.session import ServerError
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,7 @@ async def on_error(event: ErrorEvent, content: ContentStore, settings: Settings,
     lang = pick_language(user.language_code if user else None, settings.default_language)
     try:
         if user is not None:
-            stored = await Users(db.conn).get(user.id)
-            lang = stored.language if stored and stored.language else lang
+            lang = await users.language_of(db, user.id) or lang
     except Exception:  # the database may be what failed; the reply matters more
         log.warning("language of user %s not read for the error reply", user.id if user else "-")
     try:

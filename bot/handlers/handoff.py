@@ -33,7 +33,6 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from bot.cards import topic_card
 from bot.catalog.store import ContentStore
 from bot.config import Language, Settings
 from bot.db.database import Database
@@ -41,11 +40,11 @@ from bot.db.tickets import MessageRole, Ticket
 from bot.filters import FromOperator, InOperatorsChat
 from bot.handlers.common import acknowledge, send_chunks
 from bot.i18n import Translator
-from bot.keyboards import AskCD, CrisisCD, crisis_keyboard, main_menu, topic_keyboard
 from bot.retry import never_reached
 from bot.services import crisis, handoff
 from bot.services.followups import FollowupGate
 from bot.services.handoff import Opened
+from bot.views.answers import CrisisCD, crisis_keyboard
 from bot.views.handoff import (
     TicketCD,
     ask_cancel_keyboard,
@@ -60,6 +59,7 @@ from bot.views.handoff import (
     ticket_of_markup,
     ticket_status_markup,
 )
+from bot.views.menu import AskCD, main_menu, topic_card, topic_keyboard
 
 log = logging.getLogger(__name__)
 

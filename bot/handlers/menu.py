@@ -5,16 +5,17 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.cards import topic_card, topic_full
 from bot.catalog.store import ContentStore
 from bot.handlers.common import acknowledge, send_chunks, show
 from bot.i18n import Translator
-from bot.keyboards import (
+from bot.views.menu import (
     CategoryCD,
     MenuCD,
     TopicCD,
     categories_keyboard,
     main_menu,
+    topic_card,
+    topic_full,
     topic_keyboard,
     topics_keyboard,
 )

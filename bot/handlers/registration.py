@@ -38,10 +38,10 @@ from bot.db.registrations import DuplicateRegistration, NewRegistration
 from bot.formatting import content_html
 from bot.handlers.common import acknowledge, show
 from bot.i18n import Translator
-from bot.keyboards import RegisterCD, main_menu
 from bot.services import registrations
 from bot.services.followups import FollowupGate
 from bot.services.form_fields import AgeOutOfRange, FieldError
+from bot.views.menu import RegisterCD, main_menu
 from bot.views.registration import (
     CONSENT,
     FIELDS,

@@ -9,23 +9,24 @@ from aiogram.types import CallbackQuery, Message
 from bot.catalog.store import ContentStore
 from bot.config import Language
 from bot.db.database import Database
-from bot.db.users import User, Users
+from bot.db.users import User
 from bot.handlers.common import acknowledge, show
 from bot.i18n import Translator
-from bot.keyboards import LangCD, MenuCD, back_to_menu, language_keyboard, main_menu
-
-
-def welcome_text(content: ContentStore, first: Language) -> str:
-    """The very first message is in both languages: the user has not chosen yet."""
-    second: Language = "ru" if first == "kk" else "kk"
-    return (f"{content.i18n.get(first, 'start-welcome')}\n\n"
-            f"{content.i18n.get(second, 'start-welcome')}")
+from bot.services import users
+from bot.views.menu import (
+    LangCD,
+    MenuCD,
+    back_to_menu,
+    language_keyboard,
+    main_menu,
+    welcome_text,
+)
 
 
 async def cmd_start(message: Message, user: User, lang: Language, t: Translator,
                     content: ContentStore) -> None:
     if user.language is None:
-        await message.answer(welcome_text(content, lang),
+        await message.answer(welcome_text(content.i18n, lang),
                              reply_markup=language_keyboard(t, current=lang))
         return
     await message.answer(t("menu-title"), reply_markup=main_menu(t))
@@ -56,8 +57,7 @@ async def on_help(query: CallbackQuery, t: Translator) -> None:
 async def on_language_chosen(query: CallbackQuery, callback_data: LangCD, db: Database,
                              content: ContentStore) -> None:
     lang: Language = "kk" if callback_data.code == "kk" else "ru"
-    async with db.statement() as conn:
-        await Users(conn).set_language(query.from_user.id, lang)
+    await users.set_language(db, query.from_user.id, lang)
     t = content.i18n(lang)
     await acknowledge(query, t("lang-changed"))
     await show(query, t("menu-title"), main_menu(t))

@@ -7,14 +7,14 @@ in view (`in_follow_up`) instead of falling back to menus as if nothing had happ
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from bot import clock
 from bot.catalog.search import CRISIS_TOPIC
 from bot.config import Language
 from bot.db.database import Database
 from bot.db.questions import LoggedQuestion, Questions
 from bot.db.users import User, Users
-from bot.services.handoff import iso, parse_iso
 
 FOLLOW_UP = timedelta(hours=1)
 # The detector's categories and the answer each gets (`crisis-answer-<kind>` texts).
@@ -35,14 +35,14 @@ def in_follow_up(user: User | None, now: datetime | None = None) -> bool:
     """Whether the user had a crisis answer within the last hour."""
     if user is None or not user.crisis_at:
         return False
-    return (now or datetime.now(UTC)) - parse_iso(user.crisis_at) < FOLLOW_UP
+    return (now or clock.now()) - clock.parse_iso(user.crisis_at) < FOLLOW_UP
 
 
 async def record(db: Database, user_id: int | None, language: Language, category: str,
                  now: datetime | None = None) -> int:
     """Log a crisis message by its kind and time only, and start the follow-up hour; one
     transaction. Returns the question-log row."""
-    when = iso(now or datetime.now(UTC))
+    when = clock.iso(now or clock.now())
     async with db.transaction() as conn:
         row = await Questions(conn).add(LoggedQuestion(
             user_id=user_id, normalised="", language=language, topic_id=CRISIS_TOPIC,

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import aiosqlite
 
+from bot import clock
 from bot.db.database import Database
 from bot.db.questions import Questions
 from bot.loop import cancel_and_wait
-from bot.services.handoff import iso
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ EVERY = 6 * 3600.0  # seconds between rounds
 
 async def tidy(db: Database, now: datetime | None = None) -> int:
     """One round; returns how many questions lost their text."""
-    before = iso((now or datetime.now(UTC)) - timedelta(days=QUESTION_TEXT_DAYS))
+    before = clock.iso((now or clock.now()) - timedelta(days=QUESTION_TEXT_DAYS))
     async with db.transaction() as conn:
         purged = await Questions(conn).purge_text(before)
     # The blanked text is zeroed in the pages written; the checkpoint takes it out of the

@@ -16,6 +16,7 @@ import aiosqlite
 
 from bot.config import Language
 from bot.db.database import Database
+from bot.db.fsm_storage import delete_user_rows
 from bot.db.owners import Owners
 from bot.db.registrations import NewRegistration, Post, Registration, Registrations
 from bot.db.tickets import Tickets
@@ -205,7 +206,7 @@ async def forget(db: Database, user_id: int) -> Forgotten:
         await Tickets(conn).close_all_of(user_id)
         # Questions typed to the bot may hold a name or a number: they go too.
         await conn.execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
-        await conn.execute("DELETE FROM fsm_state WHERE key LIKE ?", (f"%:{user_id}:{user_id}:%",))
+        await delete_user_rows(conn, user_id)
         # Message ids of their private chat in hand-off threads: nothing left to route.
         await conn.execute("DELETE FROM ticket_messages WHERE chat_id = ?", (user_id,))
         await conn.execute("DELETE FROM users WHERE telegram_id = ?", (user_id,))

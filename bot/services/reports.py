@@ -1,15 +1,16 @@
 """Figures for the department: the content-gap report (`/gaps`, `python -m bot gaps`) and
-`/stats`. Plain queries over the tables; no Telegram here."""
+`/stats`. The queries are in `bot.db.reports`; no Telegram here."""
 
 from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from bot import clock
 from bot.db.database import Database
+from bot.db.reports import Reports
 from bot.services.crisis import answer_kind
-from bot.services.handoff import iso, parse_iso
 
 MAX_DAYS = 366
 
@@ -35,17 +36,8 @@ async def gaps(db: Database, days: int = 30, limit: int = 20,
 
     Crisis messages are left out: they are answered with the helplines by design, and the
     report should not put such words in front of editors as "content to add"."""
-    since = iso((now or datetime.now(UTC)) - timedelta(days=clamp_days(days)))
-    rows = await db.fetch_all(
-        "SELECT normalised, COUNT(*) AS n, SUM(answered = 0) AS unanswered,"
-        " SUM(answered = 1 AND helpful = 0) AS not_helpful,"
-        " GROUP_CONCAT(DISTINCT topic_id) AS topics"
-        " FROM question_log"
-        " WHERE asked_at >= ? AND crisis = 0 AND normalised != ''"
-        " AND (answered = 0 OR helpful = 0)"
-        " GROUP BY normalised ORDER BY n DESC, MAX(asked_at) DESC LIMIT ?",
-        (since, max(1, limit)),
-    )
+    since = clock.iso((now or clock.now()) - timedelta(days=clamp_days(days)))
+    rows = await Reports(db.conn).gaps(since, max(1, limit))
     return [Gap(r["normalised"], r["n"], r["unanswered"], r["not_helpful"],
                 tuple(sorted((r["topics"] or "").split(",")) if r["topics"] else ()))
             for r in rows]
@@ -76,44 +68,32 @@ class Stats:
 
 
 async def stats(db: Database, days: int = 30, now: datetime | None = None) -> Stats:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     days = clamp_days(days)
-    since = iso(now - timedelta(days=days))
+    since = clock.iso(now - timedelta(days=days))
     result = Stats(days=days)
-    row = await db.fetch_one(
-        "SELECT COUNT(*) AS total, SUM(last_seen >= ?) AS a7, SUM(last_seen >= ?) AS a30,"
-        " SUM(subscribed = 1 AND blocked = 0) AS subscribed, SUM(blocked = 1) AS blocked"
-        " FROM users",
-        (iso(now - timedelta(days=7)), iso(now - timedelta(days=30))),
-    )
+    figures = Reports(db.conn)
+    row = await figures.users(clock.iso(now - timedelta(days=7)),
+                              clock.iso(now - timedelta(days=30)))
     if row is not None:
         result.users = row["total"] or 0
         result.active_7, result.active_30 = row["a7"] or 0, row["a30"] or 0
         result.subscribed, result.blocked = row["subscribed"] or 0, row["blocked"] or 0
-    for r in await db.fetch_all(
-            "SELECT COALESCE(language, '') AS lang, COUNT(*) AS n FROM users GROUP BY lang"):
+    for r in await figures.languages():
         result.languages[r["lang"]] = r["n"]
-    for r in await db.fetch_all(
-            "SELECT topic_id, status, COUNT(*) AS n FROM registrations"
-            " GROUP BY topic_id, status ORDER BY topic_id"):
+    for r in await figures.registrations():
         result.registrations.setdefault(r["topic_id"], {})[r["status"]] = r["n"]
-    for r in await db.fetch_all("SELECT status, COUNT(*) AS n FROM tickets GROUP BY status"):
+    for r in await figures.tickets():
         result.tickets[r["status"]] = r["n"]
-    waits = [parse_iso(r["first_answer_at"]) - parse_iso(r["created_at"])
-             for r in await db.fetch_all(
-                 "SELECT created_at, first_answer_at FROM tickets"
-                 " WHERE first_answer_at IS NOT NULL AND created_at >= ?", (since,))]
+    waits = [clock.parse_iso(r["first_answer_at"]) - clock.parse_iso(r["created_at"])
+             for r in await figures.answered_tickets(since)]
     if waits:
         result.median_answer = statistics.median(waits)
-    row = await db.fetch_one(
-        "SELECT COUNT(*) AS n, SUM(answered) AS answered, SUM(helpful = 1) AS yes,"
-        " SUM(helpful = 0) AS no FROM question_log WHERE asked_at >= ?", (since,))
+    row = await figures.questions(since)
     if row is not None:
         result.questions, result.answered = row["n"] or 0, row["answered"] or 0
         result.helpful, result.not_helpful = row["yes"] or 0, row["no"] or 0
-    for r in await db.fetch_all(
-            "SELECT crisis_kind, COUNT(*) AS n FROM question_log"
-            " WHERE crisis = 1 AND asked_at >= ? GROUP BY crisis_kind", (since,)):
+    for r in await figures.crisis_kinds(since):
         kind = answer_kind(r["crisis_kind"])
         result.crisis[kind] = result.crisis.get(kind, 0) + r["n"]
     return result

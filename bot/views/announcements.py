@@ -13,9 +13,10 @@ from bot.choices import DISTRICTS, OCCUPATIONS
 from bot.choices import STATUSES as REG_STATUSES
 from bot.db.broadcasts import LANGS, Audience, Broadcast, Tally
 from bot.i18n import Html, Translator
-from bot.keyboards import MAX_ID, Flag, TopicCD, same_for_everyone
 from bot.services.broadcasts import from_iso, local_text
 from bot.speedups import InlineKeyboardBuilder
+from bot.views.common import MAX_ID, Flag, same_for_everyone
+from bot.views.menu import TopicCD
 
 BAR_CELLS = 12
 AUDIENCE_KINDS = ("all", "lang", "topic", "district", "occupation")

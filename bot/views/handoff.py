@@ -12,10 +12,11 @@ from bot.config import Language, Settings
 from bot.db.tickets import Ticket
 from bot.formatting import utf16_len
 from bot.i18n import Html, Translator, escape
-from bot.keyboards import AskCD, RowId, same_for_everyone
 from bot.services import crisis, handoff
 from bot.services.handoff import Opened
 from bot.speedups import InlineKeyboardBuilder
+from bot.views.common import RowId, same_for_everyone
+from bot.views.menu import AskCD
 
 MAX_QUESTION = 3000  # characters of the question shown in the group (a message holds 4096)
 CAPTION_LIMIT = 1024

@@ -27,9 +27,10 @@ from bot.choices import ADMIN_STATUSES, DISTRICTS, OCCUPATIONS
 from bot.db.registrations import Registration
 from bot.formatting import content_html
 from bot.i18n import Html, Translator, escape
-from bot.keyboards import MenuCD, RegisterCD, RowId, same_for_everyone
 from bot.services.form_fields import parse_age, parse_comment, parse_name, parse_phone
 from bot.speedups import InlineKeyboardBuilder
+from bot.views.common import RowId, same_for_everyone
+from bot.views.menu import MenuCD, RegisterCD
 
 # Shymkent keeps UTC+5 all year (Kazakhstan has had one time zone since March 2024).
 SHYMKENT = timezone(timedelta(hours=5))

@@ -12,9 +12,9 @@ import pytest
 from bot.__main__ import main
 from bot.app import create_dispatcher
 from bot.catalog.store import ContentStore
+from bot.clock import iso
 from bot.config import Settings
 from bot.db.database import Database
-from bot.services.handoff import iso
 from tests.conversation import Harness
 
 ADMIN = 1001

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.clock import iso
 from bot.config import Settings
 from bot.db.database import Database
-from bot.services.handoff import iso
 from tests.conversation import Conversation, Harness
 from tests.fake_api import FakeTelegramServer
 

@@ -62,7 +62,7 @@ async def test_every_topic_card_renders_in_both_languages(
     harness: Harness, content: ContentStore
 ) -> None:
     """Every card and full text goes through Telegram's HTML and length rules in kk and ru."""
-    from bot.keyboards import TopicCD
+    from bot.views.menu import TopicCD
 
     for number, lang in enumerate(("kk", "ru")):
         user = harness.user(6000 + number, language_code=lang)

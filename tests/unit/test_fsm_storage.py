@@ -137,3 +137,17 @@ async def test_one_update_at_a_time_per_user_and_no_lock_kept() -> None:
     assert order.index("a1 out") < order.index("a2 in")  # the same user: one after another
     assert order.index("b1 in") < order.index("a1 out")  # another user is not held up
     assert isolation.held == 0
+
+
+async def test_delete_user_rows_takes_every_form_of_that_user_and_no_other(db: Database) -> None:
+    """/forget asks the storage, which alone knows the key format, to delete a user's rows
+    inside the caller's transaction; a user whose id ends the same digits keeps theirs."""
+    storage = SQLiteStorage(db)
+    await storage.set_state(key(9), "RegForm:phone")
+    await storage.update_data(key(9), {"phone": "+77011234567"})
+    await storage.set_state(StorageKey(bot_id=1, chat_id=9, user_id=9, destiny="x"), "Ask:text")
+    await storage.set_state(key(19), "RegForm:name")
+    await storage.flush()
+    async with db.transaction() as conn:
+        await fsm_storage.delete_user_rows(conn, 9)
+    assert [k.split(":")[1:3] for k in await stored(db)] == [["19", "19"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.catalog.store import ContentStore
-from bot.keyboards import categories_keyboard, main_menu, topic_keyboard
+from bot.views.menu import categories_keyboard, main_menu, topic_keyboard
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 

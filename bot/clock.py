@@ -1,0 +1,40 @@
+"""The bot's one clock: what time it is, how a moment is stored, and how people read it.
+
+Moments are stored as ISO 8601 UTC text (`2026-11-25T14:40:00Z`): sortable, comparable as
+strings in SQL, and readable in the sqlite shell. People in Shymkent read local time, which
+is UTC+5 all year (Kazakhstan has had one time zone since 1 March 2024).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+SHYMKENT = timezone(timedelta(hours=5))
+STORED = "%Y-%m-%dT%H:%M:%SZ"  # the storage form: `iso()` writes it, `parse_iso()` reads it
+DATE_TIME = "%d.%m.%Y %H:%M"  # what a user reads next to a registration: 25.11.2026 19:40
+TIME_DATE = "%H:%M, %d.%m"  # what operators read next to a ticket: 14:05, 12.03
+
+
+def now() -> datetime:
+    """The current moment, aware, in UTC (callers take `now` as an argument for tests)."""
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """An aware moment in the storage form."""
+    return moment.astimezone(UTC).strftime(STORED)
+
+
+def utc_now() -> str:
+    """The current moment in the storage form, for a row's timestamp."""
+    return now().strftime(STORED)
+
+
+def parse_iso(text: str) -> datetime:
+    """The storage form back into an aware UTC moment."""
+    return datetime.strptime(text, STORED).replace(tzinfo=UTC)
+
+
+def in_shymkent(text: str, pattern: str = DATE_TIME) -> str:
+    """A stored moment as people in Shymkent read it (`DATE_TIME` unless told otherwise)."""
+    return parse_iso(text).astimezone(SHYMKENT).strftime(pattern)
