@@ -44,6 +44,7 @@ card-eligibility = Кто может участвовать
 card-how-to-apply = Как участвовать
 card-benefits = Что это даёт
 card-faq = Частые вопросы
+card-checked = <i>Данные на { $date }</i>
 unsupported-message = Я понимаю только текст и кнопки. Выберите тему в меню 👇
 unknown-command = Такой команды я не знаю. Все команды: /help
 error-generic = Извините, что-то пошло не так. Попробуйте ещё раз чуть позже или нажмите /menu.
