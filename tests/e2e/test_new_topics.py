@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.keyboards import TopicCD
+from bot.views.menu import TopicCD
 from tests.conversation import Harness
 
 QUESTIONS = [
