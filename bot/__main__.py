@@ -234,7 +234,9 @@ def run_check_content(content_dir: Path, as_json: bool) -> int:
             "topics": [
                 {"id": t.id, "category": t.category,
                  "title": {"kk": t.kk.title, "ru": t.ru.title},
-                 "registration_open": t.registration_open}
+                 "registration_open": t.registration_open,
+                 "checked": t.checked.isoformat() if t.checked else None,
+                 "sources": len(t.sources)}
                 for t in report.topics
             ],
             "warnings": report.warnings,

@@ -21,6 +21,8 @@ def topic_card(t: Translator, topic: Topic) -> list[str]:
         _section(t, "card-eligibility", text.eligibility),
         _section(t, "card-how-to-apply", text.how_to_apply),
     ]
+    if topic.checked:  # how old the facts are, so a reader can judge them
+        blocks.append(t("card-checked", date=topic.checked.strftime("%d.%m.%Y")))
     return split_blocks(blocks)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -19,6 +20,7 @@ from bot.catalog.models import (
     Topic,
     TopicText,
 )
+from bot.catalog.mrp import MrpTable, MrpYear, render, shymkent_today
 from bot.config import LANGUAGES
 from bot.emulator import ApiError, parse_html
 from bot.i18n import I18n, TextsError, placeholders
@@ -70,6 +72,8 @@ class Report:
     offtopic: list[str] = field(default_factory=list)
     consent: ConsentNotice | None = None
     i18n: I18n | None = None
+    # The MRP year and value the amounts were rendered with (None: no table).
+    mrp: tuple[int, int] | None = None
 
 
 def _read_toml(path: Path, errors: list[str]) -> dict[str, object] | None:
@@ -128,9 +132,14 @@ def _language_checks(topic: Topic, errors: list[str], warnings: list[str]) -> No
                                 f"{match.group(1).strip()}")
 
 
-def check(content_dir: Path) -> Report:
-    """Validate everything; never raises for a content problem (that is what the report is for)."""
+def check(content_dir: Path, today: date | None = None) -> Report:
+    """Validate everything; never raises for a content problem (that is what the report is for).
+
+    `today` (Shymkent's date by default) picks the MRP year the amounts are rendered with and
+    dates the age of each topic's check: a reload in a new year follows it."""
+    today = today or shymkent_today()
     report = Report()
+    report.mrp = _check_mrp(content_dir / "mrp.toml", today.year, report)
     categories = report.categories
     cat_path = content_dir / "categories.toml"
     if not cat_path.exists():
@@ -161,6 +170,7 @@ def check(content_dir: Path) -> Report:
         data = _read_toml(path, report.errors)
         if data is None:
             continue
+        data = _render_tokens(path, data, report)
         try:
             topic = Topic.model_validate(data)
         except ValidationError as exc:
@@ -174,6 +184,7 @@ def check(content_dir: Path) -> Report:
             report.errors.append(f"{path.name}: category: {topic.category!r} is not in "
                                  f"categories.toml ({', '.join(sorted(category_ids))})")
         _language_checks(topic, report.errors, report.warnings)
+        _freshness_checks(topic, today, report.warnings)
         report.topics.append(topic)
     _check_search_lists(content_dir / "search.toml", report)
     _check_consent(content_dir / "consent.toml", report)
@@ -185,6 +196,90 @@ def check(content_dir: Path) -> Report:
             report.warnings.append(f"topics/{topic_id}.toml: missing (a topic of the catalogue "
                                    f"contract, shared/TOPICS.md)")
     return report
+
+
+def _check_mrp(path: Path, year: int, report: Report) -> tuple[int, int] | None:
+    """`mrp.toml`: `[2026]` tables with `value` (tenge) and `source`. Returns the (year, value)
+    the amounts are shown with: this year's, or the latest earlier one with a warning."""
+    if not path.exists():
+        report.warnings.append(f"mrp.toml: file is missing: {{{{mrp N}}}} amounts cannot be "
+                               f"shown; add [{year}] with value and source")
+        return None
+    data = _read_toml(path, report.errors)
+    if data is None:
+        return None
+    years: dict[int, MrpYear] = {}
+    for key, item in data.items():
+        if not re.fullmatch(r"(19|20)\d\d", key) or not isinstance(item, dict):
+            report.errors.append(f"mrp.toml: [{key}]: must be a year table such as [{year}] "
+                                 f"with value and source")
+            continue
+        try:
+            years[int(key)] = MrpYear.model_validate(item)
+        except ValidationError as exc:
+            report.errors.extend(f"mrp.toml: {key}.{line.split(': ', 1)[1]}"
+                                 for line in _describe(path, exc))
+    table = MrpTable(years)
+    used = table.for_year(year)
+    if year not in years:
+        fallback = f"amounts are shown at the {used[0]} MRP" if used else "amounts cannot be shown"
+        report.warnings.append(f"mrp.toml: no MRP for {year} (the current year): {fallback}; "
+                               f"add [{year}] with value and source")
+    return used
+
+
+def _render_tokens(path: Path, data: dict[str, object], report: Report) -> dict[str, object]:
+    """Replace `{{mrp N}}`/`{{mrp_year}}` in both languages' texts before validation, so every
+    reader (cards, search, the number check) sees the tenge amounts."""
+    used = False
+
+    def walk(value: object, where: str) -> object:
+        nonlocal used
+        if isinstance(value, str):
+            result = render(value, report.mrp)
+            used = used or result.used
+            report.errors.extend(f"{path.name}: {where}: {e}" for e in result.errors)
+            report.warnings.extend(f"{path.name}: {where}: unknown token {token!r} is not "
+                                   f"{{{{mrp N}}}} or {{{{mrp_year}}}}; it is shown as written"
+                                   for token in result.unknown)
+            return result.text
+        if isinstance(value, dict):
+            return {k: walk(v, f"{where}.{k}") for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, f"{where}[{i + 1}]") for i, v in enumerate(value)]
+        return value
+
+    out = {k: walk(v, k) if k in LANGUAGES else v for k, v in data.items()}
+    if used and report.mrp is None:
+        report.errors.append(f"{path.name}: uses {{{{mrp …}}}} but mrp.toml has no MRP for this "
+                             f"year or an earlier one")
+    return out
+
+
+def _freshness_checks(topic: Topic, today: date, warnings: list[str]) -> None:
+    """Facts go stale: a topic says where they came from and when they were last checked."""
+    name = f"{topic.id}.toml"
+    if topic.checked is None and not topic.sources:
+        warnings.append(f"{name}: checked, sources: missing: add `checked = <date>` and "
+                        f"[[sources]] (title, url, read) in place of the `source` line")
+        return
+    if not topic.sources:
+        warnings.append(f"{name}: sources: empty: add [[sources]] (title, url, read)")
+    if topic.checked is None:
+        warnings.append(f"{name}: checked: missing: the date the facts were last checked")
+    elif topic.checked > today:
+        warnings.append(f"{name}: checked: {topic.checked} is in the future")
+    elif topic.checked < _year_before(today):
+        warnings.append(f"{name}: checked: {topic.checked} is more than a year old: check the "
+                        f"facts against the sources and update the date")
+
+
+def _year_before(day: date) -> date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 def _check_search_lists(path: Path, report: Report) -> None:
@@ -298,10 +393,11 @@ def _check_texts(folder: Path, report: Report) -> None:
     report.i18n = i18n
 
 
-def load_content(content_dir: Path) -> tuple[Catalog, I18n]:
+def load_content(content_dir: Path, today: date | None = None) -> tuple[Catalog, I18n]:
     """Load for the running bot: any error stops start-up (or a reload), with file, field
-    and reason. The texts come from the same reading the checks looked at."""
-    report = check(content_dir)
+    and reason. The texts come from the same reading the checks looked at; MRP amounts are
+    rendered for the year of `today` (Shymkent's date by default)."""
+    report = check(content_dir, today)
     if report.errors or report.i18n is None:
         raise ContentError(report.errors or ["ui/: UI texts could not be loaded"])
     catalog = Catalog(report.categories, {t.id: t for t in report.topics}, report.warnings,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import ClassVar
 
@@ -63,12 +64,27 @@ class TopicText(_Strict):
         return out
 
 
+class Source(_Strict):
+    """One `[[sources]]` entry: where a fact came from and when it was read, so the next
+    editor can check it again instead of trusting it."""
+
+    title: str = Field(min_length=3, max_length=300)
+    url: str = Field(pattern=r"^https?://\S+$", max_length=1000)
+    read: dt.date
+    # The page's own publication date, as it shows it ("2025-11-03", or only "2025").
+    date: dt.date | str | None = None
+
+
 class Topic(_Strict):
     id: str = Field(pattern=TOPIC_ID)
     category: str
     order: int = 100
     registration_open: bool = False
-    source: str = Field(min_length=3)
+    # When the facts were last checked against `sources`; shown on the card.
+    checked: dt.date | None = None
+    sources: list[Source] = Field(default_factory=list)
+    # The legacy free-text line, accepted until every topic has `[[sources]]`.
+    source: str | None = Field(default=None, min_length=3)
     kk: TopicText
     ru: TopicText
 
