@@ -214,7 +214,7 @@ async def test_programme_registrants_with_a_status_and_a_registration_link(
     urls = [b.url for r in sent.buttons for b in r if b.url]
     assert urls == ["https://t.me/jastar_test_bot?start=reg-neet"]
     labels = [b.text for r in sent.buttons for b in r]
-    assert labels[-1] == "🔕 Хабарландырулар жібермеу", "buttons in the recipient's language"
+    assert labels[-1] == "🔕 Хабарландыруларды өшіру", "buttons in the recipient's language"
 
 
 async def test_audiences_by_language_district_and_occupation(setup: Setup) -> None:

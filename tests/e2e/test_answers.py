@@ -13,7 +13,7 @@ async def test_confident_answer_with_card_and_not_this(user: Conversation, db: D
     buttons = user.buttons()
     assert any("Толық ақпарат" in b for b in buttons)
     assert any("Тіркелу" in b for b in buttons)
-    await user.click("басқа нәрсе сұрадым")
+    await user.click("Сұрағым басқа еді")
     assert "басқаша жазып" in user.last_text
     rows = await db.fetch_all("SELECT normalised, topic_id, answered, language FROM question_log")
     assert len(rows) == 1

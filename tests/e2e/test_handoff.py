@@ -60,7 +60,7 @@ async def test_question_answer_followup_answer(desk: Harness, db: Database) -> N
     await user.start("Русский")
     await user.send("что такое молодежная практика")
     assert "Молодёжная практика" in user.last_text
-    await user.click("Я спрашивал о другом")
+    await user.click("Вопрос был о другом")
     assert any("Спросить специалиста" in b for b in user.buttons())
     await user.click("Спросить специалиста")
     assert "одним сообщением" in user.last_text

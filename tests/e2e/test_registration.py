@@ -202,7 +202,7 @@ async def test_age_outside_14_to_35_stops_politely(user: Conversation) -> None:
         await user.send("/start reg-neet")
         await user.send("Сейітов Ерлан")
         await user.send(age)
-        assert "14 бен 35" in user.last_text
+        assert "14–35 жастағы" in user.last_text
         await user.send("Сейітов Ерлан")
         assert "2/7" not in user.last_text
 
@@ -242,7 +242,7 @@ async def test_second_registration_shows_the_existing_one(user: Conversation,
     await fill(user)
     await user.click("Растау")
     await user.send("/start reg-neet")
-    assert "тіркелгенсіз" in user.last_text and "#1" in user.last_text
+    assert "тіркеліп қойғансыз" in user.last_text and "#1" in user.last_text
     # Even a form finished in a second window cannot add a twin: the database refuses it.
     async with db.transaction() as conn:
         await conn.execute("UPDATE registrations SET status = 'new'")
@@ -311,7 +311,8 @@ async def test_my_lists_and_cancels(user: Conversation, db: Database) -> None:
     await user.click("қайтарып алу")
     assert "қайтарып аласыз ба" in user.last_text
     await user.click("Иә")
-    assert "қайтарып алынды" in user.last_text and "болдырылмады" in user.last_text
+    assert "өтінім қайтарып алынды" in user.last_text
+    assert "мәртебесі: қайтарып алынды" in user.last_text
     [row] = await rows(db)
     assert row["status"] == "cancelled"
     # A cancelled one no longer blocks a new registration.

@@ -271,7 +271,7 @@ async def test_a_cancelled_registration_stays_cancelled(harness: Harness, user: 
     await user.send("/my")
     await user.click("қайтарып алу")
     await user.click("Иә")
-    assert "болдырылмады" in post.text and not post.buttons
+    assert "Мәртебесі: қайтарып алынды" in post.text and not post.buttons
     user.new_messages()
     answer = await press_status(harness, stale, "Хабарластық")
     assert "қайтарып алған" in str(answer.get("text"))
