@@ -235,7 +235,8 @@ async def test_reload_applies_good_edits_and_refuses_broken_ones(
     await admin.start("Русский")
     topic = settings.content_dir / "topics" / "neet.toml"
     text = topic.read_text(encoding="utf-8")
-    topic.write_text(text.replace('title = "', 'title = "НОВОЕ ', 1), encoding="utf-8")
+    # the topic's own title, not a [[sources]] title above it
+    topic.write_text(text.replace('[kk]\ntitle = "', '[kk]\ntitle = "НОВОЕ ', 1), encoding="utf-8")
     await admin.send("/reload")
     assert "Контент обновлён" in admin.last_text
     assert "НОВОЕ" in harness.dp["content"].catalog.get("neet").kk.title + \

@@ -30,7 +30,11 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
     copy = tmp_path / "content"
     shutil.copytree(ROOT / "content", copy)
     path = copy / "topics" / "neet.toml"
-    text = re.sub(r'(?m)^source = ".*"\n', SOURCES, path.read_text(encoding="utf-8"), count=1)
+    text = path.read_text(encoding="utf-8")
+    if re.search(r"(?m)^checked = ", text):  # already on the new schema: set a known date
+        text = re.sub(r"(?m)^checked = .*$", "checked = 2026-11-20", text, count=1)
+    else:
+        text = re.sub(r'(?m)^source = ".*"\n', SOURCES, text, count=1)
     text = text.replace('summary = """', 'summary = """({{mrp_year}}: {{mrp 30}}) ', 2)
     path.write_text(text, encoding="utf-8")
     return settings.model_copy(update={"content_dir": copy})

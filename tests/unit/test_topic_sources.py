@@ -81,10 +81,14 @@ def test_checked_and_sources_are_read(content: Path) -> None:
 
 def test_a_fresh_sourced_topic_has_no_warning_and_a_legacy_one_still_loads(content: Path) -> None:
     write_topic(content)
+    # A topic still on the legacy free-text `source` line (the shipped topics move off it).
+    (content / "topics" / "legacy.toml").write_text(
+        'id = "legacy"\ncategory = "work"\nsource = "Seed report (2023)"\n'
+        + BODY.format(kk_extra="", ru_extra=""), encoding="utf-8")
     catalog = load_catalog(content)
-    assert catalog.topics["neet"].source  # the legacy free-text line is still accepted
+    assert catalog.topics["legacy"].source  # the legacy free-text line is still accepted
     assert not [w for w in catalog.warnings if w.startswith("sample.toml")]
-    assert any(w.startswith("neet.toml: checked, sources: missing") for w in catalog.warnings)
+    assert any(w.startswith("legacy.toml: checked, sources: missing") for w in catalog.warnings)
 
 
 def test_a_check_older_than_a_year_warns(content: Path) -> None:
