@@ -34,6 +34,7 @@ class LoggedQuestion:
     answered: bool
     crisis: bool
     crisis_kind: str | None = None  # the detector's category; the text is then left empty
+    written_in: str | None = None  # kk, ru or uz as recognised (`catalog.language.detect`)
 
 
 class Questions:
@@ -47,9 +48,9 @@ class Questions:
         no caller can store them."""
         cur = await self.conn.execute(
             "INSERT INTO question_log (user_id, asked_at, normalised, language, topic_id, score,"
-            " answered, crisis, crisis_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " answered, crisis, crisis_kind, written_in) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (q.user_id, utc_now(), "" if q.crisis else scrub_numbers(q.normalised), q.language,
-             q.topic_id, q.score, int(q.answered), int(q.crisis), q.crisis_kind),
+             q.topic_id, q.score, int(q.answered), int(q.crisis), q.crisis_kind, q.written_in),
         )
         return int(cur.lastrowid or 0)
 

@@ -73,6 +73,12 @@ class Reports:
             "SELECT COUNT(*) AS n, SUM(answered) AS answered, SUM(helpful = 1) AS yes,"
             " SUM(helpful = 0) AS no FROM question_log WHERE asked_at >= ?", (since,))
 
+    async def written_in(self, since: str) -> list[aiosqlite.Row]:
+        """`written_in, n` over questions since `since`, by the language they were written in."""
+        return await self._all(
+            "SELECT written_in, COUNT(*) AS n FROM question_log"
+            " WHERE asked_at >= ? AND written_in IS NOT NULL GROUP BY written_in", (since,))
+
     async def crisis_kinds(self, since: str) -> list[aiosqlite.Row]:
         """`crisis_kind, n` over crisis messages since `since` (no words are kept)."""
         return await self._all(

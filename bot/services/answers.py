@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.catalog import language
 from bot.catalog.crisis import Verdict
 from bot.catalog.loader import Catalog
 from bot.catalog.models import Topic
@@ -23,6 +24,7 @@ class Answer:
     topic: Topic | None
     text: str  # plain text from the content, in the user's language ("" when unknown)
     alternatives: list[Topic]
+    written_in: language.Detected | None = None  # the message's language as recognised
 
     @property
     def kind(self) -> str:
@@ -49,7 +51,8 @@ class Answerer:
         catalog = self.index.catalog
         topic = catalog.get(result.topic) if result.topic else None
         alternatives = [t for t in (catalog.get(a) for a in result.alternatives) if t]
-        return Answer(result, topic, self._text(result, topic, lang), alternatives)
+        return Answer(result, topic, self._text(result, topic, lang), alternatives,
+                      language.detect(text[:MAX_QUESTION]))
 
     @staticmethod
     def _text(result: SearchResult, topic: Topic | None, lang: Language) -> str:
@@ -81,4 +84,5 @@ class Answerer:
                 user_id=user_id, normalised=result.normalised[:MAX_QUESTION], language=lang,
                 topic_id=result.topic, score=result.score,
                 answered=answer.kind in ("confident", "crisis"), crisis=result.crisis,
+                written_in=answer.written_in,
             ))

@@ -60,6 +60,7 @@ class Stats:
     helpful: int = 0
     not_helpful: int = 0
     crisis: dict[str, int] = field(default_factory=dict)  # answer kind → messages, no words
+    written_in: dict[str, int] = field(default_factory=dict)  # kk/ru/uz → questions so written
 
     @property
     def answer_rate(self) -> int | None:
@@ -93,6 +94,8 @@ async def stats(db: Database, days: int = 30, now: datetime | None = None) -> St
     if row is not None:
         result.questions, result.answered = row["n"] or 0, row["answered"] or 0
         result.helpful, result.not_helpful = row["yes"] or 0, row["no"] or 0
+    for r in await figures.written_in(since):
+        result.written_in[r["written_in"]] = r["n"]
     for r in await figures.crisis_kinds(since):
         kind = answer_kind(r["crisis_kind"])
         result.crisis[kind] = result.crisis.get(kind, 0) + r["n"]

@@ -60,7 +60,7 @@ def stats_report(t: Translator, content: ContentStore, s: reports.Stats) -> str:
         closed=s.tickets.get("closed", 0), median=_duration(t, s.median_answer),
         questions=s.questions, bot_answered=s.answered,
         rate=t("admin-stats-no-data") if rate is None else f"{rate}%",
-        helpful=s.helpful, not_helpful=s.not_helpful,
+        helpful=s.helpful, not_helpful=s.not_helpful, uzbek=s.written_in.get("uz", 0),
         crisis=", ".join(f"{t(f'crisis-kind-{kind}')} {n}" for kind, n in sorted(s.crisis.items()))
         or t("admin-stats-no-data"),
     )

@@ -105,7 +105,15 @@ def choices_keyboard(t: Translator, topics: list[tuple[str, str]]) -> InlineKeyb
 def render_answer(t: Translator, answer: Answer,
                   question_id: int | None = None) -> tuple[str, object]:
     """The message text and keyboard for each kind of answer; `question_id` (the log row)
-    puts "helpful / not helpful" under a confident answer."""
+    puts "helpful / not helpful" under a confident answer. A message written in Uzbek is
+    answered in the user's language, after one line saying so."""
+    text, markup = _answer(t, answer, question_id)
+    if answer.written_in == "uz":
+        text = f"{t('answers-uzbek-note')}\n\n{text}"
+    return text, markup
+
+
+def _answer(t: Translator, answer: Answer, question_id: int | None) -> tuple[str, object]:
     if answer.kind == "confident" and answer.topic is not None:
         title = answer.topic.text(t.lang).title
         body = content_html(answer.text)
