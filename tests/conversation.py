@@ -9,7 +9,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
 from bot.config import Settings
-from bot.emulator import Button, SentMessage, TelegramEmulator
+from bot.sandbox.emulator import Button, SentMessage, TelegramEmulator
 
 
 @dataclass

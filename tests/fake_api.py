@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from bot.emulator import TelegramEmulator
+from bot.sandbox.emulator import TelegramEmulator
 
 
 class FakeTelegramServer:

@@ -21,7 +21,6 @@ from bot.filters import IsAdmin
 from bot.formatting import split_blocks
 from bot.handlers.common import send_chunks
 from bot.i18n import Html, Translator, escape
-from bot.loop import refreeze
 from bot.services import reports
 
 log = logging.getLogger(__name__)
@@ -119,7 +118,6 @@ async def cmd_reload(message: Message, t: Translator, content: ContentStore) -> 
     # Reading and indexing take a moment: off the event loop, so other users are served.
     errors, warnings, topics = await asyncio.to_thread(reload_content, content)
     if not errors:
-        refreeze()
         log.info("content reloaded: %d topics, %d warnings", topics, len(warnings))
         await message.answer(t("admin-reload-ok", topics=topics, warnings=len(warnings)))
         return

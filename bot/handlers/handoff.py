@@ -53,10 +53,10 @@ from bot.keyboards import (
     ticket_keyboard,
     topic_keyboard,
 )
-from bot.retry import never_reached
 from bot.services import crisis, handoff
 from bot.services.followups import FollowupGate
 from bot.services.handoff import Opened
+from bot.transport.retry import never_reached
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from bot.emulator import ApiError, TelegramEmulator, parse_html
+from bot.sandbox.emulator import TelegramEmulator
+from bot.transport.html import ApiError, parse_html
 
 
 @pytest.mark.parametrize("bad", ["a < b", "<b>x", "<b>x</i>", "<div>x</div>", "R&D", "x</b>",

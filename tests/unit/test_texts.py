@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.emulator import parse_html
 from bot.i18n import Html, I18n, check_parity
+from bot.transport.html import parse_html
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,23 +18,18 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
 
 import orjson
 
 from bot.formatting import utf16_len
+from bot.transport.html import ApiError, parse_html
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_CALLBACK_ANSWER = 200
 
-# Tags Telegram accepts in HTML parse mode (https://core.telegram.org/bots/api#html-style).
-ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
-    "a", "code", "pre", "blockquote", "tg-emoji",
-}
 # Message fields that carry media (what a user may send instead of text).
 MEDIA_FIELDS = {"photo", "document", "sticker", "voice", "video", "video_note", "audio",
                 "animation", "location", "contact", "poll"}
@@ -48,67 +43,6 @@ GATEWAY_REASONS = {500: "Internal Server Error", 502: "Bad Gateway",
 # Whether the Bot API got the call before the gateway answered: 502/503 mean it could not be
 # reached (or refused the connection); 504 that it did not answer in time, having got it.
 GATEWAY_PROCESSED = {500: False, 502: False, 503: False, 504: True}
-ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
-
-
-class ApiError(Exception):
-    """An error answer of the API: HTTP status, description and optional parameters."""
-
-    def __init__(self, status: int, description: str, **parameters: Any) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.parameters = parameters
-
-
-class _TelegramHtml(HTMLParser):
-    """Checks HTML the way Telegram does and collects the plain text it would show."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.parts: list[str] = []
-        self.error: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.error = self.error or f'unsupported start tag "{tag}"'
-        if tag == "a" and not dict(attrs).get("href"):
-            self.error = self.error or "a tag without href"
-        self.stack.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.error = self.error or f'unsupported self-closing tag "{tag}"'
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.error = self.error or f'unexpected end tag "{tag}"'
-        else:
-            self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def parse_html(text: str) -> str:
-    """Return the plain text Telegram would show, or raise like Telegram on broken markup."""
-    # A bare "<" or "&" that does not start a tag or a known entity is an error in Telegram.
-    for match in re.finditer(r"&[^;\s]{0,10};?", text):
-        if not ENTITY.match(match.group(0)):
-            raise ApiError(400, f"Bad Request: can't parse entities: unsupported entity at "
-                                f"byte offset {match.start()}")
-    for match in re.finditer(r"<", text):
-        if not re.match(r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?>", text[match.start():]):
-            raise ApiError(400, "Bad Request: can't parse entities: unexpected \"<\" at "
-                                f"byte offset {match.start()}")
-    parser = _TelegramHtml()
-    parser.feed(text)
-    parser.close()
-    if parser.error is None and parser.stack:
-        parser.error = f'unclosed start tag "{parser.stack[-1]}"'
-    if parser.error:
-        raise ApiError(400, f"Bad Request: can't parse entities: {parser.error}")
-    return "".join(parser.parts)
 
 
 @dataclass
