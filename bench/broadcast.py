@@ -40,7 +40,7 @@ from bot.sandbox.emulator import TelegramEmulator  # noqa: E402
 from bot.services.broadcast_worker import Broadcaster  # noqa: E402
 from bot.services.broadcasts import Draft, create_broadcast  # noqa: E402
 from bot.transport.pacing import is_paced, own_retries  # noqa: E402
-from tests.fake_api import FakeTelegramServer  # noqa: E402
+from tests.fake_api import FakeTelegramServer, FaultyEmulator  # noqa: E402
 
 TOKEN = "123456:BENCH-token-for-the-fake-api-00000000"
 ADMIN = 1001
@@ -51,7 +51,7 @@ QUESTIONS = ["NEET деген не?", "Как попасть на молодёж
 TELEGRAM_LIMIT = 30
 
 
-class TimedEmulator(TelegramEmulator):
+class TimedEmulator(FaultyEmulator):
     """Notes when each flood refusal happened."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -1,11 +1,11 @@
 """An in-memory Telegram Bot API: enough of it to run the bot with no token and no network.
 
-It serves the terminal chat (`python -m bot chat`, through `TerminalSession`) and the tests
-(wrapped in an aiohttp server on 127.0.0.1). It takes requests as the real API does (method
+It serves the terminal chat (`python -m bot chat`, through `EmulatorSession`) and the tests
+(wrapped in an aiohttp server on 127.0.0.1, `tests/fake_api.py`, which also injects failures:
+API errors and the gateway's HTML pages). It takes requests as the real API does (method
 name + form fields, complex values JSON-encoded) and refuses what Telegram refuses: texts over
-4096 characters, callback data over 64 bytes, broken HTML, unknown chats, blocked users,
-and injected flood waits or server errors; over HTTP it can also answer with the HTML pages
-of Telegram's gateway (nginx) instead of the Bot API's JSON.
+4096 characters, callback data over 64 bytes, broken HTML, unknown chats, blocked users, and
+(when limits are set) flood waits.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-import orjson
 
 from bot.formatting import utf16_len
 from bot.transport.html import ApiError, parse_html
@@ -37,12 +35,6 @@ MEDIA_FIELDS = {"photo", "document", "sticker", "voice", "video", "video_note", 
 REACTIONS = {"👍", "👎", "❤", "🔥", "👏", "🙏", "👌", "✍", "🤝", "👀"}
 # Methods that put or change a message in a chat: what Telegram's global flood limit counts.
 FLOOD_METHODS = ("send", "copy", "forward", "edit")
-# What nginx in front of the Bot API says when it answers itself, as Telegram shows it.
-GATEWAY_REASONS = {500: "Internal Server Error", 502: "Bad Gateway",
-                   503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}
-# Whether the Bot API got the call before the gateway answered: 502/503 mean it could not be
-# reached (or refused the connection); 504 that it did not answer in time, having got it.
-GATEWAY_PROCESSED = {500: False, 502: False, 503: False, 504: True}
 
 
 @dataclass
@@ -131,8 +123,6 @@ class TelegramEmulator:
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._callback_ids = itertools.count(1)
-        self._faults: deque[tuple[str | None, ApiError]] = deque()
-        self._pages: deque[tuple[str | None, int, bool]] = deque()
         # Every refused call as (method, status, description): the tests' oracle for
         # "nothing the bot sent broke Telegram's rules".
         self.refused: list[tuple[str, int, str]] = []
@@ -160,18 +150,6 @@ class TelegramEmulator:
         """Make users members of a group with `status` (what getChatMember reports)."""
         for user_id in user_ids:
             self.chats[chat_id].members[user_id] = status
-
-    def fail_next(self, method: str | None, status: int, description: str, **params: Any) -> None:
-        """Make the next call of `method` (any method if None) fail, e.g. 429 with retry_after."""
-        self._faults.append((method, ApiError(status, description, **params)))
-
-    def gateway_page_next(self, method: str | None, status: int, *,
-                          processed: bool | None = None) -> None:
-        """Make the next call of `method` (any if None) get the gateway's HTML page with HTTP
-        `status` instead of the Bot API's JSON. `processed`: whether the Bot API did the
-        work all the same (by default: only for 504, the gateway's timeout)."""
-        done = GATEWAY_PROCESSED.get(status, False) if processed is None else processed
-        self._pages.append((method, status, done))
 
     def user_sends(
         self, chat_id: int, text: str | None = None, *, from_id: int | None = None,
@@ -277,8 +255,6 @@ class TelegramEmulator:
         """Answer one API call as (HTTP status, JSON body), like api.telegram.org would."""
         self.calls.append((method, params))
         try:
-            if self._faults and self._faults[0][0] in (None, method):
-                raise self._faults.popleft()[1]
             self._check_flood(method)
             self._check_group(method, params)
             handler = getattr(self, f"_api_{method.lower()}", None)
@@ -286,31 +262,17 @@ class TelegramEmulator:
                 raise ApiError(404, "Not Found")
             return 200, {"ok": True, "result": handler(params)}
         except ApiError as exc:
-            self.refused.append((method, exc.status, exc.description))
-            body: dict[str, Any] = {
-                "ok": False, "error_code": exc.status, "description": exc.description,
-            }
-            if exc.parameters:
-                body["parameters"] = exc.parameters
-            return exc.status, body
+            return self.refuse(method, exc)
 
-    def handle_http(self, method: str, params: dict[str, Any]) -> tuple[int, bytes, str]:
-        """`handle` as the HTTP front sees it: (status, body, content type). An injected
-        gateway page replaces the JSON answer; a page for a processed call still does its
-        work first."""
-        page = next((p for p in self._pages if p[0] in (None, method)), None)
-        if page is None:
-            status, body = self.handle(method, params)
-            return status, orjson.dumps(body), "application/json"
-        self._pages.remove(page)
-        _, status, processed = page
-        if processed:
-            self.handle(method, params)
-        else:
-            self.calls.append((method, params))
-        reason = GATEWAY_REASONS.get(status, "Error")
-        self.refused.append((method, status, f"gateway page: {status} {reason}"))
-        return status, gateway_page(status, reason).encode(), "text/html"
+    def refuse(self, method: str, exc: ApiError) -> tuple[int, dict[str, Any]]:
+        """The error answer for a refused call, recorded in `refused`."""
+        self.refused.append((method, exc.status, exc.description))
+        body: dict[str, Any] = {
+            "ok": False, "error_code": exc.status, "description": exc.description,
+        }
+        if exc.parameters:
+            body["parameters"] = exc.parameters
+        return exc.status, body
 
     def _check_flood(self, method: str) -> None:
         """Refuse a message call over the limit of the last second, as a flood wait would."""
@@ -710,14 +672,6 @@ class TelegramEmulator:
                 for row in message.buttons
             ]}
         return data
-
-
-def gateway_page(status: int, reason: str) -> str:
-    """The page nginx serves for its own errors (what api.telegram.org answers then)."""
-    title = f"{status} {reason}"
-    return (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
-            f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
-            "</body>\r\n</html>\r\n")
 
 
 def _reply_target(params: dict[str, Any]) -> int | None:
