@@ -35,10 +35,12 @@ async def cancel_and_wait(task: asyncio.Task[Any] | None) -> None:
 
 
 class HeapFreezer:
-    """The heap freeze of a serving process, installed by `create_dispatcher(freeze_heap=True)`:
-    `freeze` runs when start-up is done, `content_swapped` is a `ContentStore.after_reload`
-    listener that has the event loop refreeze (a reload runs in a worker thread; the collection and
-    any finalizers it runs belong on the loop)."""
+    """The heap freeze of a serving process, installed by `create_dispatcher(freeze_heap=True)`.
+
+    `freeze` runs when start-up is done; `content_swapped`, a `ContentStore.after_reload`
+    listener, has the event loop refreeze (a reload runs in a worker thread; the collection
+    and the finalizers it runs belong on the loop).
+    """
 
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
