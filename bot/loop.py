@@ -56,7 +56,7 @@ class HeapFreezer:
 
 
 async def freeze_long_lived() -> None:
-    """Hide what start-up built from the garbage collector (a dispatcher startup handler).
+    """Hide what start-up built from the garbage collector (`HeapFreezer.freeze`).
 
     aiogram's and pydantic's types, the content index and the routers live as long as the
     process; every full collection used to walk them all, pausing the loop for up to a
