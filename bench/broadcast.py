@@ -36,11 +36,11 @@ from bot.catalog.store import ContentStore  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.db.broadcasts import Audience, Broadcasts  # noqa: E402
 from bot.db.database import Database  # noqa: E402
-from bot.emulator import TelegramEmulator  # noqa: E402
-from bot.pacing import is_paced, own_retries  # noqa: E402
+from bot.sandbox.emulator import TelegramEmulator  # noqa: E402
 from bot.services.broadcasts import Draft, create_broadcast  # noqa: E402
+from bot.transport.pacing import is_paced, own_retries  # noqa: E402
 from bot.workers.broadcasts import Broadcaster  # noqa: E402
-from tests.fake_api import FakeTelegramServer  # noqa: E402
+from tests.fake_api import FakeTelegramServer, FaultyEmulator  # noqa: E402
 
 TOKEN = "123456:BENCH-token-for-the-fake-api-00000000"
 ADMIN = 1001
@@ -51,7 +51,7 @@ QUESTIONS = ["NEET деген не?", "Как попасть на молодёж
 TELEGRAM_LIMIT = 30
 
 
-class TimedEmulator(TelegramEmulator):
+class TimedEmulator(FaultyEmulator):
     """Notes when each flood refusal happened."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -40,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.loop import freeze_long_lived, serve  # noqa: E402
+from bot.loop import serve  # noqa: E402
 
 TOKEN = "123456:BENCH-token-for-the-fake-api-0000000000"
 QUESTIONS = [
@@ -118,7 +118,7 @@ async def worker(kind: str, users: int, length: int, rate: float, seconds: float
     server = await FakeTelegramServer().start()
     api = server.emulator
     # This fake API has no flood limit: the bot's own speed is measured, not Telegram's pace
-    # (bot/pacing.py; bench/broadcast.py runs against the limit).
+    # (bot/transport/pacing.py; bench/broadcast.py runs against the limit).
     settings = settings.model_copy(update={"telegram_api_url": server.base_url,
                                            "send_rate": 1e6})
     if kind == "echo":
@@ -134,8 +134,8 @@ async def worker(kind: str, users: int, length: int, rate: float, seconds: float
         db = await Database(settings.database_path).connect()
         await db.migrate()
         await seed(db, seed_users)
-        dp = create_dispatcher(settings, db, ContentStore(settings.content_dir))
-        dp.startup.register(freeze_long_lived)  # as `python -m bot run` does
+        dp = create_dispatcher(settings, db, ContentStore(settings.content_dir),
+                               freeze_heap=True)  # as `python -m bot run` does
         await dp.emit_startup(bot=bot, **dp.workflow_data)
     else:
         dp = echo_dispatcher()

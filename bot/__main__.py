@@ -20,7 +20,7 @@ from bot.config import Language, Settings, SettingsError, load_settings
 from bot.db.database import Database, MigrationError
 from bot.i18n import TextsError
 from bot.logs import setup_logging
-from bot.loop import freeze_long_lived, serve
+from bot.loop import serve
 
 log = logging.getLogger("bot")
 
@@ -126,9 +126,8 @@ async def run_polling(settings: Settings) -> None:
 
     db, content = await _open(settings)
     bot = create_bot(settings, settings.bot_token.get_secret_value())
-    dp = create_dispatcher(settings, db, content)
+    dp = create_dispatcher(settings, db, content, freeze_heap=True)
     dp.startup.register(drop_webhook)  # retried in the background if Telegram fails it
-    dp.startup.register(freeze_long_lived)
     try:
         await dp.start_polling(bot, polling_timeout=settings.polling_timeout)
     finally:
@@ -141,15 +140,14 @@ async def run_webhook(settings: Settings) -> None:
     from aiohttp import web
 
     from bot.app import create_bot, create_dispatcher
-    from bot.webhook import build_app, webhook_path
+    from bot.transport.webhook import build_app, webhook_path
 
     assert settings.bot_token is not None
     if settings.webhook_url is None or settings.webhook_secret is None:
         raise StartupError("webhook mode needs WEBHOOK_URL (https://…) and WEBHOOK_SECRET")
     db, content = await _open(settings)
     bot = create_bot(settings, settings.bot_token.get_secret_value())
-    dp = create_dispatcher(settings, db, content)
-    dp.startup.register(freeze_long_lived)
+    dp = create_dispatcher(settings, db, content, freeze_heap=True)
     runner = web.AppRunner(build_app(dp, bot, settings, db), access_log=None)
     try:
         await runner.setup()
@@ -184,7 +182,7 @@ def chat_settings(settings: Settings, admin: bool) -> Settings:
     """The settings of the terminal chat: one person, no flood to control (a pasted list of
     questions must all be answered), and no real operators' group. With `admin`, the
     terminal user is an admin and the operators' chat is the emulated one beside it."""
-    from bot.terminal import CHAT_ID, OPERATORS_CHAT_ID
+    from bot.sandbox.terminal import CHAT_ID, OPERATORS_CHAT_ID
 
     update: dict[str, object] = {"flood_rate": 0, "admin_chat_id": None}
     if admin:
@@ -197,9 +195,9 @@ async def run_chat(settings: Settings, db_path: Path | None, admin: bool = False
     import tempfile
 
     from bot.app import create_bot, create_dispatcher
-    from bot.emulator import TelegramEmulator
-    from bot.terminal import TERMINAL_TOKEN, EmulatorSession
-    from bot.terminal import run_chat as chat_loop
+    from bot.sandbox.emulator import TelegramEmulator
+    from bot.sandbox.terminal import TERMINAL_TOKEN, EmulatorSession
+    from bot.sandbox.terminal import run_chat as chat_loop
 
     settings = chat_settings(settings, admin)
     with tempfile.TemporaryDirectory() as tmp:

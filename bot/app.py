@@ -19,24 +19,26 @@ from aiogram.types import BotCommand, BotCommandScopeDefault, Update, User
 from bot.catalog.store import ContentStore
 from bot.config import LANGUAGES, Settings
 from bot.db.database import Database
-from bot.db.fsm_storage import OneUpdateAtATime, SQLiteStorage
+from bot.db.fsm_storage import SQLiteStorage
 from bot.handlers import get_routers
-from bot.loop import cancel_and_wait
+from bot.isolation import OneUpdateAtATime
+from bot.loop import HeapFreezer, cancel_and_wait
 from bot.middlewares import (
     FloodControlMiddleware,
     FlushStateMiddleware,
     UserContextMiddleware,
 )
-from bot.pacing import Pacer
-from bot.retry import RetryMiddleware
 from bot.services import handoff
 from bot.services.answers import Answerer
 from bot.services.broadcasts import Clock
 from bot.services.followups import FollowupGate
 from bot.services.housekeeping import Housekeeper
 from bot.services.operators import MembershipCache
-from bot.session import JsonSession
-from bot.speedups import PinResponseModels
+from bot.speedups import install_inline_filters
+from bot.transport.models import PinResponseModels
+from bot.transport.pacing import Pacer
+from bot.transport.retry import RetryMiddleware
+from bot.transport.session import JsonSession
 from bot.workers.broadcasts import Broadcaster
 from bot.workers.registration_poster import RegistrationPoster
 
@@ -66,6 +68,7 @@ class GracefulDispatcher(Dispatcher):
         super().__init__(*args, **kwargs)
         self.drain_timeout = drain_timeout
         self.draining = False  # set once shutdown began: the webhook refuses new updates
+        self.heap: HeapFreezer | None = None  # set by `create_dispatcher(freeze_heap=True)`
         self._in_hand: set[asyncio.Task[Any]] = set()
 
     def hold(self, task: asyncio.Task[Any]) -> None:
@@ -107,8 +110,12 @@ class GracefulDispatcher(Dispatcher):
         await asyncio.wait(late, timeout=CANCEL_GRACE)
 
     async def emit_startup(self, *args: Any, **kwargs: Any) -> None:
+        """Start-up handlers, then (serving modes) the heap freeze: after every handler,
+        whoever registered it, so that all start-up built is frozen with the rest."""
         self.draining = False
         await super().emit_startup(*args, **kwargs)
+        if self.heap is not None:
+            await self.heap.freeze()
 
     async def emit_shutdown(self, *args: Any, **kwargs: Any) -> None:
         await self.drain()
@@ -121,8 +128,9 @@ SETUP_WAIT = 5.0
 
 def create_bot(settings: Settings, token: str, session: BaseSession | None = None) -> Bot:
     """A Bot with HTML as the default parse mode, pointed at a local Bot API if configured,
-    retrying calls that failed for a passing reason (`bot/retry.py`) and sending every message
-    at one bot-wide pace (`bot/pacing.py`; each retry takes its own turn)."""
+    retrying calls that failed for a passing reason (`bot/transport/retry.py`) and sending
+    every message at one bot-wide pace (`bot/transport/pacing.py`; each retry takes its own
+    turn)."""
     if session is None:
         session = JsonSession()
         if settings.telegram_api_url:
@@ -135,11 +143,15 @@ def create_bot(settings: Settings, token: str, session: BaseSession | None = Non
 
 def create_dispatcher(
     settings: Settings, db: Database, content: ContentStore,
-    storage: BaseStorage | None = None, clock: Clock | None = None,
+    storage: BaseStorage | None = None, clock: Clock | None = None, *,
+    freeze_heap: bool = False,
 ) -> GracefulDispatcher:
     """Wire services into workflow data, middlewares and routers. No I/O happens here.
 
-    Conversation state lives in SQLite unless a test passes another storage.
+    Conversation state lives in SQLite unless a test passes another storage. With
+    `freeze_heap` (the serving modes, `run` and `--webhook`), start-up objects are frozen
+    out of the garbage collector's sight once started, and again after each content reload
+    (`bot/loop.py`); the chat mode and the tests leave the heap as it is.
     """
     dp = GracefulDispatcher(storage=storage or SQLiteStorage(db),
                             events_isolation=OneUpdateAtATime())
@@ -167,7 +179,11 @@ def create_dispatcher(
     context = UserContextMiddleware()
     dp.message.outer_middleware(context)
     dp.callback_query.outer_middleware(context)
+    install_inline_filters()  # aiogram patch (version-guarded): before any filter is built
     dp.include_routers(*get_routers())
+    if freeze_heap:
+        dp.heap = HeapFreezer()
+        content.after_reload(dp.heap.content_swapped)
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)
     dp.startup.register(start_broadcasts)

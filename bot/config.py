@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     # Announcements a second. Telegram allows about 30 overall and bans bots that flood.
     broadcast_rate: float = Field(default=25, gt=0, le=30)
     # Messages a second for the whole bot, replies and announcements together (one bucket,
-    # replies first, `bot/pacing.py`). With the bucket's burst of a tenth of a second on top,
+    # replies first, `transport/pacing.py`). With the bucket's burst of a tenth of a second on top,
     # 27 keeps any sliding second under Telegram's 30.
     send_rate: float = Field(default=25, gt=0, le=27)
     # Flood control: updates per second one user may send; more are dropped (0 turns it off).

@@ -34,8 +34,29 @@ async def cancel_and_wait(task: asyncio.Task[Any] | None) -> None:
         await task
 
 
+class HeapFreezer:
+    """The heap freeze of a serving process, installed by `create_dispatcher(freeze_heap=True)`.
+
+    `freeze` runs when start-up is done; `content_swapped`, a `ContentStore.after_reload`
+    listener, has the event loop refreeze (a reload runs in a worker thread; the collection
+    and the finalizers it runs belong on the loop).
+    """
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def freeze(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        await freeze_long_lived()
+
+    def content_swapped(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(refreeze)
+
+
 async def freeze_long_lived() -> None:
-    """Hide what start-up built from the garbage collector (a dispatcher startup handler).
+    """Hide what start-up built from the garbage collector (`HeapFreezer.freeze`).
 
     aiogram's and pydantic's types, the content index and the routers live as long as the
     process; every full collection used to walk them all, pausing the loop for up to a
@@ -46,7 +67,7 @@ async def freeze_long_lived() -> None:
 
 
 def refreeze() -> None:
-    """After `/reload`: let the collector see the old content, drop it, freeze the new.
+    """After a content reload: let the collector see the old content, drop it, freeze the new.
 
     Only where start-up froze the heap (production); costs one full collection, on an
     admin's command. Without it each reload would keep the old catalog and index for good.

@@ -1,65 +1,60 @@
-"""Workarounds for aiogram costs that dominated the bot's time per update.
+"""The one change made to aiogram's own code: synchronous magic and state filters run inline.
 
-Found with cProfile under `bench/load.py`; each is a drop-in that changes no behaviour.
+Found with cProfile under `bench/load.py`. aiogram calls every synchronous filter callback
+through `asyncio.to_thread`, magic filters and bare `State` filters included: `F.text` or
+`RegForm.age` cost a round trip to the thread pool each, about a dozen per update with this
+bot's routers. Both are a few attribute lookups that never block, so they run on the loop.
+
+aiogram offers no public switch for this, so `FilterObject.__post_init__` is wrapped; the
+patch changes no result, only where the filter runs. `create_dispatcher` installs it, before
+the routers are built, and only on the aiogram versions it was checked on
+(`SUPPORTED_AIOGRAM`); on others the bot runs unpatched (correct, a little slower) and says
+so in the log. tests/unit/test_canaries.py fails by name when an aiogram upgrade changes
+the private surface this relies on.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from aiogram import Bot
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
+import aiogram
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.fsm.state import State
-from aiogram.methods import Response, TelegramMethod
-from aiogram.types import InlineKeyboardButton
-from aiogram.utils.keyboard import InlineKeyboardBuilder as _AiogramBuilder
+
+log = logging.getLogger(__name__)
+
+# aiogram versions whose `FilterObject` this patch was checked against: from (inclusive)
+# to (exclusive), as (major, minor). Widen it after the canary tests pass on a new release.
+SUPPORTED_AIOGRAM = ((3, 13), (3, 32))
+_MARK = "_jastar_inline"  # on FilterObject once patched: aiogram's own __post_init__
 
 
-class InlineKeyboardBuilder(_AiogramBuilder):
-    """aiogram's builder whose `export()` copies the rows, not the buttons.
-
-    The original deep-copies every button (pydantic models) on each `as_markup()`; with one
-    builder per message that copy protects nothing and cost about a millisecond a keyboard.
-    """
-
-    def export(self) -> list[list[InlineKeyboardButton]]:
-        return [list(row) for row in self._markup]
+def aiogram_version(version: str = aiogram.__version__) -> tuple[int, int]:
+    """(major, minor) of a version string such as "3.31.0" or "3.32.0b1"."""
+    major, minor, *_ = [*version.split("."), "0", "0"]
+    return int(major), int("".join(ch for ch in minor if ch.isdigit()) or 0)
 
 
-class PinResponseModels(BaseRequestMiddleware):
-    """Keeps each `Response[T]` model aiogram parses answers with alive.
-
-    aiogram writes `Response[method.__returning__]` for every call; pydantic caches such
-    generic classes only weakly, so after each garbage collection the class is built again
-    (about 10 ms each, hundreds of times a minute under load). One strong reference per
-    method type keeps the cache warm.
-    """
-
-    def __init__(self) -> None:
-        self._pinned: dict[type[Any], type[Any]] = {}
-
-    async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
-                       method: TelegramMethod[Any]) -> Response[Any]:
-        kind = type(method)
-        if kind not in self._pinned:
-            self._pinned[kind] = Response[method.__returning__]  # type: ignore[name-defined]
-        return await make_request(bot, method)
+def inline_filters_supported(version: str = aiogram.__version__) -> bool:
+    low, high = SUPPORTED_AIOGRAM
+    return low <= aiogram_version(version) < high
 
 
-def resolve_magic_filters_inline() -> None:
-    """Evaluate `F.…` and FSM-state filters on the event loop instead of in a thread.
+def inline_filters_installed() -> bool:
+    return _MARK in vars(FilterObject)
 
-    aiogram calls every synchronous callback through `asyncio.to_thread`, magic filters and
-    bare `State` filters included: `F.text` or `RegForm.age` cost a round trip to the thread
-    pool each, about a dozen per update with this bot's routers. Both are a few attribute
-    lookups that never block, so they run inline. Call before routers are built.
-    """
-    if getattr(FilterObject, "_jastar_inline", False):
-        return
+
+def install_inline_filters(version: str = aiogram.__version__) -> bool:
+    """Patch aiogram (once per process) so magic and `State` filters run inline; True when
+    the patch is in place. Filters built before the call are not affected."""
+    if inline_filters_installed():
+        return True
+    if not inline_filters_supported(version):
+        log.warning("aiogram %s is outside the versions the inline-filter patch was checked "
+                    "on (%s); filters run in threads as aiogram does by default", version,
+                    SUPPORTED_AIOGRAM)
+        return False
     original = FilterObject.__post_init__
 
     def post_init(self: FilterObject) -> None:
@@ -75,4 +70,5 @@ def resolve_magic_filters_inline() -> None:
             self.awaitable = True
 
     FilterObject.__post_init__ = post_init  # type: ignore[method-assign]
-    FilterObject._jastar_inline = True  # type: ignore[attr-defined]
+    setattr(FilterObject, _MARK, original)
+    return True

@@ -9,14 +9,15 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
 from bot.config import Settings
-from bot.emulator import Button, SentMessage, TelegramEmulator
+from bot.sandbox.emulator import Button, SentMessage
+from tests.fake_api import FaultyEmulator
 
 
 @dataclass
 class Harness:
     bot: Bot
     dp: Dispatcher
-    api: TelegramEmulator
+    api: FaultyEmulator
     settings: Settings
 
     def user(self, user_id: int, first_name: str = "Test", *,

@@ -1,21 +1,84 @@
-"""A fake Telegram Bot API over real HTTP on 127.0.0.1, around the in-memory emulator."""
+"""A fake Telegram Bot API over real HTTP on 127.0.0.1, around the in-memory emulator, with
+the failures tests inject (an API error for the next call, the gateway's HTML page)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from typing import Any
 
 import orjson
 from aiohttp import web
 
-from bot.emulator import TelegramEmulator
+from bot.sandbox.emulator import TelegramEmulator
+from bot.transport.html import ApiError
+
+# What nginx in front of the Bot API says when it answers itself, as Telegram shows it.
+GATEWAY_REASONS = {500: "Internal Server Error", 502: "Bad Gateway",
+                   503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}
+# Whether the Bot API got the call before the gateway answered: 502/503 mean it could not be
+# reached (or refused the connection); 504 that it did not answer in time, having got it.
+GATEWAY_PROCESSED = {500: False, 502: False, 503: False, 504: True}
+
+
+def gateway_page(status: int, reason: str) -> str:
+    """The page nginx serves for its own errors (what api.telegram.org answers then)."""
+    title = f"{status} {reason}"
+    return (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+            f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+            "</body>\r\n</html>\r\n")
+
+
+class FaultyEmulator(TelegramEmulator):
+    """The emulator as the tests' Telegram: failures can be injected call by call."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._faults: deque[tuple[str | None, ApiError]] = deque()
+        self._pages: deque[tuple[str | None, int, bool]] = deque()
+
+    def fail_next(self, method: str | None, status: int, description: str, **params: Any) -> None:
+        """Make the next call of `method` (any method if None) fail, e.g. 429 with retry_after."""
+        self._faults.append((method, ApiError(status, description, **params)))
+
+    def gateway_page_next(self, method: str | None, status: int, *,
+                          processed: bool | None = None) -> None:
+        """Make the next call of `method` (any if None) get the gateway's HTML page with HTTP
+        `status` instead of the Bot API's JSON. `processed`: whether the Bot API did the
+        work all the same (by default: only for 504, the gateway's timeout)."""
+        done = GATEWAY_PROCESSED.get(status, False) if processed is None else processed
+        self._pages.append((method, status, done))
+
+    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if self._faults and self._faults[0][0] in (None, method):
+            self.calls.append((method, params))
+            return self.refuse(method, self._faults.popleft()[1])
+        return super().handle(method, params)
+
+    def handle_http(self, method: str, params: dict[str, Any]) -> tuple[int, bytes, str]:
+        """`handle` as the HTTP front sees it: (status, body, content type). An injected
+        gateway page replaces the JSON answer; a page for a processed call still does its
+        work first."""
+        page = next((p for p in self._pages if p[0] in (None, method)), None)
+        if page is None:
+            status, body = self.handle(method, params)
+            return status, orjson.dumps(body), "application/json"
+        self._pages.remove(page)
+        _, status, processed = page
+        if processed:
+            self.handle(method, params)
+        else:
+            self.calls.append((method, params))
+        reason = GATEWAY_REASONS.get(status, "Error")
+        self.refused.append((method, status, f"gateway page: {status} {reason}"))
+        return status, gateway_page(status, reason).encode(), "text/html"
 
 
 class FakeTelegramServer:
     """Serves `/bot<token>/<method>` like api.telegram.org; `emulator` holds the state."""
 
-    def __init__(self, emulator: TelegramEmulator | None = None) -> None:
-        self.emulator = emulator or TelegramEmulator()
+    def __init__(self, emulator: FaultyEmulator | None = None) -> None:
+        self.emulator = emulator or FaultyEmulator()
         self.tokens: set[str] = set()
         self._runner: web.AppRunner | None = None
         self.base_url = ""

@@ -21,8 +21,8 @@ from bot.catalog.models import (
 )
 from bot.catalog.mrp import MrpTable, MrpYear, render, shymkent_today
 from bot.config import LANGUAGES
-from bot.emulator import ApiError, parse_html
 from bot.i18n import I18n, TextsError
+from bot.transport.html import ApiError, parse_html
 from bot.views.menu import topic_card, topic_full
 
 NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
@@ -350,7 +350,7 @@ def _check_handoff(path: Path, report: Report) -> None:
 def html_problem(html: str) -> str | None:
     """Why Telegram would refuse this message text in HTML mode, or None.
 
-    The rules are the emulator's (`bot.emulator.parse_html`), the ones the tests and the
+    The rules are `bot.transport.html.parse_html`'s, the ones the emulator, the tests and the
     terminal chat hold every sent message to, so a text that passes here is sent there.
     """
     try:

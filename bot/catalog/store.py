@@ -18,10 +18,16 @@ class ContentStore:
         self.i18n: I18n
         self.catalog, self.i18n = load_content(content_dir)
         self._listeners: list[Callable[[Catalog], None]] = []
+        self._after_swap: list[Callable[[], None]] = []
 
     def on_reload(self, listener: Callable[[Catalog], None]) -> None:
         self._listeners.append(listener)
         listener(self.catalog)
+
+    def after_reload(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after each reload, once the old content is no longer held here
+        (the heap freezer lets it go then); it runs in the thread that reloaded."""
+        self._after_swap.append(listener)
 
     def reload(self) -> Catalog:
         """Load everything first, then swap: a broken edit leaves the running content as it was."""
@@ -29,4 +35,6 @@ class ContentStore:
         for listener in self._listeners:
             listener(catalog)
         self.catalog, self.i18n = catalog, i18n
+        for after in self._after_swap:
+            after()
         return catalog

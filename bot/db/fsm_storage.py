@@ -19,15 +19,13 @@ import asyncio
 import json
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import (
-    BaseEventIsolation,
     BaseStorage,
     DefaultKeyBuilder,
     KeyBuilder,
@@ -200,41 +198,3 @@ class SQLiteStorage(BaseStorage):
         self._cache.move_to_end(built)
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
-
-
-class OneUpdateAtATime(BaseEventIsolation):
-    """A user's updates are handled one after another, in the order they came.
-
-    aiogram handles updates concurrently, so a form answer typed twice quickly, or a
-    button tapped twice, could run two steps on the same state: the second message would
-    be checked against the step the first one already finished. With this, the second
-    waits for the first. aiogram's `SimpleEventIsolation` does the same but keeps a lock
-    for every user it has ever seen; here a lock lives only while someone holds or waits
-    for it.
-    """
-
-    def __init__(self) -> None:
-        self._locks: dict[StorageKey, tuple[asyncio.Lock, int]] = {}  # lock, holders+waiters
-
-    @asynccontextmanager
-    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
-        lock, count = self._locks.get(key) or (asyncio.Lock(), 0)
-        self._locks[key] = (lock, count + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, count = self._locks[key]
-            if count == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, count - 1)
-
-    @property
-    def held(self) -> int:
-        """Users with an update being handled or waiting (not `__len__`: aiogram tests the
-        isolation object for truth, and an empty one must not read as "none given")."""
-        return len(self._locks)
-
-    async def close(self) -> None:
-        self._locks.clear()

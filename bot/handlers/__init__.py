@@ -16,11 +16,9 @@ from bot.handlers import (
     registration_admin,
     start,
 )
-from bot.speedups import resolve_magic_filters_inline
 
 
 def get_routers() -> list[Router]:
-    resolve_magic_filters_inline()  # before any filter object is built
     private = [
         # An admin composing an announcement may well write about crisis helplines: in that
         # state the message is the announcement, so this router goes before the crisis one.

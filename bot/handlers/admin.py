@@ -19,7 +19,6 @@ from bot.db.database import Database
 from bot.filters import IsAdmin
 from bot.handlers.common import send_chunks
 from bot.i18n import Translator
-from bot.loop import refreeze
 from bot.services import reports
 from bot.views.admin import gaps_report, reload_failed, stats_report
 
@@ -62,7 +61,6 @@ async def cmd_reload(message: Message, t: Translator, content: ContentStore) -> 
     # Reading and indexing take a moment: off the event loop, so other users are served.
     errors, warnings, topics = await asyncio.to_thread(reload_content, content)
     if not errors:
-        refreeze()
         log.info("content reloaded: %d topics, %d warnings", topics, len(warnings))
         await message.answer(t("admin-reload-ok", topics=topics, warnings=len(warnings)))
         return

@@ -18,9 +18,9 @@ from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
 from bot.i18n import pick_language
-from bot.retry import never_reached
 from bot.services import users
-from bot.session import ServerError
+from bot.transport.retry import never_reached
+from bot.transport.session import ServerError
 
 log = logging.getLogger(__name__)
 GATEWAY_TIMEOUT = 504

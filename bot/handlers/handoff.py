@@ -40,10 +40,10 @@ from bot.db.tickets import MessageRole, Ticket
 from bot.filters import FromOperator, InOperatorsChat
 from bot.handlers.common import acknowledge, send_chunks
 from bot.i18n import Translator
-from bot.retry import never_reached
 from bot.services import crisis, handoff
 from bot.services.followups import FollowupGate
 from bot.services.handoff import Opened
+from bot.transport.retry import never_reached
 from bot.views.answers import CrisisCD, crisis_keyboard
 from bot.views.handoff import (
     TicketCD,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.catalog.loader import Catalog
 from bot.catalog.models import Topic
@@ -14,7 +15,6 @@ from bot.choices import STATUSES as REG_STATUSES
 from bot.db.broadcasts import LANGS, Audience, Broadcast, Tally
 from bot.i18n import Html, Translator
 from bot.services.broadcasts import from_iso, local_text
-from bot.speedups import InlineKeyboardBuilder
 from bot.views.common import MAX_ID, Flag, same_for_everyone
 from bot.views.menu import TopicCD
 

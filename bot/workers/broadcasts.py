@@ -3,11 +3,11 @@
 It never runs inside a handler, so conversations stay responsive while it sends. Each
 delivery is marked in flight ("sending") in its own transaction before the API call and
 settled after it; at start-up, rows still in flight become "uncertain" and are not sent
-again. Sending takes its turns from the bot-wide bucket (`bot/pacing.py`) at background
+again. Sending takes its turns from the bot-wide bucket (`bot/transport/pacing.py`) at background
 priority: replies go first, and announcements keep to `BROADCAST_RATE` within it.
 
 A copy is sent again only when Telegram certainly did not make it: a flood wait, a
-connection that could not be opened, the gateway's 502/503 (`bot.retry.never_reached`).
+connection that could not be opened, the gateway's 502/503 (`bot.transport.retry.never_reached`).
 After a timeout, a dropped connection, a 500 or a 504, or an answer that cannot be read,
 Telegram may have delivered it: the delivery is settled as "uncertain" at once (maybe
 delivered, reported to the admin as such) and never sent twice.
@@ -39,9 +39,9 @@ from bot.db.broadcasts import Broadcast, Broadcasts, Recipient, Tally
 from bot.db.database import Database
 from bot.db.users import Users
 from bot.loop import cancel_and_wait
-from bot.pacing import Pacer, own_retries, pacer
-from bot.retry import never_reached
 from bot.services.broadcasts import Clock, from_iso, iso
+from bot.transport.pacing import Pacer, own_retries, pacer
+from bot.transport.retry import never_reached
 from bot.views.announcements import (
     announcement_markup,
     progress_keyboard,

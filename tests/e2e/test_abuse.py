@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from aiogram.utils.backoff import BackoffConfig
 
-from bot.emulator import TelegramEmulator
 from bot.middlewares import FloodControlMiddleware
+from bot.sandbox.emulator import TelegramEmulator
 from bot.services.answers import Answerer
 from tests.conversation import Conversation, Harness
 

@@ -19,13 +19,14 @@ from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.broadcasts import Broadcasts
 from bot.db.database import Database
-from bot.pacing import pacer
-from bot.retry import RetryMiddleware, retry_middleware
 from bot.services.broadcasts import Draft, create_broadcast
+from bot.transport.pacing import pacer
+from bot.transport.retry import RetryMiddleware
 from tests.conftest import TOKEN
 from tests.conversation import Conversation, Harness
 from tests.e2e.test_registration import fill
 from tests.fake_api import FakeTelegramServer
+from tests.transport import retry_middleware
 
 ADMIN_CHAT = -100777
 ADMIN = 1001
@@ -76,7 +77,7 @@ async def test_a_send_is_not_repeated_after_5xx(user: Conversation, harness: Har
 
 async def test_429_waits_retry_after_and_sends_once(user: Conversation, harness: Harness,
                                                     retry: RetryMiddleware) -> None:
-    """A flood wait holds the bot-wide pace (bot/pacing.py) and the reply goes out after it."""
+    """A flood wait holds the bot-wide pace (transport/pacing.py); the reply goes out after it."""
     await user.start("Русский")
     before = len(user.messages)
     harness.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1",

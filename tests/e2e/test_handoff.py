@@ -14,7 +14,7 @@ from bot.app import create_bot, create_dispatcher
 from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
-from bot.emulator import SentMessage
+from bot.sandbox.emulator import SentMessage
 from bot.services import handoff
 from bot.services.handoff import Opened, Refused, iso
 from tests.conftest import TOKEN

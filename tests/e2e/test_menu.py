@@ -7,7 +7,7 @@ import asyncio
 from bot.catalog.store import ContentStore
 from bot.db.database import Database
 from bot.db.users import Users
-from bot.emulator import MAX_CALLBACK_DATA, MAX_TEXT, utf16_len
+from bot.sandbox.emulator import MAX_CALLBACK_DATA, MAX_TEXT, utf16_len
 from tests.conversation import Conversation, Harness
 
 

@@ -11,7 +11,7 @@ import pytest
 from bot.app import create_dispatcher
 from bot.config import Settings
 from bot.db.database import Database
-from bot.emulator import SentMessage
+from bot.sandbox.emulator import SentMessage
 from tests.conversation import Conversation, Harness
 from tests.e2e.test_registration import fill
 from tests.fake_api import FakeTelegramServer

@@ -17,7 +17,7 @@ from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
 from bot.logs import RedactingFilter, quiet_chatty_loggers
-from bot.webhook import build_app
+from bot.transport.webhook import build_app
 from tests.conftest import ROOT, TOKEN
 from tests.conversation import Conversation, Harness
 from tests.e2e.test_registration import fill

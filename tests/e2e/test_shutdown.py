@@ -21,7 +21,7 @@ from bot.app import CANCEL_GRACE, DRAIN_TIMEOUT, create_bot, create_dispatcher
 from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
-from bot.webhook import build_app
+from bot.transport.webhook import build_app
 from tests.conftest import TOKEN
 from tests.conversation import Conversation, Harness
 from tests.fake_api import FakeTelegramServer

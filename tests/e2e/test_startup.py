@@ -19,7 +19,7 @@ from bot.app import create_bot, create_dispatcher
 from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
-from bot.webhook import build_app
+from bot.transport.webhook import build_app
 from tests.conftest import TOKEN
 from tests.fake_api import FakeTelegramServer
 

@@ -9,13 +9,13 @@ import pytest
 
 from bot.config import SettingsError, load_settings
 from bot.db.broadcasts import Audience
-from bot.pacing import TokenBucket
 from bot.services.broadcasts import (
     Clock,
     ScheduleError,
     local_text,
     parse_local_time,
 )
+from bot.transport.pacing import TokenBucket
 
 NOW = datetime(2026, 12, 25, 10, 0, tzinfo=UTC)  # 15:00 in Shymkent (UTC+5)
 

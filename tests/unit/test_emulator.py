@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from bot.emulator import ApiError, TelegramEmulator, parse_html
+from bot.sandbox.emulator import TelegramEmulator
+from bot.transport.html import ApiError, parse_html
+from tests.fake_api import FaultyEmulator
 
 
 @pytest.mark.parametrize("bad", ["a < b", "<b>x", "<b>x</i>", "<div>x</div>", "R&D", "x</b>",
@@ -34,7 +36,7 @@ def test_limits() -> None:
 
 
 def test_blocked_chat_and_flood_wait() -> None:
-    api = TelegramEmulator()
+    api = FaultyEmulator()
     api.add_chat(1).blocked = True
     assert api.handle("sendMessage", {"chat_id": "1", "text": "hi"})[0] == 403
     api.add_chat(2)
@@ -129,7 +131,7 @@ def test_set_webhook_wants_https_and_a_clean_secret() -> None:
 
 
 def test_gateway_pages_are_html_and_say_whether_the_bot_api_did_the_work() -> None:
-    api = TelegramEmulator()
+    api = FaultyEmulator()
     api.add_chat(1)
     send = {"chat_id": "1", "text": "hi"}
     api.gateway_page_next("sendMessage", 502)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.emulator import MAX_TEXT, parse_html, utf16_len
 from bot.formatting import content_html, split_blocks
+from bot.sandbox.emulator import MAX_TEXT, utf16_len
+from bot.transport.html import parse_html
 
 
 def test_content_is_escaped_and_placeholders_hidden() -> None:

@@ -9,7 +9,8 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.db import fsm_storage
 from bot.db.database import Database
-from bot.db.fsm_storage import OneUpdateAtATime, SQLiteStorage
+from bot.db.fsm_storage import SQLiteStorage
+from bot.isolation import OneUpdateAtATime
 
 
 def key(user_id: int) -> StorageKey:

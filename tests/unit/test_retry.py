@@ -11,8 +11,8 @@ from aiogram.methods import GetMe, GetUpdates, SendMessage
 from aiohttp import ClientConnectorError
 from aiohttp.client_reqrep import ConnectionKey
 
-from bot.retry import RetryMiddleware
-from bot.session import ServerError
+from bot.transport.retry import RetryMiddleware
+from bot.transport.session import ServerError
 
 KEY = ConnectionKey("api.telegram.org", 443, True, True, None, None, None)
 
@@ -63,7 +63,7 @@ SEND = SendMessage(chat_id=1, text="x")
     (SEND, lambda m: ServerError(m, 504, "Gateway Time-out", page=True), 1, True),
     (SEND, lambda m: ServerError(m, 500, "Internal Server Error", page=False), 1, True),
     (GetMe(), lambda m: ServerError(m, 504, "Gateway Time-out", page=True), 2, False),
-    # A flood wait on a message call is the pacer's (bot/pacing.py); on others, retried here.
+    # A flood wait on a message call is the pacer's (transport/pacing.py); on others, retried here.
     (SEND, lambda m: TelegramRetryAfter(method=m, message="wait", retry_after=1), 1, True),
     (GetMe(), lambda m: TelegramRetryAfter(method=m, message="wait", retry_after=1), 2, False),
 ])
@@ -75,8 +75,8 @@ async def test_what_is_retried(method: Any, make_error: Any, expected_calls: int
 
 async def test_the_session_of_create_bot_retries(settings: Any) -> None:
     from bot.app import create_bot
-    from bot.retry import retry_middleware
     from tests.conftest import TOKEN
+    from tests.transport import retry_middleware
 
     bot = create_bot(settings, TOKEN)
     assert isinstance(bot.session, AiohttpSession)

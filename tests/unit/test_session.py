@@ -10,8 +10,8 @@ from aiogram.exceptions import ClientDecodeError
 from aiogram.methods import GetMe, SendDocument, SendMessage
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.emulator import gateway_page
-from bot.session import JsonSession, ServerError
+from bot.transport.session import JsonSession, ServerError
+from tests.fake_api import gateway_page
 
 TOKEN = "123456:TEST-token-0000000000000000000000000"
 

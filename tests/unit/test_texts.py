@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import parse_html
 from bot.i18n import Html, I18n, TextsError, check_parity
+from bot.transport.html import parse_html
 
 ROOT = Path(__file__).resolve().parents[2]
 RU_PLURAL = """q = { $count } { $count ->

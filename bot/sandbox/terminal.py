@@ -20,7 +20,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Update
 
-from bot.emulator import SentMessage, TelegramEmulator
+from bot.sandbox.emulator import SentMessage, TelegramEmulator
 
 TERMINAL_TOKEN = "42:terminal-chat-needs-no-real-token-00000"  # shaped like a token, never used
 CHAT_ID = 100500

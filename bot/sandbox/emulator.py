@@ -1,11 +1,11 @@
 """An in-memory Telegram Bot API: enough of it to run the bot with no token and no network.
 
-It serves the terminal chat (`python -m bot chat`, through `TerminalSession`) and the tests
-(wrapped in an aiohttp server on 127.0.0.1). It takes requests as the real API does (method
+It serves the terminal chat (`python -m bot chat`, through `EmulatorSession`) and the tests
+(wrapped in an aiohttp server on 127.0.0.1, `tests/fake_api.py`, which also injects failures:
+API errors and the gateway's HTML pages). It takes requests as the real API does (method
 name + form fields, complex values JSON-encoded) and refuses what Telegram refuses: texts over
-4096 characters, callback data over 64 bytes, broken HTML, unknown chats, blocked users,
-and injected flood waits or server errors; over HTTP it can also answer with the HTML pages
-of Telegram's gateway (nginx) instead of the Bot API's JSON.
+4096 characters, callback data over 64 bytes, broken HTML, unknown chats, blocked users, and
+(when limits are set) flood waits.
 """
 
 from __future__ import annotations
@@ -18,23 +18,16 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
 
-import orjson
-
 from bot.formatting import utf16_len
+from bot.transport.html import ApiError, parse_html
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_CALLBACK_ANSWER = 200
 
-# Tags Telegram accepts in HTML parse mode (https://core.telegram.org/bots/api#html-style).
-ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
-    "a", "code", "pre", "blockquote", "tg-emoji",
-}
 # Message fields that carry media (what a user may send instead of text).
 MEDIA_FIELDS = {"photo", "document", "sticker", "voice", "video", "video_note", "audio",
                 "animation", "location", "contact", "poll"}
@@ -42,73 +35,6 @@ MEDIA_FIELDS = {"photo", "document", "sticker", "voice", "video", "video_note", 
 REACTIONS = {"👍", "👎", "❤", "🔥", "👏", "🙏", "👌", "✍", "🤝", "👀"}
 # Methods that put or change a message in a chat: what Telegram's global flood limit counts.
 FLOOD_METHODS = ("send", "copy", "forward", "edit")
-# What nginx in front of the Bot API says when it answers itself, as Telegram shows it.
-GATEWAY_REASONS = {500: "Internal Server Error", 502: "Bad Gateway",
-                   503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}
-# Whether the Bot API got the call before the gateway answered: 502/503 mean it could not be
-# reached (or refused the connection); 504 that it did not answer in time, having got it.
-GATEWAY_PROCESSED = {500: False, 502: False, 503: False, 504: True}
-ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
-
-
-class ApiError(Exception):
-    """An error answer of the API: HTTP status, description and optional parameters."""
-
-    def __init__(self, status: int, description: str, **parameters: Any) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.parameters = parameters
-
-
-class _TelegramHtml(HTMLParser):
-    """Checks HTML the way Telegram does and collects the plain text it would show."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.parts: list[str] = []
-        self.error: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.error = self.error or f'unsupported start tag "{tag}"'
-        if tag == "a" and not dict(attrs).get("href"):
-            self.error = self.error or "a tag without href"
-        self.stack.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.error = self.error or f'unsupported self-closing tag "{tag}"'
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.error = self.error or f'unexpected end tag "{tag}"'
-        else:
-            self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def parse_html(text: str) -> str:
-    """Return the plain text Telegram would show, or raise like Telegram on broken markup."""
-    # A bare "<" or "&" that does not start a tag or a known entity is an error in Telegram.
-    for match in re.finditer(r"&[^;\s]{0,10};?", text):
-        if not ENTITY.match(match.group(0)):
-            raise ApiError(400, f"Bad Request: can't parse entities: unsupported entity at "
-                                f"byte offset {match.start()}")
-    for match in re.finditer(r"<", text):
-        if not re.match(r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?>", text[match.start():]):
-            raise ApiError(400, "Bad Request: can't parse entities: unexpected \"<\" at "
-                                f"byte offset {match.start()}")
-    parser = _TelegramHtml()
-    parser.feed(text)
-    parser.close()
-    if parser.error is None and parser.stack:
-        parser.error = f'unclosed start tag "{parser.stack[-1]}"'
-    if parser.error:
-        raise ApiError(400, f"Bad Request: can't parse entities: {parser.error}")
-    return "".join(parser.parts)
 
 
 @dataclass
@@ -197,8 +123,6 @@ class TelegramEmulator:
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._callback_ids = itertools.count(1)
-        self._faults: deque[tuple[str | None, ApiError]] = deque()
-        self._pages: deque[tuple[str | None, int, bool]] = deque()
         # Every refused call as (method, status, description): the tests' oracle for
         # "nothing the bot sent broke Telegram's rules".
         self.refused: list[tuple[str, int, str]] = []
@@ -226,18 +150,6 @@ class TelegramEmulator:
         """Make users members of a group with `status` (what getChatMember reports)."""
         for user_id in user_ids:
             self.chats[chat_id].members[user_id] = status
-
-    def fail_next(self, method: str | None, status: int, description: str, **params: Any) -> None:
-        """Make the next call of `method` (any method if None) fail, e.g. 429 with retry_after."""
-        self._faults.append((method, ApiError(status, description, **params)))
-
-    def gateway_page_next(self, method: str | None, status: int, *,
-                          processed: bool | None = None) -> None:
-        """Make the next call of `method` (any if None) get the gateway's HTML page with HTTP
-        `status` instead of the Bot API's JSON. `processed`: whether the Bot API did the
-        work all the same (by default: only for 504, the gateway's timeout)."""
-        done = GATEWAY_PROCESSED.get(status, False) if processed is None else processed
-        self._pages.append((method, status, done))
 
     def user_sends(
         self, chat_id: int, text: str | None = None, *, from_id: int | None = None,
@@ -343,8 +255,6 @@ class TelegramEmulator:
         """Answer one API call as (HTTP status, JSON body), like api.telegram.org would."""
         self.calls.append((method, params))
         try:
-            if self._faults and self._faults[0][0] in (None, method):
-                raise self._faults.popleft()[1]
             self._check_flood(method)
             self._check_group(method, params)
             handler = getattr(self, f"_api_{method.lower()}", None)
@@ -352,31 +262,17 @@ class TelegramEmulator:
                 raise ApiError(404, "Not Found")
             return 200, {"ok": True, "result": handler(params)}
         except ApiError as exc:
-            self.refused.append((method, exc.status, exc.description))
-            body: dict[str, Any] = {
-                "ok": False, "error_code": exc.status, "description": exc.description,
-            }
-            if exc.parameters:
-                body["parameters"] = exc.parameters
-            return exc.status, body
+            return self.refuse(method, exc)
 
-    def handle_http(self, method: str, params: dict[str, Any]) -> tuple[int, bytes, str]:
-        """`handle` as the HTTP front sees it: (status, body, content type). An injected
-        gateway page replaces the JSON answer; a page for a processed call still does its
-        work first."""
-        page = next((p for p in self._pages if p[0] in (None, method)), None)
-        if page is None:
-            status, body = self.handle(method, params)
-            return status, orjson.dumps(body), "application/json"
-        self._pages.remove(page)
-        _, status, processed = page
-        if processed:
-            self.handle(method, params)
-        else:
-            self.calls.append((method, params))
-        reason = GATEWAY_REASONS.get(status, "Error")
-        self.refused.append((method, status, f"gateway page: {status} {reason}"))
-        return status, gateway_page(status, reason).encode(), "text/html"
+    def refuse(self, method: str, exc: ApiError) -> tuple[int, dict[str, Any]]:
+        """The error answer for a refused call, recorded in `refused`."""
+        self.refused.append((method, exc.status, exc.description))
+        body: dict[str, Any] = {
+            "ok": False, "error_code": exc.status, "description": exc.description,
+        }
+        if exc.parameters:
+            body["parameters"] = exc.parameters
+        return exc.status, body
 
     def _check_flood(self, method: str) -> None:
         """Refuse a message call over the limit of the last second, as a flood wait would."""
@@ -776,14 +672,6 @@ class TelegramEmulator:
                 for row in message.buttons
             ]}
         return data
-
-
-def gateway_page(status: int, reason: str) -> str:
-    """The page nginx serves for its own errors (what api.telegram.org answers then)."""
-    title = f"{status} {reason}"
-    return (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
-            f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
-            "</body>\r\n</html>\r\n")
 
 
 def _reply_target(params: dict[str, Any]) -> int | None:

@@ -2,10 +2,10 @@
 
 aiogram's session does not retry. This request middleware (installed in `create_bot`) does,
 a bounded number of times, and only where a repeat cannot duplicate anything. An answer is
-classified by its HTTP status (`bot/session.py`), whatever its body:
+classified by its HTTP status (`bot/transport/session.py`), whatever its body:
 
 - **429 Too Many Requests**: Telegram did nothing and says when to come back. Calls that put
-  a message in a chat are paced and held by `bot/pacing.py`, which waits flood waits out for
+  a message in a chat are paced and held by `transport/pacing.py`, which waits flood waits out for
   everyone at once; other calls are retried here after `retry_after` (if short enough to
   wait inside a handler).
 - **The call never reached the Bot API**: the connection could not be opened (refused, DNS),
@@ -40,8 +40,8 @@ from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, Telegra
 from aiogram.methods import Response, TelegramMethod
 from aiohttp import ClientConnectorError
 
-from bot.pacing import is_paced, own_retries
-from bot.session import ServerError
+from bot.transport.pacing import is_paced, own_retries
+from bot.transport.session import ServerError
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ NOT_RETRIED = frozenset({"getUpdates"})
 # The gateway's answers that mean the Bot API behind it never got the call.
 NEVER_REACHED_STATUSES = frozenset({502, 503})
 
-__all__ = ["REPEATABLE", "RetryMiddleware", "never_reached", "own_retries", "retry_middleware"]
+__all__ = ["REPEATABLE", "RetryMiddleware", "never_reached", "own_retries"]
 
 
 def never_reached(exc: BaseException) -> bool:
@@ -111,10 +111,3 @@ class RetryMiddleware(BaseRequestMiddleware):
             return self.backoff * 2 ** (attempt - 1)
         return None
 
-
-def retry_middleware(bot: Bot) -> RetryMiddleware:
-    """The retry middleware `create_bot` installed on this bot's session."""
-    for middleware in bot.session.middleware._middlewares:
-        if isinstance(middleware, RetryMiddleware):
-            return middleware
-    raise LookupError("this bot's session has no RetryMiddleware")

@@ -149,7 +149,7 @@ class Pacer(BaseRequestMiddleware):
 
 def pacer(bot: Bot) -> Pacer | None:
     """The pacer `create_bot` installed on this bot's session, if any."""
-    for middleware in bot.session.middleware._middlewares:
+    for middleware in bot.session.middleware:  # aiogram's manager is a Sequence
         if isinstance(middleware, Pacer):
             return middleware
     return None

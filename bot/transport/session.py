@@ -11,7 +11,7 @@ An answer is classified by its HTTP status before its body is read: when Telegra
 (nginx) answers 5xx itself, the body is an HTML page, and aiogram would raise a decode error
 that no retry policy knows. Any 5xx becomes `ServerError`, which keeps the status: 502 and
 503 mean the call never reached the Bot API, 500 and 504 that it may have been done
-(`bot/retry.py` decides what that allows).
+(`bot/transport/retry.py` decides what that allows).
 """
 
 from __future__ import annotations
