@@ -110,7 +110,7 @@ async def _open(settings: Settings, db_path: Path | None = None) -> tuple[Databa
     return db, content
 
 
-def _database_problem(path: Path, exc: sqlite3.Error) -> str:
+def _database_problem(path: Path, exc: sqlite3.Error | OSError) -> str:
     """One line an operator can act on (a restore done as root leaves a file the bot's
     user can read but not write; ReadWritePaths in the systemd unit may miss its folder)."""
     if "readonly" in str(exc):

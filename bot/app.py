@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -86,7 +87,7 @@ class GracefulDispatcher(Dispatcher):
             return await super().feed_update(bot, update, **kwargs)
         finally:
             if counted:
-                self._in_hand.discard(task)  # type: ignore[arg-type]
+                self._in_hand.discard(task)
 
     @property
     def in_hand(self) -> int:
@@ -338,5 +339,5 @@ async def set_commands(bot: Bot, content: ContentStore, settings: Settings,
         commands = [BotCommand(command=c, description=texts(f"cmd-{c}")) for c in MENU_COMMANDS]
         await setup_calls.run(
             f"setMyCommands({lang or 'default'})",
-            lambda commands=commands, lang=lang: bot.set_my_commands(
-                commands, scope=BotCommandScopeDefault(), language_code=lang))
+            partial(bot.set_my_commands, commands, scope=BotCommandScopeDefault(),
+                    language_code=lang))

@@ -7,12 +7,13 @@ is UTC+5 all year (Kazakhstan has had one time zone since 1 March 2024).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 SHYMKENT = timezone(timedelta(hours=5))
 STORED = "%Y-%m-%dT%H:%M:%SZ"  # the storage form: `iso()` writes it, `parse_iso()` reads it
 DATE_TIME = "%d.%m.%Y %H:%M"  # what a user reads next to a registration: 25.11.2026 19:40
 TIME_DATE = "%H:%M, %d.%m"  # what operators read next to a ticket: 14:05, 12.03
+DAY = "%d.%m.%Y"  # a date alone: 07.12.2026
 
 
 def now() -> datetime:
@@ -38,3 +39,8 @@ def parse_iso(text: str) -> datetime:
 def in_shymkent(text: str, pattern: str = DATE_TIME) -> str:
     """A stored moment as people in Shymkent read it (`DATE_TIME` unless told otherwise)."""
     return parse_iso(text).astimezone(SHYMKENT).strftime(pattern)
+
+
+def day(value: date) -> str:
+    """A calendar date as users read it: 07.12.2026 (a topic's "facts as of" line)."""
+    return value.strftime(DAY)

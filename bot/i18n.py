@@ -50,7 +50,7 @@ class TextsError(Exception):
     """A UI text file is missing, broken, or out of step with the other language."""
 
 
-class _Variables(Visitor):  # type: ignore[misc]
+class _Variables(Visitor):
     """Collects the `$variables` a message uses, in its value, selectors and variants."""
 
     def __init__(self) -> None:
@@ -79,6 +79,7 @@ class Texts:
         if key not in self.variables:
             raise KeyError(f"no UI text {key!r} in {self.lang}")
         pattern = self.bundle.get_message(key).value
+        assert pattern is not None  # `_parse` refuses a message without a value
         text, errors = self.bundle.format_pattern(pattern, {k: _arg(v) for k, v in values.items()})
         if errors:
             raise TextsError(f"{key}: cannot be filled in: {errors[0]} "
@@ -157,8 +158,8 @@ def _parse(lang: Language, source: str, label: str) -> Texts:
     variables: dict[str, frozenset[str]] = {}
     for entry in resource.body:
         if isinstance(entry, ast.Junk):
-            line = source.count("\n", 0, entry.span.start) + 1
-            named = re.match(r"\s*([\w-]+)\s*=", entry.content)
+            line = source.count("\n", 0, entry.span.start if entry.span else 0) + 1
+            named = re.match(r"\s*([\w-]+)\s*=", entry.content or "")
             where = f"{named.group(1)}: line {line}" if named else f"line {line}"
             reason = entry.annotations[0].message if entry.annotations else "cannot be read"
             raise TextsError(f"{label}: {where}: Fluent cannot read it: {reason} "

@@ -31,7 +31,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
@@ -102,7 +102,7 @@ def _first_letter(pattern: str) -> str:
     return "" if not pattern or _META.match(pattern) else pattern[0]
 
 
-def _compile_concepts(concepts: dict[str, Iterable[str]]) -> tuple[Buckets, MultiBuckets]:
+def _compile_concepts(concepts: Mapping[str, Iterable[str]]) -> tuple[Buckets, MultiBuckets]:
     """Stems grouped by their first letter, so that a word is tried only against the stems
     that can match it; multi-word entries likewise by the first letter of their first word."""
     single: Buckets = defaultdict(list)
@@ -164,7 +164,7 @@ def tokens_of(text: str) -> list[str]:
 class CrisisDetector:
     """Built once from the lexicon; `detect` is pure and fast (well under a millisecond)."""
 
-    def __init__(self, concepts: dict[str, Iterable[str]] | None = None,
+    def __init__(self, concepts: Mapping[str, Iterable[str]] | None = None,
                  rules: Iterable[tuple[str, str, str]] | None = None,
                  threshold: float = MODEL_THRESHOLD) -> None:
         self.single, self.multi = _compile_concepts(concepts or lexicon.CONCEPTS)

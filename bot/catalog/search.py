@@ -33,7 +33,7 @@ from bot.catalog.crisis import CrisisDetector, Verdict
 from bot.catalog.loader import Catalog
 from bot.catalog.models import FILL
 from bot.catalog.normalize import normalise, words
-from bot.config import Language
+from bot.config import LANGUAGES, Language
 
 OFFTOPIC = "_offtopic"
 CRISIS_TOPIC = "psych-support"
@@ -277,7 +277,7 @@ class SearchIndex:
         for start in self.starts:
             for d in _deletions(start):
                 self.start_deletions[d].append(start)
-        self._word_cache: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._word_cache: dict[str, tuple[tuple[tuple[str, float], ...], float]] = {}
 
     def corrections(self, word: str) -> list[str]:
         """Vocabulary words one edit away from `word` (which the vocabulary lacks)."""
@@ -407,7 +407,7 @@ class SearchIndex:
         inverse_norms, contain_factors = self.inverse_norms, self.contain_factors
         kind_weights, passages = self.kind_weights, self.passages
         q_inverse = 1 / q_norm
-        top: dict[str, list] = {}
+        top: dict[str, list[float]] = {}
         for index, dot in dots.items():
             score = dot * inverse_norms[index] * q_inverse
             factor = contain_factors[index]
@@ -429,7 +429,7 @@ class SearchIndex:
         q_mass = q_norm * q_norm
         ranked = [
             Match(topic_id, (1 - COVER) * (b[0] + (b[2] + b[3]) * SUPPORT)
-                  + COVER * cover[topic_id] / q_mass, passages[b[1]])
+                  + COVER * cover[topic_id] / q_mass, passages[int(b[1])])
             for topic_id, b in top.items()]
         ranked.extend(Match(topic_id, COVER * mass / q_mass, self.first_passage[topic_id])
                       for topic_id, mass in cover.items() if topic_id not in top)
@@ -471,8 +471,8 @@ class SearchIndex:
 def _passages(catalog: Catalog, offtopic: list[str]) -> list[Passage]:
     out: list[Passage] = []
     for topic in catalog.topics.values():
-        for lang in ("kk", "ru"):
-            text = topic.text(lang)  # type: ignore[arg-type]
+        for lang in LANGUAGES:
+            text = topic.text(lang)
             out.append(Passage(topic.id, "title", lang, text.title))
             out.append(Passage(topic.id, "summary", lang, text.summary))
             out.extend(Passage(topic.id, "keyword", lang, k) for k in text.keywords)

@@ -33,6 +33,7 @@ from aiogram.types import (
     ReplyParameters,
 )
 
+from bot.catalog.search import CRISIS_TOPIC
 from bot.catalog.store import ContentStore
 from bot.config import Language, Settings
 from bot.db.database import Database
@@ -40,7 +41,7 @@ from bot.db.tickets import MessageRole, Ticket
 from bot.filters import FromOperator, InOperatorsChat
 from bot.handlers.common import acknowledge, send_chunks
 from bot.i18n import Translator
-from bot.services import crisis, handoff
+from bot.services import handoff
 from bot.services.followups import FollowupGate
 from bot.services.handoff import Opened
 from bot.transport.retry import never_reached
@@ -266,7 +267,7 @@ async def on_write_now(query: CallbackQuery, callback_data: CrisisCD, t: Transla
     # One tap, one ticket: the button goes before anything is posted.
     with contextlib.suppress(TelegramBadRequest):
         await message.edit_reply_markup(
-            reply_markup=crisis_keyboard(t, None, crisis.CRISIS_TOPIC))
+            reply_markup=crisis_keyboard(t, None, CRISIS_TOPIC))
     result = await handoff.open_ticket(db, query.from_user.id, lang, urgent=True,
                                        crisis_kind=callback_data.c or None)
     if not isinstance(result, Opened):

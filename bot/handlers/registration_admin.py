@@ -65,14 +65,15 @@ async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
     if callback_data.status not in ADMIN_STATUSES:
         await acknowledge(query, t("button-outdated"))
         return
-    reg = await registrations.change_status(db, callback_data.id, callback_data.status)
-    if reg == registrations.CANCELLED_BY_USER:
+    changed = await registrations.change_status(db, callback_data.id, callback_data.status)
+    if changed == registrations.CANCELLED_BY_USER:
         await acknowledge(query, admin_t("admin-status-cancelled"))
         await _redraw_pressed(query, bot, db, content, settings, callback_data.id)
         return
-    if reg is None or isinstance(reg, str):
+    if changed is None:
         await acknowledge(query, admin_t("admin-status-unchanged"))
         return
+    reg = changed
     await acknowledge(query, admin_t(f"status-{reg.status}"))
     if query.message is not None:
         text = status_set_card(admin_t, content.catalog, reg, query.from_user.full_name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Final, Literal
 
 import aiosqlite
 
@@ -156,7 +156,7 @@ async def cancel(db: Database, user_id: int, reg_id: int) -> Registration | None
         return await repo.set_status(reg_id, "cancelled", only_active=True)
 
 
-CANCELLED_BY_USER = "cancelled"
+CANCELLED_BY_USER: Final = "cancelled"
 
 
 async def change_status(db: Database, reg_id: int, status: str

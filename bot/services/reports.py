@@ -89,7 +89,9 @@ async def stats(db: Database, days: int = 30, now: datetime | None = None) -> St
     waits = [clock.parse_iso(r["first_answer_at"]) - clock.parse_iso(r["created_at"])
              for r in await figures.answered_tickets(since)]
     if waits:
-        result.median_answer = statistics.median(waits)
+        # The median of durations, taken in seconds (statistics wants numbers).
+        result.median_answer = timedelta(
+            seconds=statistics.median(w.total_seconds() for w in waits))
     row = await figures.questions(since)
     if row is not None:
         result.questions, result.answered = row["n"] or 0, row["answered"] or 0

@@ -106,8 +106,9 @@ class RetryMiddleware(BaseRequestMiddleware):
         if isinstance(exc, TelegramRetryAfter):
             if is_paced(name):  # the pacer has waited it out already, as long as it would
                 return None
-            return float(exc.retry_after) if exc.retry_after <= self.max_wait else None
+            wait = float(exc.retry_after)
+            return wait if wait <= self.max_wait else None
         if never_reached(exc) or name in REPEATABLE:
-            return self.backoff * 2 ** (attempt - 1)
+            return float(self.backoff * 2 ** (attempt - 1))
         return None
 

@@ -88,7 +88,8 @@ class WebhookHandler(SimpleRequestHandler):
         if self.handle_in_background:
             self.dispatcher.hold(asyncio.create_task(self._feed(bot, update)))
             return web.json_response({}, dumps=bot.session.json_dumps)
-        result = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
+        result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
+            bot, update, **self.data)
         return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
     async def _feed(self, bot: Bot, update: Update) -> None:

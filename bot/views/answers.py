@@ -7,10 +7,10 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.catalog.search import CRISIS_TOPIC
 from bot.config import Settings
 from bot.formatting import content_html
 from bot.i18n import Translator, escape
-from bot.services import crisis
 from bot.services.answers import Answer
 from bot.views.common import Flag, RowId, same_for_everyone
 from bot.views.menu import AskCD, MenuCD, RegisterCD, TopicCD
@@ -137,4 +137,4 @@ def render_crisis(t: Translator, key: str, message: Message, settings: Settings,
     text = t(key)
     if message_id is not None:
         text = f"{text}\n\n{t('crisis-write-hint')}"
-    return text, crisis_keyboard(t, message_id, crisis.CRISIS_TOPIC, category)
+    return text, crisis_keyboard(t, message_id, CRISIS_TOPIC, category)

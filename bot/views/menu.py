@@ -9,6 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import clock
 from bot.catalog.models import Topic
 from bot.config import Language
 from bot.formatting import content_html, split_blocks
@@ -141,7 +142,7 @@ def topic_card(t: Translator, topic: Topic) -> list[str]:
         _section(t, "card-how-to-apply", text.how_to_apply),
     ]
     if topic.checked:  # how old the facts are, so a reader can judge them
-        blocks.append(t("card-checked", date=topic.checked.strftime("%d.%m.%Y")))
+        blocks.append(t("card-checked", date=clock.day(topic.checked)))
     return split_blocks(blocks)
 
 
