@@ -18,6 +18,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault, Update, User
 
 from bot.catalog.store import ContentStore
+from bot.clock import Clock
 from bot.config import LANGUAGES, Settings
 from bot.db.database import Database
 from bot.db.fsm_storage import SQLiteStorage
@@ -31,7 +32,6 @@ from bot.middlewares import (
 )
 from bot.services import handoff
 from bot.services.answers import Answerer
-from bot.services.broadcasts import Clock
 from bot.services.followups import FollowupGate
 from bot.services.housekeeping import Housekeeper
 from bot.services.operators import MembershipCache

@@ -7,6 +7,9 @@ is UTC+5 all year (Kazakhstan has had one time zone since 1 March 2024).
 
 from __future__ import annotations
 
+import asyncio
+import re
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
 
 SHYMKENT = timezone(timedelta(hours=5))
@@ -44,3 +47,51 @@ def in_shymkent(text: str, pattern: str = DATE_TIME) -> str:
 def day(value: date) -> str:
     """A calendar date as users read it: 07.12.2026 (a topic's "facts as of" line)."""
     return value.strftime(DAY)
+
+
+def today() -> date:
+    """Today's date in Shymkent (not the server's): the MRP year, ages, export file names."""
+    return now().astimezone(SHYMKENT).date()
+
+
+def parse_day(text: str) -> date:
+    """A date an admin typed: `2026-11-25` or `25.11.2026`; ValueError otherwise."""
+    if "." in text:
+        return datetime.strptime(text, DAY).date()
+    return date.fromisoformat(text)
+
+
+# Ways an admin types a date and time; the first is the one the bot shows (`DATE_TIME`).
+TYPED = (DATE_TIME, "%d.%m.%y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M")
+
+
+def parse_typed(text: str) -> datetime | None:
+    """A date and time typed in Shymkent time → an aware UTC moment; None if unreadable."""
+    cleaned = re.sub(r"\s+", " ", text.strip().replace(",", " "))
+    for pattern in TYPED:
+        try:
+            naive = datetime.strptime(cleaned, pattern)
+        except ValueError:
+            continue
+        return naive.replace(tzinfo=SHYMKENT).astimezone(UTC)
+    return None
+
+
+def shown(moment: datetime | str) -> str:
+    """A moment (aware, or in the storage form) as people in Shymkent read it: 25.12.2026 18:00."""
+    if isinstance(moment, str):
+        moment = parse_iso(moment)
+    return moment.astimezone(SHYMKENT).strftime(DATE_TIME)
+
+
+class Clock:
+    """Wall time for schedules, monotonic time and sleep for pacing. Tests replace `now`."""
+
+    def now(self) -> datetime:
+        return now()
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)

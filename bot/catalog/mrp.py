@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Shymkent keeps UTC+5 all year (Kazakhstan has had one time zone since March 2024): the
-# year of the MRP is the year people in Shymkent are living in, not the server's.
-SHYMKENT = timezone(timedelta(hours=5))
+from bot import clock
 
 TOKEN = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 MRP_AMOUNT = re.compile(r"mrp\s+(\d+(?:[.,]\d+)?)")
@@ -30,7 +28,7 @@ HOW = "write {{mrp 30}} (a number of MRP) or {{mrp_year}}"
 
 def shymkent_today() -> date:
     """Today's date in Shymkent: the MRP year and the age of a topic's check follow it."""
-    return datetime.now(SHYMKENT).date()
+    return clock.today()
 
 
 class MrpYear(BaseModel):

@@ -18,6 +18,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 
 from bot.catalog.store import ContentStore
+from bot.clock import Clock, shown
 from bot.db.broadcasts import Audience
 from bot.db.database import Database
 from bot.db.users import User
@@ -25,7 +26,6 @@ from bot.filters import IsAdmin
 from bot.handlers.common import acknowledge, show
 from bot.i18n import Translator
 from bot.services.broadcasts import (
-    Clock,
     Draft,
     ScheduleError,
     audience_programmes,
@@ -34,7 +34,6 @@ from bot.services.broadcasts import (
     count_recipients,
     create_broadcast,
     get_broadcast,
-    local_text,
     parse_local_time,
     recent_broadcasts,
     set_subscribed,
@@ -239,7 +238,7 @@ async def on_later(query: CallbackQuery, state: FSMContext, t: Translator,
                    clock: Clock) -> None:
     await acknowledge(query)
     await state.set_state(AnnounceForm.when)
-    example = local_text(clock.now().replace(second=0, microsecond=0))
+    example = shown(clock.now().replace(second=0, microsecond=0))
     await show(query, t("bc-ask-time", example=example), cancel_keyboard(t))
 
 
@@ -256,7 +255,7 @@ async def on_time(message: Message, state: FSMContext, t: Translator, db: Databa
         return
     job_id, count = await create_broadcast(db, draft, clock.now(), due)
     broadcaster.wake()
-    await message.answer(t("bc-scheduled", id=job_id, when=local_text(due), count=count),
+    await message.answer(t("bc-scheduled", id=job_id, when=shown(due), count=count),
                          reply_markup=progress_keyboard(t, job_id, "scheduled"))
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
+from bot import clock
 from bot.catalog.store import ContentStore
 from bot.choices import ADMIN_STATUSES
 from bot.config import LANGUAGES, Settings
@@ -36,13 +36,6 @@ from bot.workers.registration_poster import RegistrationPoster
 
 log = logging.getLogger(__name__)
 DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})$")
-
-
-def parse_day(text: str) -> date:
-    """`2026-11-25` or `25.11.2026`; ValueError otherwise."""
-    if "." in text:
-        return datetime.strptime(text, "%d.%m.%Y").date()
-    return date.fromisoformat(text)
 
 
 async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
@@ -130,7 +123,7 @@ async def cmd_export(message: Message, command: CommandObject, bot: Bot, t: Tran
     for arg in (command.args or "").split():
         if DATE.match(arg):
             try:
-                days.append(parse_day(arg))
+                days.append(clock.parse_day(arg))
             except ValueError:
                 await message.answer(t("export-usage"))
                 return
@@ -150,7 +143,7 @@ async def cmd_export(message: Message, command: CommandObject, bot: Bot, t: Tran
         await message.answer(t("export-empty"))
         return
     data = registrations_csv(rows, content.catalog, t)
-    name = f"registrations-{topic_id or 'all'}-{date.today().isoformat()}.csv"
+    name = f"registrations-{topic_id or 'all'}-{clock.today().isoformat()}.csv"
     await bot.send_document(message.chat.id, BufferedInputFile(data, filename=name),
                             caption=t("export-caption", count=len(rows)))
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import io
 
+from bot import clock
 from bot.catalog.loader import Catalog
 from bot.db.registrations import Registration
 from bot.i18n import Translator
-from bot.views.registration import local_time
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("id", "created", "updated", "programme_id", "programme", "status", "full_name",
@@ -34,7 +34,8 @@ def registrations_csv(regs: list[Registration], catalog: Catalog, t: Translator)
     for reg in regs:
         topic = catalog.get(reg.topic_id)
         writer.writerow(safe_cell(v) for v in (
-            reg.id, local_time(reg.created_at), local_time(reg.updated_at), reg.topic_id,
+            reg.id, clock.in_shymkent(reg.created_at), clock.in_shymkent(reg.updated_at),
+            reg.topic_id,
             topic.text(t.lang).title if topic else "", t(f"status-{reg.status}"),
             reg.full_name, reg.age, reg.phone,
             t(f"district-{reg.district}") if reg.district else "",

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from datetime import date
 
+from bot import clock
+
 MIN_AGE, MAX_AGE = 14, 35
 MAX_COMMENT = 500
 # Letters of any script, joined by single spaces, hyphens or apostrophes ("Әл-Фараби", "O'Neil").
@@ -55,7 +57,7 @@ def parse_age(text: str, today: date | None = None) -> int:
 
     Raises `AgeOutOfRange` for a real age outside 14–35 and `FieldError` for anything else.
     """
-    today = today or date.today()
+    today = today or clock.today()
     numbers = re.findall(r"\d+", strip_controls(text))
     if len(numbers) != 1:
         raise FieldError("reg-bad-age")

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot import clock
 from bot.catalog.files import NotUtf8Error, read_text
 from bot.catalog.models import FILL
 from bot.config import Language
@@ -27,23 +28,8 @@ MAX_PER_DAY = 10  # tickets per user in any 24 hours
 FORGOTTEN_HOLD = timedelta(hours=24)
 # A "not what I asked" older than this is not the reason for today's question.
 REJECTED_WITHIN = timedelta(hours=24)
-# Kazakhstan has one time zone, UTC+5, since 1 March 2024; operators read local time.
-LOCAL_TZ = timezone(timedelta(hours=5))
 HANDOFF_FILE = "handoff.toml"
 log = logging.getLogger(__name__)
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-
-
-def local_time(text: str) -> str:
-    """A stored UTC timestamp as operators in Shymkent read it: `14:05, 12.03`."""
-    return parse_iso(text).astimezone(LOCAL_TZ).strftime("%H:%M, %d.%m")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +51,7 @@ class Refused:
 async def refusal(db: Database, user_id: int, now: datetime | None = None) -> Refused | None:
     """The limit the user has hit, if any (read-only: checked again when the ticket opens)."""
     owner = await Owners(db.conn).of(user_id)
-    return await _limits(Tickets(db.conn), user_id, owner, now or datetime.now(UTC))
+    return await _limits(Tickets(db.conn), user_id, owner, now or clock.now())
 
 
 async def _limits(tickets: Tickets, user_id: int, owner: str, now: datetime,
@@ -73,10 +59,10 @@ async def _limits(tickets: Tickets, user_id: int, owner: str, now: datetime,
     """Counted by the id and by its keyed hash, which /forget does not remove. An urgent
     ticket (from a crisis answer) is never refused for unanswered ones: a person in danger
     must not be told to wait for their earlier questions."""
-    held_since = iso(now - FORGOTTEN_HOLD)
+    held_since = clock.iso(now - FORGOTTEN_HOLD)
     if not urgent and await tickets.count_open(user_id, owner, held_since) >= MAX_OPEN:
         return Refused("open")
-    since = iso(now - timedelta(days=1))
+    since = clock.iso(now - timedelta(days=1))
     if await tickets.count_since(user_id, since, owner) >= MAX_PER_DAY:
         return Refused("daily")
     return None
@@ -87,7 +73,7 @@ async def open_ticket(db: Database, user_id: int, language: Language,
                       crisis_kind: str | None = None) -> Opened | Refused:
     """Check the limits and create the ticket in one transaction, so two messages sent at
     once cannot both slip under a limit."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     async with db.transaction() as conn:
         tickets = Tickets(conn)
         owners = Owners(conn)
@@ -96,12 +82,12 @@ async def open_ticket(db: Database, user_id: int, language: Language,
         if refused is not None:
             return refused
         questions = Questions(conn)
-        rejected = await questions.last_rejected_topic(user_id, iso(now - REJECTED_WITHIN))
+        rejected = await questions.last_rejected_topic(user_id, clock.iso(now - REJECTED_WITHIN))
         asked = await questions.count_for_user(user_id)
         before = await tickets.count_for_user(user_id)
-        ticket = await tickets.add(user_id, language, rejected, now=iso(now), urgent=urgent,
+        ticket = await tickets.add(user_id, language, rejected, now=clock.iso(now), urgent=urgent,
                                    crisis_kind=crisis_kind)
-        await owners.mark_ticket(ticket.id, owner, iso(now))
+        await owners.mark_ticket(ticket.id, owner, clock.iso(now))
     return Opened(ticket, asked, before)
 
 
@@ -194,7 +180,7 @@ async def followed_up(db: Database, ticket_id: int,
 
 async def followup_posts(db: Database, ticket_id: int, now: datetime | None = None) -> int:
     """The ticket's follow-up posts in the operators' group in the last hour (its budget)."""
-    since = iso((now or datetime.now(UTC)) - timedelta(hours=1))
+    since = clock.iso((now or clock.now()) - timedelta(hours=1))
     return await Tickets(db.conn).count_messages_since(ticket_id, "followup", since)
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Final, Literal
 
 import aiosqlite
 
+from bot import clock
 from bot.config import Language
 from bot.db.database import Database
 from bot.db.fsm_storage import delete_user_rows
@@ -21,7 +22,6 @@ from bot.db.owners import Owners
 from bot.db.registrations import NewRegistration, Post, Registration, Registrations
 from bot.db.tickets import Tickets
 from bot.db.users import Users
-from bot.services.handoff import iso
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +42,13 @@ async def _count_today(conn: aiosqlite.Connection, user_id: int, now: datetime) 
     by the hash, so cancelling or /forget does not reset the count."""
     owners = Owners(conn)
     owner = await owners.of(user_id)
-    since = iso(now - timedelta(days=1))
+    since = clock.iso(now - timedelta(days=1))
     return owner, await owners.registrations_since(owner, since)
 
 
 async def over_daily_limit(db: Database, user_id: int, now: datetime | None = None) -> bool:
     """Read-only check before the form starts (checked again when it is confirmed)."""
-    _, made = await _count_today(db.conn, user_id, now or datetime.now(UTC))
+    _, made = await _count_today(db.conn, user_id, now or clock.now())
     return made >= MAX_PER_DAY
 
 
@@ -57,13 +57,13 @@ async def submit(db: Database, new: NewRegistration,
     """Store consent + registration atomically; raises `DuplicateRegistration`, or
     `TooManyToday` past the daily limit (register, cancel, register… leaves a copy of the
     personal data and a card in the group each round)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     async with db.transaction() as conn:
         owner, made = await _count_today(conn, new.user_id, now)
         if made >= MAX_PER_DAY:
             raise TooManyToday(new.user_id)
-        reg = await Registrations(conn).add(new, now=iso(now))
-        await Owners(conn).mark_registration(reg.id, owner, iso(now))
+        reg = await Registrations(conn).add(new, now=clock.iso(now))
+        await Owners(conn).mark_registration(reg.id, owner, clock.iso(now))
         return reg
 
 
@@ -71,11 +71,11 @@ async def expire(db: Database, now: datetime | None = None) -> list[Post]:
     """Housekeeping: strip cancelled and declined registrations older than the retention
     period, and drop limit marks no window needs any more. Returns the admin-chat posts to
     draw again."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     async with db.transaction() as conn:
         posts = await Registrations(conn).expire_finished(
-            iso(now - timedelta(days=RETENTION_DAYS)), iso(now))
-        await Owners(conn).purge(iso(now - MARKS_KEPT))
+            clock.iso(now - timedelta(days=RETENTION_DAYS)), clock.iso(now))
+        await Owners(conn).purge(clock.iso(now - MARKS_KEPT))
     return posts
 
 

@@ -30,7 +30,7 @@ from aiogram.client.session.middlewares.base import (
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 
-from bot.services.broadcasts import Clock
+from bot.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -8,13 +8,13 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import clock
 from bot.catalog.loader import Catalog
 from bot.catalog.models import Topic
 from bot.choices import DISTRICTS, OCCUPATIONS
 from bot.choices import STATUSES as REG_STATUSES
 from bot.db.broadcasts import LANGS, Audience, Broadcast, Tally
 from bot.i18n import Html, Translator
-from bot.services.broadcasts import from_iso, local_text
 from bot.views.common import MAX_ID, Flag, same_for_everyone
 from bot.views.menu import TopicCD
 
@@ -231,7 +231,8 @@ def progress_text(t: Translator, job: Broadcast, tally: Tally, rate: float,
 def report_text(t: Translator, job: Broadcast, tally: Tally) -> str:
     seconds = None
     if job.started_at and job.finished_at:
-        seconds = (from_iso(job.finished_at) - from_iso(job.started_at)).total_seconds()
+        taken = clock.parse_iso(job.finished_at) - clock.parse_iso(job.started_at)
+        seconds = taken.total_seconds()
     return t("bc-report", id=job.id, state=t(f"bc-state-{job.status}"), total=tally.total,
              sent=tally.sent, failed=tally.failed, blocked=tally.blocked,
              skipped=tally.skipped, uncertain=tally.uncertain, left=tally.remaining,
@@ -239,7 +240,7 @@ def report_text(t: Translator, job: Broadcast, tally: Tally) -> str:
 
 
 def list_item(t: Translator, job: Broadcast, tally: Tally, catalog: Catalog) -> str:
-    when = local_text(job.started_at or job.due_at)
+    when = clock.shown(job.started_at or job.due_at)
     return t("bc-list-item", id=job.id, state=t(f"bc-state-{job.status}"), when=when,
              audience=Html(audience_text(t, job.audience, catalog)), total=tally.total,
              sent=tally.sent, failed=tally.failed, blocked=tally.blocked,

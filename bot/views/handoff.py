@@ -8,6 +8,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.types import User as TgUser
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import clock
 from bot.catalog.store import ContentStore
 from bot.config import Language, Settings
 from bot.db.tickets import Ticket
@@ -79,7 +80,7 @@ def ticket_status_markup(g: Translator, ticket: Ticket, operator: str | None = N
     if ticket.status == "answered" and ticket.answered_at:
         label = g("handoff-status-answered", number=ticket.id,
                   name=Html(operator or str(ticket.answered_by)),
-                  time=handoff.local_time(ticket.answered_at))
+                  time=clock.in_shymkent(ticket.answered_at, clock.TIME_DATE))
     else:
         label = g(f"handoff-status-{ticket.status}", number=ticket.id)
     close = g("handoff-close") if ticket.status != "closed" else None

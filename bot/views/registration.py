@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
@@ -22,6 +21,7 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import clock
 from bot.catalog.loader import Catalog
 from bot.catalog.models import ConsentNotice
 from bot.choices import ADMIN_STATUSES, DISTRICTS, OCCUPATIONS
@@ -32,8 +32,6 @@ from bot.services.form_fields import parse_age, parse_comment, parse_name, parse
 from bot.views.common import RowId, same_for_everyone
 from bot.views.menu import MenuCD, RegisterCD
 
-# Shymkent keeps UTC+5 all year (Kazakhstan has had one time zone since March 2024).
-SHYMKENT = timezone(timedelta(hours=5))
 CONSENT = "consent"  # the step that shows the privacy notice and takes the agreement
 SUMMARY = "summary"  # the state after the last step: the answers, to edit or confirm
 
@@ -108,12 +106,6 @@ class RegStatusCD(CallbackData, prefix="rs"):
 
     id: RowId
     status: str
-
-
-def local_time(iso_utc: str) -> str:
-    """Stored UTC → what people in Shymkent read: 25.11.2026 19:40."""
-    moment = datetime.strptime(iso_utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    return moment.astimezone(SHYMKENT).strftime("%d.%m.%Y %H:%M")
 
 
 def step_number(step: str) -> str:
@@ -232,7 +224,7 @@ def summary_text(t: Translator, catalog: Catalog, data: Mapping[str, object]) ->
 def already_text(t: Translator, reg: Registration, title: str) -> str:
     """The user is already registered for this programme: since when, and where it stands."""
     return t("reg-already", programme=title, id=reg.id, status=t(f"status-{reg.status}"),
-             date=local_time(reg.created_at))
+             date=clock.in_shymkent(reg.created_at))
 
 
 def topic_title(catalog: Catalog, t: Translator, topic_id: str) -> str:
@@ -257,7 +249,7 @@ def _my_list(t: Translator, catalog: Catalog, regs: list[Registration]
     kb = InlineKeyboardBuilder()
     for reg in regs:
         lines.append(t("my-item", id=reg.id, programme=topic_title(catalog, t, reg.topic_id),
-                       status=t(f"status-{reg.status}"), date=local_time(reg.created_at)))
+                       status=t(f"status-{reg.status}"), date=clock.in_shymkent(reg.created_at)))
         if reg.active:
             kb.button(text=t("my-button-cancel", id=reg.id),
                       callback_data=MyRegCD(act="ask", id=reg.id))
@@ -286,7 +278,7 @@ def admin_card(t: Translator, catalog: Catalog, reg: Registration, *,
     values = registration_values(reg)
     user_link = (f'<a href="tg://user?id={reg.user_id}">{escape(first_name or reg.user_id)}</a>'
                  if reg.user_id else "—")
-    head = t("admin-reg-title", id=reg.id, date=local_time(reg.created_at))
+    head = t("admin-reg-title", id=reg.id, date=clock.in_shymkent(reg.created_at))
     body = answers_html(t, values, topic_title(catalog, t, reg.topic_id))
     tail = t("admin-reg-user", user=Html(user_link), status=t(f"status-{reg.status}"))
     if reg.expired_at is not None:
@@ -299,7 +291,7 @@ def admin_card(t: Translator, catalog: Catalog, reg: Registration, *,
 def status_set_card(t: Translator, catalog: Catalog, reg: Registration, who: str) -> Html:
     """The admin card after a status button: who set it, and when."""
     return Html(f"{admin_card(t, catalog, reg)}\n"
-                f"{t('admin-status-set-by', who=who, time=local_time(reg.updated_at))}")
+                f"{t('admin-status-set-by', who=who, time=clock.in_shymkent(reg.updated_at))}")
 
 
 def status_changed_text(t: Translator, catalog: Catalog, reg: Registration) -> str:
@@ -323,7 +315,7 @@ def digest_html(t: Translator, catalog: Catalog, regs: list[Registration]) -> Ht
         lines.append(t("admin-digest-item", id=reg.id,
                        programme=topic_title(catalog, t, reg.topic_id),
                        name=reg.full_name or "—", phone=reg.phone or "—",
-                       date=local_time(reg.created_at)))
+                       date=clock.in_shymkent(reg.created_at)))
     return Html("\n".join(lines))
 
 

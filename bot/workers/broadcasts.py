@@ -33,13 +33,14 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
+from bot import clock
 from bot.catalog.store import ContentStore
+from bot.clock import Clock
 from bot.config import Language, Settings
 from bot.db.broadcasts import Broadcast, Broadcasts, Recipient, Tally
 from bot.db.database import Database
 from bot.db.users import Users
 from bot.loop import cancel_and_wait
-from bot.services.broadcasts import Clock, from_iso, iso
 from bot.transport.pacing import Pacer, own_retries, pacer
 from bot.transport.retry import never_reached
 from bot.views.announcements import (
@@ -147,7 +148,7 @@ class Broadcaster:
     async def _control(self, job_id: int, status: str, allowed: tuple[str, ...]) -> bool:
         async with self.db.transaction() as conn:
             changed = await Broadcasts(conn).control(job_id, status, allowed,
-                                                     iso(self.clock.now()))
+                                                     clock.iso(self.clock.now()))
         if changed and status != "running" and job_id == self._current:
             self._requests[job_id] = status
         self.wake()
@@ -162,7 +163,7 @@ class Broadcaster:
         while True:
             self._wake.clear()
             asked = self._asked
-            job = await Broadcasts(self.db.conn).next_due(iso(self.clock.now()))
+            job = await Broadcasts(self.db.conn).next_due(clock.iso(self.clock.now()))
             if job is None:
                 timeout = await self._until_next()
                 self._idle_at = asked
@@ -183,12 +184,12 @@ class Broadcaster:
         due = await Broadcasts(self.db.conn).next_due_at()
         if due is None:
             return None
-        seconds = (from_iso(due) - self.clock.now()).total_seconds()
+        seconds = (clock.parse_iso(due) - self.clock.now()).total_seconds()
         return min(max(seconds, 0.05), 60.0)
 
     async def _process(self, job: Broadcast) -> None:
         async with self.db.transaction() as conn:
-            await Broadcasts(conn).set_status(job.id, "running", iso(self.clock.now()))
+            await Broadcasts(conn).set_status(job.id, "running", clock.iso(self.clock.now()))
         self._current = job.id
         self._requests.pop(job.id, None)
         await self._learn_username()
@@ -228,7 +229,7 @@ class Broadcaster:
             self._current = None
         if self._requests.pop(job.id, None) is None:
             async with self.db.transaction() as conn:
-                await Broadcasts(conn).set_status(job.id, "done", iso(self.clock.now()))
+                await Broadcasts(conn).set_status(job.id, "done", clock.iso(self.clock.now()))
         try:
             await self._show_progress(run, final=True)
         except TelegramAPIError as exc:
@@ -240,7 +241,7 @@ class Broadcaster:
         assert self._bot is not None
         async with self.db.transaction() as conn:
             if not await Broadcasts(conn).claim(job.id, recipient.user_id,
-                                                iso(self.clock.now())):
+                                                clock.iso(self.clock.now())):
                 return
         markup = self.markup(job.buttons, recipient.language)
         failures = 0
@@ -302,13 +303,13 @@ class Broadcaster:
 
     async def _release(self, job: Broadcast, recipient: Recipient) -> None:
         async with self.db.transaction() as conn:
-            await Broadcasts(conn).release(job.id, recipient.user_id, iso(self.clock.now()))
+            await Broadcasts(conn).release(job.id, recipient.user_id, clock.iso(self.clock.now()))
 
     async def _settle(self, job: Broadcast, recipient: Recipient, status: str, *,
                       message_id: int | None = None, error: str | None = None) -> None:
         async with self.db.transaction() as conn:
             await Broadcasts(conn).settle(job.id, recipient.user_id, status,
-                                          iso(self.clock.now()), message_id=message_id,
+                                          clock.iso(self.clock.now()), message_id=message_id,
                                           error=error)
             if status == "blocked":
                 await Users(conn).set_blocked(recipient.user_id, True)

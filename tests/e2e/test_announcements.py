@@ -13,11 +13,12 @@ from aiohttp import web
 
 from bot.app import create_bot, create_dispatcher
 from bot.catalog.store import ContentStore
+from bot.clock import Clock
 from bot.config import Settings
 from bot.db.broadcasts import Audience, Broadcasts
 from bot.db.database import Database
 from bot.db.users import Users
-from bot.services.broadcasts import Clock, Draft, create_broadcast
+from bot.services.broadcasts import Draft, create_broadcast
 from bot.workers.broadcasts import Broadcaster
 from tests.conftest import TOKEN
 from tests.conversation import Conversation, Harness

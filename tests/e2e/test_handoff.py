@@ -12,11 +12,12 @@ import pytest
 
 from bot.app import create_bot, create_dispatcher
 from bot.catalog.store import ContentStore
+from bot.clock import iso
 from bot.config import Settings
 from bot.db.database import Database
 from bot.sandbox.emulator import SentMessage
 from bot.services import handoff
-from bot.services.handoff import Opened, Refused, iso
+from bot.services.handoff import Opened, Refused
 from tests.conftest import TOKEN
 from tests.conversation import Conversation, Harness
 from tests.fake_api import FakeTelegramServer

@@ -7,14 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.clock import Clock, shown
 from bot.config import SettingsError, load_settings
 from bot.db.broadcasts import Audience
-from bot.services.broadcasts import (
-    Clock,
-    ScheduleError,
-    local_text,
-    parse_local_time,
-)
+from bot.services.broadcasts import ScheduleError, parse_local_time
 from bot.transport.pacing import TokenBucket
 
 NOW = datetime(2026, 12, 25, 10, 0, tzinfo=UTC)  # 15:00 in Shymkent (UTC+5)
@@ -36,9 +32,9 @@ def test_bad_past_and_far_times_are_refused(typed: str, reason: str) -> None:
     assert err.value.reason == reason
 
 
-def test_local_text_shows_shymkent_time() -> None:
-    assert local_text(NOW) == "25.12.2026 15:00"
-    assert local_text("2026-12-25T13:00:00Z") == "25.12.2026 18:00"
+def test_shown_in_shymkent_time() -> None:
+    assert shown(NOW) == "25.12.2026 15:00"
+    assert shown("2026-12-25T13:00:00Z") == "25.12.2026 18:00"
 
 
 class SteppingClock(Clock):

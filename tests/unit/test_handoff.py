@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot import clock
 from bot.catalog.loader import check
 from bot.formatting import utf16_len
-from bot.services.handoff import expected_answer, local_time
+from bot.services.handoff import expected_answer
 from bot.views.handoff import shorten as _shorten
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,4 +38,4 @@ def test_shorten_counts_utf16_and_marks_the_cut() -> None:
 
 
 def test_local_time_is_utc_plus_five() -> None:
-    assert local_time("2024-03-12T09:05:00Z") == "14:05, 12.03"
+    assert clock.in_shymkent("2024-03-12T09:05:00Z", clock.TIME_DATE) == "14:05, 12.03"
