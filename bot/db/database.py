@@ -128,6 +128,10 @@ class Database:
         row = next(iter(rows), None)
         return row is None or row[0] == 0
 
+    async def ping(self) -> None:
+        """Raise unless the database answers a query (the health check)."""
+        await self.fetch_one("SELECT 1")
+
     async def fetch_one(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None

@@ -43,6 +43,10 @@ class Questions:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
+    async def forget_user(self, user_id: int) -> None:
+        """Questions typed to the bot may hold a name or a number: /forget takes them all."""
+        await self.conn.execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
+
     async def add(self, q: LoggedQuestion) -> int:
         """Log a question; phone and ID numbers typed into it are left out here, so that
         no caller can store them."""

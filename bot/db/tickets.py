@@ -116,6 +116,24 @@ class Tickets:
         )
         return cur.rowcount
 
+    async def group_posts_of(self, user_id: int) -> list[int]:
+        """Message ids, outside the user's own chat, that showed their questions (/forget)."""
+        async with self.conn.execute(
+            "SELECT m.message_id FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id"
+            " WHERE t.user_id = ? AND m.chat_id != ? AND m.role IN ('ticket', 'followup')",
+            (user_id, user_id),
+        ) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
+    async def ids_of(self, user_id: int) -> list[int]:
+        async with self.conn.execute("SELECT id FROM tickets WHERE user_id = ?",
+                                     (user_id,)) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
+    async def forget_private_chat(self, user_id: int) -> None:
+        """Message ids of the user's private chat in hand-off threads: nothing left to route."""
+        await self.conn.execute("DELETE FROM ticket_messages WHERE chat_id = ?", (user_id,))
+
     async def close_all_of(self, user_id: int, now: str | None = None) -> int:
         """Close every ticket of a user who asked to be forgotten: nobody waits for them."""
         cur = await self.conn.execute(

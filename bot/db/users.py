@@ -39,6 +39,9 @@ class Users:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
+    async def delete(self, telegram_id: int) -> None:
+        await self.conn.execute("DELETE FROM users WHERE telegram_id = ?", (telegram_id,))
+
     async def get(self, telegram_id: int) -> User | None:
         # One trip to aiosqlite's thread instead of three (execute, fetch, close): this read
         # runs for every update.

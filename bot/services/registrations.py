@@ -19,6 +19,7 @@ from bot.config import Language
 from bot.db.database import Database
 from bot.db.fsm_storage import delete_user_rows
 from bot.db.owners import Owners
+from bot.db.questions import Questions
 from bot.db.registrations import NewRegistration, Post, Registration, Registrations
 from bot.db.tickets import Tickets
 from bot.db.users import Users
@@ -192,24 +193,17 @@ async def forget(db: Database, user_id: int) -> Forgotten:
     """
     async with db.transaction() as conn:
         repo = Registrations(conn)
+        tickets = Tickets(conn)
         posts = await repo.admin_posts_of(user_id)
-        async with conn.execute(
-            "SELECT m.message_id FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id"
-            " WHERE t.user_id = ? AND m.chat_id != ? AND m.role IN ('ticket', 'followup')",
-            (user_id, user_id),
-        ) as cur:
-            ticket_posts = [row[0] for row in await cur.fetchall()]
-        async with conn.execute("SELECT id FROM tickets WHERE user_id = ?", (user_id,)) as cur:
-            ticket_ids = [row[0] for row in await cur.fetchall()]
+        ticket_posts = await tickets.group_posts_of(user_id)
+        ticket_ids = await tickets.ids_of(user_id)
         await repo.forget_user(user_id)
         # Open tickets would wait for ever (and count as waiting in /stats): close them.
-        await Tickets(conn).close_all_of(user_id)
-        # Questions typed to the bot may hold a name or a number: they go too.
-        await conn.execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
+        await tickets.close_all_of(user_id)
+        await Questions(conn).forget_user(user_id)
         await delete_user_rows(conn, user_id)
-        # Message ids of their private chat in hand-off threads: nothing left to route.
-        await conn.execute("DELETE FROM ticket_messages WHERE chat_id = ?", (user_id,))
-        await conn.execute("DELETE FROM users WHERE telegram_id = ?", (user_id,))
+        await tickets.forget_private_chat(user_id)
+        await Users(conn).delete(user_id)
     # The deleted values are zeroed in the pages just written, but the WAL's older frames
     # and the main file still hold them until a checkpoint: make the erasure true on disk now.
     if not await db.checkpoint():

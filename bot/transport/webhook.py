@@ -112,7 +112,7 @@ async def healthz(request: web.Request) -> web.Response:
     """200 while the database answers a query; 503 otherwise (for systemd / a monitor)."""
     db = request.app[DB]
     try:
-        await db.fetch_one("SELECT 1")
+        await db.ping()
     except Exception as exc:  # any failure means "unhealthy", and the monitor must hear it
         log.error("health check: database does not answer: %s", type(exc).__name__)
         return web.json_response({"ok": False, "database": "error"}, status=503)
