@@ -46,9 +46,20 @@ from bot.catalog.search import SearchIndex  # noqa: E402
 from bot.services.crisis import answer_kind  # noqa: E402
 
 # Topics added by the content v2 issue, reported as a group of their own.
-CONTENT_V2_TOPICS = {"resource-centre", "national-fund", "edu-grants", "military", "housing",
-                     "teen-jobs", "legal-help", "free-courses", "youth-awards", "diplomen-auylga",
-                     "dormitory", "student-discounts"}
+CONTENT_V2_TOPICS = {
+    "resource-centre",
+    "national-fund",
+    "edu-grants",
+    "military",
+    "housing",
+    "teen-jobs",
+    "legal-help",
+    "free-courses",
+    "youth-awards",
+    "diplomen-auylga",
+    "dormitory",
+    "student-discounts",
+}
 Prediction = tuple[str | None, bool, bool]  # (topic or None, crisis flagged, answered outright)
 
 
@@ -124,8 +135,13 @@ def evaluate(name: str, predict: Callable[[str], Prediction], rows: list[dict]) 
             hits["crisis false pos."][1] += 1
         if not correct or crisis != row["crisis"]:
             misses.append((row, topic, crisis))
-    return {"name": name, "hits": hits, **_percentiles("", latencies),
-            **_percentiles("cpu_", cpu_times), "misses": misses}
+    return {
+        "name": name,
+        "hits": hits,
+        **_percentiles("", latencies),
+        **_percentiles("cpu_", cpu_times),
+        "misses": misses,
+    }
 
 
 def _percentiles(prefix: str, values: list[float]) -> dict[str, float]:
@@ -135,8 +151,9 @@ def _percentiles(prefix: str, values: list[float]) -> dict[str, float]:
 
 
 def _read(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def table(groups: list[str], results: list[dict], width: int, digits: int) -> None:
@@ -149,13 +166,19 @@ def table(groups: list[str], results: list[dict], width: int, digits: int) -> No
             cells.append(f"{ok:>4d}/{n:<4d} {ok / n:6.1%}" if n else "-")
         print(f"{group:{width}s}" + "".join(f"{c:>18s}" for c in cells))
     for label, key in (("latency p50 / p99 ms", ""), ("  cpu time p50 / p99", "cpu_")):
-        print(f"{label:{width}s}" + "".join(
-            f"{r[key + 'p50']:>9.{digits}f} / {r[key + 'p99']:<6.{digits}f}" for r in results))
+        print(
+            f"{label:{width}s}"
+            + "".join(
+                f"{r[key + 'p50']:>9.{digits}f} / {r[key + 'p99']:<6.{digits}f}" for r in results
+            )
+        )
 
 
 def report(path: Path, rows: list[dict], results: list[dict]) -> None:
-    groups = sorted({g for r in results for g in r["hits"]},
-                    key=lambda g: (g == "overall", g.startswith("kind:"), g))
+    groups = sorted(
+        {g for r in results for g in r["hits"]},
+        key=lambda g: (g == "overall", g.startswith("kind:"), g),
+    )
     print(f"== {path.name}: {len(rows)} questions\n")
     table(groups, results, width=22, digits=2)
     ours_all = results[0]["hits"]["overall"]
@@ -166,17 +189,33 @@ def report(path: Path, rows: list[dict], results: list[dict]) -> None:
 
 # --- crisis ---------------------------------------------------------------------------------
 
-CRISIS_SETS = ("crisis_dev.jsonl", "crisis_dev2.jsonl", "crisis_dev3.jsonl", "crisis_dev4.jsonl",
-               "crisis_dev5.jsonl", "crisis_dev6.jsonl", "crisis_dev7.jsonl", "crisis_dev8.jsonl",
-               "crisis_dev9.jsonl", "crisis_dev10.jsonl", "crisis_dev11.jsonl",
-               "crisis_dev12.jsonl",
-               "crisis_holdout.jsonl")
+CRISIS_SETS = (
+    "crisis_dev.jsonl",
+    "crisis_dev2.jsonl",
+    "crisis_dev3.jsonl",
+    "crisis_dev4.jsonl",
+    "crisis_dev5.jsonl",
+    "crisis_dev6.jsonl",
+    "crisis_dev7.jsonl",
+    "crisis_dev8.jsonl",
+    "crisis_dev9.jsonl",
+    "crisis_dev10.jsonl",
+    "crisis_dev11.jsonl",
+    "crisis_dev12.jsonl",
+    "crisis_holdout.jsonl",
+)
 # The answer each gold category should get (a minor in danger: online or at home, either;
 # someone else in danger: what to do for a friend, or the answer to that danger itself).
-FITTING = {"suicidal": {"suicide"}, "passive": {"suicide"}, "plan_means": {"suicide"},
-           "self_harm": {"self-harm"}, "abuse": {"abuse"},
-           "third_person": {"friend", "abuse", "online", "home", "addiction"},
-           "addiction": {"addiction"}, "minor_danger": {"online", "home"}}
+FITTING = {
+    "suicidal": {"suicide"},
+    "passive": {"suicide"},
+    "plan_means": {"suicide"},
+    "self_harm": {"self-harm"},
+    "abuse": {"abuse"},
+    "third_person": {"friend", "abuse", "online", "home", "addiction"},
+    "addiction": {"addiction"},
+    "minor_danger": {"online", "home"},
+}
 CrisisPredict = Callable[[str], str | None]  # the answer kind, or None: not a crisis
 
 
@@ -191,8 +230,13 @@ def previous_detector() -> CrisisPredict:
     rules = [r for r in rules if all(r)]
 
     def found(tokens: list[str], phrase: tuple[str, ...]) -> bool:
-        return any(all(start + i < len(tokens) and tokens[start + i].startswith(part)
-                       for i, part in enumerate(phrase)) for start in range(len(tokens)))
+        return any(
+            all(
+                start + i < len(tokens) and tokens[start + i].startswith(part)
+                for i, part in enumerate(phrase)
+            )
+            for start in range(len(tokens))
+        )
 
     def predict(text: str) -> str | None:
         tokens = words(text)
@@ -228,14 +272,22 @@ def evaluate_crisis(name: str, predict: CrisisPredict, rows: list[dict]) -> dict
                 hits["answer fits the danger"][0] += kind in FITTING.get(row["category"], ())
                 hits["answer fits the danger"][1] += 1
         else:
-            for group in ("false alarms: overall", f"false alarms: {row['category']}",
-                          f"false alarms: {script}"):
+            for group in (
+                "false alarms: overall",
+                f"false alarms: {row['category']}",
+                f"false alarms: {script}",
+            ):
                 hits[group][0] += flagged
                 hits[group][1] += 1
         if flagged != row["crisis"]:
             misses.append((row, kind))
-    return {"name": name, "hits": hits, **_percentiles("", latencies),
-            **_percentiles("cpu_", cpu_times), "misses": misses}
+    return {
+        "name": name,
+        "hits": hits,
+        **_percentiles("", latencies),
+        **_percentiles("cpu_", cpu_times),
+        "misses": misses,
+    }
 
 
 def report_crisis(path: Path, rows: list[dict], results: list[dict], held_out: bool) -> None:
@@ -245,15 +297,19 @@ def report_crisis(path: Path, rows: list[dict], results: list[dict], held_out: b
 
     groups = sorted({g for r in results for g in r["hits"]}, key=order)
     label = "held out: not read by the detector's author" if held_out else "dev: tuned on"
-    print(f"== {path.name} ({label}): {len(rows)} messages, "
-          f"{sum(r['crisis'] for r in rows)} of distress\n")
+    print(
+        f"== {path.name} ({label}): {len(rows)} messages, "
+        f"{sum(r['crisis'] for r in rows)} of distress\n"
+    )
     table(groups, results, width=34, digits=3)
     new = results[0]["hits"]
     recall = new["recall: overall"][0] / new["recall: overall"][1]
     plan = new.get("recall: plan_means", [0, 0])
     alarms = new["false alarms: overall"][0] / new["false alarms: overall"][1]
-    print(f"\ntargets: recall {recall:.1%} (>= 98%), plan or means "
-          f"{plan[0]}/{plan[1]} (all), false alarms {alarms:.1%} (<= 3%)\n")
+    print(
+        f"\ntargets: recall {recall:.1%} (>= 98%), plan or means "
+        f"{plan[0]}/{plan[1]} (all), false alarms {alarms:.1%} (<= 3%)\n"
+    )
 
 
 def run_crisis(paths: list[Path], misses: bool) -> None:
@@ -262,32 +318,48 @@ def run_crisis(paths: list[Path], misses: bool) -> None:
     previous = previous_detector()
     for path in paths:
         rows = _read(path)
-        results = [evaluate_crisis("detector", current_detector(detector), rows),
-                   evaluate_crisis("  rules alone", current_detector(rules_only), rows),
-                   evaluate_crisis("previous", previous, rows)]
+        results = [
+            evaluate_crisis("detector", current_detector(detector), rows),
+            evaluate_crisis("  rules alone", current_detector(rules_only), rows),
+            evaluate_crisis("previous", previous, rows),
+        ]
         report_crisis(path, rows, results, held_out="holdout" in path.name)
         if misses:
             for row, kind in results[0]["misses"]:
                 what = f"flagged as {kind}" if kind else "missed"
-                print(f"  [{row['category']} {row['lang']}/{row['script']}] {what}: "
-                      f"{row['text']!r}")
+                print(
+                    f"  [{row['category']} {row['lang']}/{row['script']}] {what}: {row['text']!r}"
+                )
             print()
 
 
 def main() -> None:
-    default = [ROOT / "tests" / "data" / name for name in
-               ("questions.jsonl", "questions_v2.jsonl", "questions_holdout.jsonl",
-                "questions_holdout2.jsonl", "questions_holdout3.jsonl")]
+    default = [
+        ROOT / "tests" / "data" / name
+        for name in (
+            "questions.jsonl",
+            "questions_v2.jsonl",
+            "questions_holdout.jsonl",
+            "questions_holdout2.jsonl",
+            "questions_holdout3.jsonl",
+        )
+    ]
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path, nargs="+",
-                        default=[p for p in default if p.exists()])
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="time the engine this many times (a new index each time, so no "
-                             "run profits from words cached by another); report the median")
+    parser.add_argument("--data", type=Path, nargs="+", default=[p for p in default if p.exists()])
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="time the engine this many times (a new index each time, so no "
+        "run profits from words cached by another); report the median",
+    )
     parser.add_argument("--misses", action="store_true", help="list the engine's mistakes")
-    parser.add_argument("--crisis", type=Path, nargs="+",
-                        default=[p for p in (ROOT / "tests" / "data" / n for n in CRISIS_SETS)
-                                 if p.exists()])
+    parser.add_argument(
+        "--crisis",
+        type=Path,
+        nargs="+",
+        default=[p for p in (ROOT / "tests" / "data" / n for n in CRISIS_SETS) if p.exists()],
+    )
     parser.add_argument("--crisis-only", action="store_true", help="skip the topic part")
     args = parser.parse_args()
     if args.crisis_only:
@@ -301,8 +373,10 @@ def main() -> None:
     print(f"index built in {build_ms:.0f} ms\n")
     for path in args.data:
         rows = _read(path)
-        runs = [evaluate("engine", ours if i == 0 else engine(catalog), rows)
-                for i in range(max(1, args.repeat))]
+        runs = [
+            evaluate("engine", ours if i == 0 else engine(catalog), rows)
+            for i in range(max(1, args.repeat))
+        ]
         mine = runs[0]
         for key in ("p50", "p99", "cpu_p50", "cpu_p99"):
             mine[key] = statistics.median(r[key] for r in runs)
@@ -310,8 +384,10 @@ def main() -> None:
         if args.misses:
             for row, topic, crisis in mine["misses"]:
                 flag = " CRISIS" if crisis else ""
-                print(f"  [{row['lang']}/{row['script']}/{row['kind']}] {row['text']!r}: "
-                      f"expected {row['topic']}, got {topic}{flag}")
+                print(
+                    f"  [{row['lang']}/{row['script']}/{row['kind']}] {row['text']!r}: "
+                    f"expected {row['topic']}, got {topic}{flag}"
+                )
             print()
     run_crisis(args.crisis, args.misses)
 

@@ -46,8 +46,13 @@ TOKEN = "123456:BENCH-token-for-the-fake-api-00000000"
 ADMIN = 1001
 FIRST_RECIPIENT = 100_000
 PROBE_USER = 50
-QUESTIONS = ["NEET деген не?", "Как попасть на молодёжную практику?", "волонтер болгым келеди",
-             "Первое рабочее место условия", "жас кәсіпкерлерге грант"]
+QUESTIONS = [
+    "NEET деген не?",
+    "Как попасть на молодёжную практику?",
+    "волонтер болгым келеди",
+    "Первое рабочее место условия",
+    "жас кәсіпкерлерге грант",
+]
 TELEGRAM_LIMIT = 30
 
 
@@ -84,11 +89,14 @@ async def seed(db: Database, api: TelegramEmulator, count: int) -> None:
     async with db.transaction() as conn:
         await conn.executemany(
             "INSERT INTO users (telegram_id, language, first_seen, last_seen)"
-            " VALUES (?, ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')", rows)
+            " VALUES (?, ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+            rows,
+        )
 
 
-async def probe(dp: Any, bot: Bot, api: TelegramEmulator, stop: asyncio.Event,
-                every: float = 0.5) -> list[float]:
+async def probe(
+    dp: Any, bot: Bot, api: TelegramEmulator, stop: asyncio.Event, every: float = 0.5
+) -> list[float]:
     """An ordinary user asks questions; each one's handling time through the dispatcher."""
     times: list[float] = []
     i = 0
@@ -136,9 +144,13 @@ async def run(args: argparse.Namespace) -> int:
     api = TimedEmulator(flood_limit=TELEGRAM_LIMIT)
     server = await FakeTelegramServer(api).start()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(database_path=Path(tmp) / "bench.sqlite3",
-                                 content_dir=ROOT / "content", admin_ids=str(ADMIN),
-                                 telegram_api_url=server.base_url, broadcast_rate=args.rate)
+        settings = load_settings(
+            database_path=Path(tmp) / "bench.sqlite3",
+            content_dir=ROOT / "content",
+            admin_ids=str(ADMIN),
+            telegram_api_url=server.base_url,
+            broadcast_rate=args.rate,
+        )
         db = await Database(settings.database_path).connect()
         await db.migrate()
         content = ContentStore(settings.content_dir)
@@ -148,8 +160,11 @@ async def run(args: argparse.Namespace) -> int:
         await dp.emit_startup(bot=bot, **dp.workflow_data)
         try:
             await seed(db, api, args.recipients)
-            print(f"{args.recipients} recipients, BROADCAST_RATE={args.rate:g}/s, "
-                  f"fake API limit {TELEGRAM_LIMIT}/s", flush=True)
+            print(
+                f"{args.recipients} recipients, BROADCAST_RATE={args.rate:g}/s, "
+                f"fake API limit {TELEGRAM_LIMIT}/s",
+                flush=True,
+            )
 
             # Baselines: handling time with nothing else running; a naive unpaced loop.
             idle_stop = asyncio.Event()
@@ -157,15 +172,16 @@ async def run(args: argparse.Namespace) -> int:
             await asyncio.sleep(args.idle_seconds)
             idle_stop.set()
             idle_times = await idle_task
-            naive = await naive_loop(bot, api, [FIRST_RECIPIENT + i
-                                                for i in range(min(args.baseline,
-                                                                   args.recipients))])
+            naive = await naive_loop(
+                bot, api, [FIRST_RECIPIENT + i for i in range(min(args.baseline, args.recipients))]
+            )
             await asyncio.sleep(1.5)  # let the fake API's window empty
 
             # The broadcast, with the ordinary user asking questions all along.
             source = api.user_sends(ADMIN, "Жаңа грант / Новый грант")["message"]["message_id"]
             job_id, total = await create_broadcast(
-                db, Draft(ADMIN, ADMIN, source, Audience()), broadcaster.clock.now())
+                db, Draft(ADMIN, ADMIN, source, Audience()), broadcaster.clock.now()
+            )
             refused_before = len(api.refused_at)
             messages_before = paced_calls(api)
             stop = asyncio.Event()
@@ -182,7 +198,8 @@ async def run(args: argparse.Namespace) -> int:
             late_429 = sum(1 for at in api.refused_at[refused_before:] if at > started + 1.0)
             duplicates = sum(
                 max(0, sum(1 for m in chat.messages if m.copied_from == (ADMIN, source)) - 1)
-                for chat in api.chats.values())
+                for chat in api.chats.values()
+            )
         finally:
             await dp.emit_shutdown(bot=bot, **dp.workflow_data)
             await bot.session.close()
@@ -193,23 +210,36 @@ async def run(args: argparse.Namespace) -> int:
     share = achieved / budget
     p99_idle, p99_busy = percentile(idle_times, 0.99), percentile(busy_times, 0.99)
     checks = [
-        ("achieved rate", f"{achieved:.2f} messages/s = {share:.1%} of {budget:g}/s "
-         f"({announcements:.2f}/s announcements)", share >= 0.95),
+        (
+            "achieved rate",
+            f"{achieved:.2f} messages/s = {share:.1%} of {budget:g}/s "
+            f"({announcements:.2f}/s announcements)",
+            share >= 0.95,
+        ),
         ("429s after the first second", str(late_429), late_429 == 0),
         ("duplicates", str(duplicates), duplicates == 0),
-        ("user question p99 during broadcast",
-         f"{p99_busy * 1000:.0f} ms (p50 {statistics.median(busy_times) * 1000:.0f} ms, "
-         f"{len(busy_times)} questions)", p99_busy < 0.2),
+        (
+            "user question p99 during broadcast",
+            f"{p99_busy * 1000:.0f} ms (p50 {statistics.median(busy_times) * 1000:.0f} ms, "
+            f"{len(busy_times)} questions)",
+            p99_busy < 0.2,
+        ),
     ]
-    print(f"\ndelivered {tally.sent}/{total} in {elapsed:.1f} s "
-          f"(failed {tally.failed}, blocked {tally.blocked}, uncertain {tally.uncertain})")
+    print(
+        f"\ndelivered {tally.sent}/{total} in {elapsed:.1f} s "
+        f"(failed {tally.failed}, blocked {tally.blocked}, uncertain {tally.uncertain})"
+    )
     for name, value, ok in checks:
         print(f"  {'PASS' if ok else 'FAIL'}  {name}: {value}")
     print("\nbaselines in the same run:")
-    print(f"  naive unpaced loop over {min(args.baseline, args.recipients)} recipients: "
-          f"{naive['rate']:.1f}/s, {naive['flood_waits']:.0f} flood waits (429)")
-    print(f"  user question p99 with no broadcast: {p99_idle * 1000:.0f} ms "
-          f"(p50 {statistics.median(idle_times) * 1000:.0f} ms, {len(idle_times)} questions)")
+    print(
+        f"  naive unpaced loop over {min(args.baseline, args.recipients)} recipients: "
+        f"{naive['rate']:.1f}/s, {naive['flood_waits']:.0f} flood waits (429)"
+    )
+    print(
+        f"  user question p99 with no broadcast: {p99_idle * 1000:.0f} ms "
+        f"(p50 {statistics.median(idle_times) * 1000:.0f} ms, {len(idle_times)} questions)"
+    )
     return 0 if all(ok for _, _, ok in checks) else 1
 
 
@@ -217,10 +247,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=25.0, help="BROADCAST_RATE")
-    parser.add_argument("--baseline", type=int, default=300,
-                        help="recipients for the naive-loop baseline")
-    parser.add_argument("--idle-seconds", type=float, default=5.0,
-                        help="how long to measure handling time with no broadcast")
+    parser.add_argument(
+        "--baseline", type=int, default=300, help="recipients for the naive-loop baseline"
+    )
+    parser.add_argument(
+        "--idle-seconds",
+        type=float,
+        default=5.0,
+        help="how long to measure handling time with no broadcast",
+    )
     return asyncio.run(run(parser.parse_args()))
 
 

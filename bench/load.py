@@ -44,14 +44,32 @@ from bot.loop import serve  # noqa: E402
 
 TOKEN = "123456:BENCH-token-for-the-fake-api-0000000000"
 QUESTIONS = [
-    "стипендия алу үшін не керек", "как найти первую работу", "грант на бизнес для молодежи",
-    "волонтер болғым келеді", "психолог керек", "NEET деген не", "Жасыл ел жобасына қалай",
-    "молодежная практика условия", "жұмыс таба алмай жүрмін", "где центр занятости",
-    "хочу открыть свое дело", "спорт секциялары тегін бе", "как стать волонтером",
-    "жастар ресурстық орталығы қайда", "первое рабочее место субсидия",
+    "стипендия алу үшін не керек",
+    "как найти первую работу",
+    "грант на бизнес для молодежи",
+    "волонтер болғым келеді",
+    "психолог керек",
+    "NEET деген не",
+    "Жасыл ел жобасына қалай",
+    "молодежная практика условия",
+    "жұмыс таба алмай жүрмін",
+    "где центр занятости",
+    "хочу открыть свое дело",
+    "спорт секциялары тегін бе",
+    "как стать волонтером",
+    "жастар ресурстық орталығы қайда",
+    "первое рабочее место субсидия",
 ]
-MENU = ["m:cats", "c:work", "t:first-job:c", "t:first-job:f", "c:support", "t:neet:c",
-        "m:main", "m:help"]
+MENU = [
+    "m:cats",
+    "c:work",
+    "t:first-job:c",
+    "t:first-job:f",
+    "c:support",
+    "t:neet:c",
+    "m:main",
+    "m:help",
+]
 FORM_TEXT = ["Сейітов Ерлан", "19", "+7 701 123 45 67"]
 FORM_PRESS = ["rf:district:abai", "rf:occ:neet", "rf:skip:", "rf:agree:adult", "rf:confirm:"]
 
@@ -62,8 +80,10 @@ KINDS = ("echo", "echo-stack", "bot")
 def script(user_index: int, length: int) -> list[tuple[str, str]]:
     """The user's updates in order: ("text", …) or ("press", callback data)."""
     rng = random.Random(user_index)
-    steps: list[tuple[str, str]] = [("text", "/start"), ("press", "l:kk" if user_index % 2
-                                                           else "l:ru")]
+    steps: list[tuple[str, str]] = [
+        ("text", "/start"),
+        ("press", "l:kk" if user_index % 2 else "l:ru"),
+    ]
     while len(steps) < length:
         kind = rng.random()
         if kind < 0.4:
@@ -71,8 +91,12 @@ def script(user_index: int, length: int) -> list[tuple[str, str]]:
         elif kind < 0.75:
             steps.append(("text", rng.choice(QUESTIONS)))
         else:
-            steps += [("text", "/start reg-neet"), *[("text", t) for t in FORM_TEXT],
-                      *[("press", d) for d in FORM_PRESS], ("text", "/my")]
+            steps += [
+                ("text", "/start reg-neet"),
+                *[("text", t) for t in FORM_TEXT],
+                *[("press", d) for d in FORM_PRESS],
+                ("text", "/my"),
+            ]
     return steps[:length]
 
 
@@ -95,15 +119,20 @@ def echo_dispatcher() -> Any:
 
 async def seed(db: Any, count: int) -> None:
     """`count` users, as a year of a city's youth would leave them (plain SQL, one go)."""
-    rows = ((10_000_000 + i, "kk" if i % 3 else "ru", "2026-01-01T00:00:00Z",
-             "2026-06-01T00:00:00Z") for i in range(count))
+    rows = (
+        (10_000_000 + i, "kk" if i % 3 else "ru", "2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z")
+        for i in range(count)
+    )
     async with db.transaction() as conn:
-        await conn.executemany("INSERT INTO users (telegram_id, language, first_seen, last_seen)"
-                               " VALUES (?, ?, ?, ?)", rows)
+        await conn.executemany(
+            "INSERT INTO users (telegram_id, language, first_seen, last_seen) VALUES (?, ?, ?, ?)",
+            rows,
+        )
 
 
-async def worker(kind: str, users: int, length: int, rate: float, seconds: float,
-                 seed_users: int) -> dict[str, float]:
+async def worker(
+    kind: str, users: int, length: int, rate: float, seconds: float, seed_users: int
+) -> dict[str, float]:
     from aiogram.types import Update
 
     from bot.app import create_bot, create_dispatcher
@@ -113,14 +142,14 @@ async def worker(kind: str, users: int, length: int, rate: float, seconds: float
     from tests.fake_api import FakeTelegramServer
 
     tmp = tempfile.mkdtemp()
-    settings = load_settings(database_path=Path(tmp) / "load.sqlite3",
-                             content_dir=ROOT / "content", flood_rate=0)
+    settings = load_settings(
+        database_path=Path(tmp) / "load.sqlite3", content_dir=ROOT / "content", flood_rate=0
+    )
     server = await FakeTelegramServer().start()
     api = server.emulator
     # This fake API has no flood limit: the bot's own speed is measured, not Telegram's pace
     # (bot/transport/pacing.py; bench/broadcast.py runs against the limit).
-    settings = settings.model_copy(update={"telegram_api_url": server.base_url,
-                                           "send_rate": 1e6})
+    settings = settings.model_copy(update={"telegram_api_url": server.base_url, "send_rate": 1e6})
     if kind == "echo":
         from aiogram import Bot
         from aiogram.client.session.aiohttp import AiohttpSession
@@ -134,8 +163,9 @@ async def worker(kind: str, users: int, length: int, rate: float, seconds: float
         db = await Database(settings.database_path).connect()
         await db.migrate()
         await seed(db, seed_users)
-        dp = create_dispatcher(settings, db, ContentStore(settings.content_dir),
-                               freeze_heap=True)  # as `python -m bot run` does
+        dp = create_dispatcher(
+            settings, db, ContentStore(settings.content_dir), freeze_heap=True
+        )  # as `python -m bot run` does
         await dp.emit_startup(bot=bot, **dp.workflow_data)
     else:
         dp = echo_dispatcher()
@@ -149,8 +179,9 @@ async def worker(kind: str, users: int, length: int, rate: float, seconds: float
         sent = api.bot_messages(user_id)
         return api.user_presses(user_id, sent[-1].message_id if sent else 1, step[1])
 
-    async def run_users(first_id: int, pace: Callable[[int, int], Awaitable[float]]
-                        ) -> tuple[int, float, list[float]]:
+    async def run_users(
+        first_id: int, pace: Callable[[int, int], Awaitable[float]]
+    ) -> tuple[int, float, list[float]]:
         latencies: list[float] = []
 
         async def one(i: int) -> None:
@@ -197,10 +228,12 @@ async def worker(kind: str, users: int, length: int, rate: float, seconds: float
     await bot.session.close()
     await server.stop()
     return {
-        "throughput": throughput, "paced_rate": count / paced_elapsed,
+        "throughput": throughput,
+        "paced_rate": count / paced_elapsed,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
-        "rss_mb": rss / 1024, "peak_mb": peak / 1024,
+        "rss_mb": rss / 1024,
+        "peak_mb": peak / 1024,
         "refused": sum(1 for r in api.refused if "not modified" not in r[2]),
         "calls_per_update": api_calls / done,
     }
@@ -224,8 +257,7 @@ def main() -> None:
     parser.add_argument("--worker", choices=KINDS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        run = worker(args.worker, args.users, args.length, args.rate, args.seconds,
-                     args.seed_users)
+        run = worker(args.worker, args.users, args.length, args.rate, args.seconds, args.seed_users)
         # Each bot runs on the loop it would run on in production.
         result = asyncio.run(run) if args.worker == "echo" else serve(run)
         print(json.dumps(result))
@@ -235,37 +267,52 @@ def main() -> None:
     runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in KINDS}
     for _ in range(args.rounds):
         for kind in KINDS:
-            out = subprocess.run([sys.executable, __file__, "--worker", kind, *sys.argv[1:]],
-                                 check=True, capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [sys.executable, __file__, "--worker", kind, *sys.argv[1:]],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             runs[kind].append(json.loads(out.strip().splitlines()[-1]))
-    results = {kind: {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
-               for kind, rounds in runs.items()}
+    results = {
+        kind: {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+        for kind, rounds in runs.items()
+    }
     echo, stack, bot = results["echo"], results["echo-stack"], results["bot"]
-    print(f"{args.users} users; closed loop {args.length} updates each; paced "
-          f"{args.rate:.0f} upd/s for {args.seconds:.0f} s; bot DB with {args.seed_users} users;"
-          f" medians of {args.rounds} rounds\n")
-    throughputs = {kind: " ".join(f"{r['throughput']:.0f}" for r in rounds)
-                   for kind, rounds in runs.items()}
+    print(
+        f"{args.users} users; closed loop {args.length} updates each; paced "
+        f"{args.rate:.0f} upd/s for {args.seconds:.0f} s; bot DB with {args.seed_users} users;"
+        f" medians of {args.rounds} rounds\n"
+    )
+    throughputs = {
+        kind: " ".join(f"{r['throughput']:.0f}" for r in rounds) for kind, rounds in runs.items()
+    }
     print("throughput of each round: " + "; ".join(f"{k} {v}" for k, v in throughputs.items()))
     print(f"{'':<36}{'echo bot':>10}{'echo, our':>11}{'Jastar bot':>12}{'ratio':>7}")
     print(f"{'':<36}{'(bare)':>10}{'transport':>11}{'':>12}{'':>7}")
-    rows = [("throughput, updates/s", "throughput", "{:.0f}"),
-            ("paced: handled updates/s", "paced_rate", "{:.0f}"),
-            ("paced: p50 latency, ms", "p50_ms", "{:.1f}"),
-            ("paced: p99 latency, ms", "p99_ms", "{:.1f}"),
-            ("RSS at the end, MB", "rss_mb", "{:.0f}"),
-            ("peak RSS, MB", "peak_mb", "{:.0f}"),
-            ("calls refused (bar 'not modified')", "refused", "{:.0f}"),
-            ("Bot API calls per update", "calls_per_update", "{:.2f}")]
+    rows = [
+        ("throughput, updates/s", "throughput", "{:.0f}"),
+        ("paced: handled updates/s", "paced_rate", "{:.0f}"),
+        ("paced: p50 latency, ms", "p50_ms", "{:.1f}"),
+        ("paced: p99 latency, ms", "p99_ms", "{:.1f}"),
+        ("RSS at the end, MB", "rss_mb", "{:.0f}"),
+        ("peak RSS, MB", "peak_mb", "{:.0f}"),
+        ("calls refused (bar 'not modified')", "refused", "{:.0f}"),
+        ("Bot API calls per update", "calls_per_update", "{:.2f}"),
+    ]
     for label, key, fmt in rows:
         ratio = bot[key] / echo[key] if echo[key] else float("nan")
-        print(f"{label:<36}{fmt.format(echo[key]):>10}{fmt.format(stack[key]):>11}"
-              f"{fmt.format(bot[key]):>12}{ratio:>7.2f}")
+        print(
+            f"{label:<36}{fmt.format(echo[key]):>10}{fmt.format(stack[key]):>11}"
+            f"{fmt.format(bot[key]):>12}{ratio:>7.2f}"
+        )
     share = bot["throughput"] / echo["throughput"]
     extra = bot["rss_mb"] - echo["rss_mb"]
-    print(f"\nthroughput {share:.2f} of the bare echo bot (target ≥ 0.70), "
-          f"{bot['throughput'] / stack['throughput']:.2f} of the echo bot on the same transport;"
-          f"\nRSS {extra:+.0f} MB beside the bare echo bot (target ≤ +60 MB)")
+    print(
+        f"\nthroughput {share:.2f} of the bare echo bot (target ≥ 0.70), "
+        f"{bot['throughput'] / stack['throughput']:.2f} of the echo bot on the same transport;"
+        f"\nRSS {extra:+.0f} MB beside the bare echo bot (target ≤ +60 MB)"
+    )
 
 
 if __name__ == "__main__":

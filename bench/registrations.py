@@ -40,16 +40,18 @@ async def run(users: int, storage_kind: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         # Flood control off: a simulated user answers as soon as the bot has replied, over
         # 5 updates a second once the bot is fast enough, which no thumb manages.
-        settings = load_settings(database_path=Path(tmp) / "bench.sqlite3",
-                                 content_dir=ROOT / "content", flood_rate=0)
+        settings = load_settings(
+            database_path=Path(tmp) / "bench.sqlite3", content_dir=ROOT / "content", flood_rate=0
+        )
         server = await FakeTelegramServer().start()
         api = server.emulator
         db = await Database(settings.database_path).connect()
         await db.migrate()
         content = ContentStore(settings.content_dir)
         # No flood limit in this fake API: the bot's own speed, not Telegram's pace.
-        settings = settings.model_copy(update={"telegram_api_url": server.base_url,
-                                               "send_rate": 1e6})
+        settings = settings.model_copy(
+            update={"telegram_api_url": server.base_url, "send_rate": 1e6}
+        )
         bot = create_bot(settings, TOKEN)
         storage: BaseStorage | None = MemoryStorage() if storage_kind == "memory" else None
         dp = create_dispatcher(settings, db, content, storage=storage)
@@ -65,16 +67,22 @@ async def run(users: int, storage_kind: str) -> dict[str, float]:
             await feed(api.user_sends(user_id, "/start reg-neet"))
             for text in ("Сейітов Ерлан", "19", "+7 701 123 45 67"):
                 await feed(api.user_sends(user_id, text))
-            for data in ("rf:district:abai", "rf:occ:neet", "rf:skip:", "rf:agree:adult",
-                         "rf:confirm:"):
+            for data in (
+                "rf:district:abai",
+                "rf:occ:neet",
+                "rf:skip:",
+                "rf:agree:adult",
+                "rf:confirm:",
+            ):
                 last = api.bot_messages(user_id)[-1]
                 await feed(api.user_presses(user_id, last.message_id, data))
 
         started = time.perf_counter()
         await asyncio.gather(*(one_user(100_000 + i) for i in range(users)))
         elapsed = time.perf_counter() - started
-        rows = await db.fetch_all("SELECT user_id, COUNT(*) AS n FROM registrations"
-                                  " GROUP BY user_id")
+        rows = await db.fetch_all(
+            "SELECT user_id, COUNT(*) AS n FROM registrations GROUP BY user_id"
+        )
         await bot.session.close()
         await db.close()
         await server.stop()
@@ -96,14 +104,18 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000)
     args = parser.parse_args()
     print(f"{args.users} concurrent users, 10 updates each, fake Bot API over HTTP\n")
-    header = (f"{'FSM storage':<22}{'seconds':>9}{'reg/s':>8}{'upd/s':>8}{'p50 ms':>9}"
-              f"{'p99 ms':>9}{'stored':>8}{'lost':>6}{'dupes':>7}")
+    header = (
+        f"{'FSM storage':<22}{'seconds':>9}{'reg/s':>8}{'upd/s':>8}{'p50 ms':>9}"
+        f"{'p99 ms':>9}{'stored':>8}{'lost':>6}{'dupes':>7}"
+    )
     print(header)
     for kind, label in (("sqlite", "SQLite (production)"), ("memory", "memory (baseline)")):
         r = asyncio.run(run(args.users, kind))
-        print(f"{label:<22}{r['seconds']:>9.1f}{r['registrations_per_s']:>8.1f}"
-              f"{r['updates_per_s']:>8.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
-              f"{r['stored']:>8}{r['lost']:>6}{r['duplicated']:>7}")
+        print(
+            f"{label:<22}{r['seconds']:>9.1f}{r['registrations_per_s']:>8.1f}"
+            f"{r['updates_per_s']:>8.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
+            f"{r['stored']:>8}{r['lost']:>6}{r['duplicated']:>7}"
+        )
         if r["lost"] or r["duplicated"] or r["stored"] != args.users:
             print("FAIL: registrations lost or duplicated", file=sys.stderr)
             sys.exit(1)

@@ -27,18 +27,39 @@ from bot.catalog.crisis import features, tokens_of  # noqa: E402
 from bot.catalog.search import CRISIS_TOPIC  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-TRAINING = ("crisis_dev.jsonl", "crisis_dev2.jsonl", "crisis_dev3.jsonl", "crisis_dev4.jsonl",
-            "crisis_dev5.jsonl", "crisis_dev6.jsonl", "crisis_dev7.jsonl", "crisis_dev8.jsonl",
-            "crisis_dev9.jsonl", "crisis_dev10.jsonl", "crisis_dev11.jsonl", "crisis_dev12.jsonl",
-            "questions.jsonl",
-            "questions_v2.jsonl",
-            "questions_holdout.jsonl", "questions_holdout2.jsonl", "questions_holdout3.jsonl")
+TRAINING = (
+    "crisis_dev.jsonl",
+    "crisis_dev2.jsonl",
+    "crisis_dev3.jsonl",
+    "crisis_dev4.jsonl",
+    "crisis_dev5.jsonl",
+    "crisis_dev6.jsonl",
+    "crisis_dev7.jsonl",
+    "crisis_dev8.jsonl",
+    "crisis_dev9.jsonl",
+    "crisis_dev10.jsonl",
+    "crisis_dev11.jsonl",
+    "crisis_dev12.jsonl",
+    "questions.jsonl",
+    "questions_v2.jsonl",
+    "questions_holdout.jsonl",
+    "questions_holdout2.jsonl",
+    "questions_holdout3.jsonl",
+)
 OUT = ROOT / "bot" / "catalog" / "crisis_weights.py"
 EPOCHS, RATE, DECAY = 15, 0.2, 1e-4
 KEEP = 0.1  # smaller weights are dropped from the shipped file (they rarely move a decision)
 KEEP_KIND = 0.25  # the same for the category weights (eight lists: kept smaller)
-CATEGORIES = ("suicidal", "passive", "plan_means", "self_harm", "third_person", "abuse",
-              "addiction", "minor_danger")
+CATEGORIES = (
+    "suicidal",
+    "passive",
+    "plan_means",
+    "self_harm",
+    "third_person",
+    "abuse",
+    "addiction",
+    "minor_danger",
+)
 
 
 def digest(names: tuple[str, ...]) -> str:
@@ -68,13 +89,17 @@ def catalogue_questions() -> list[dict[str, object]]:
 def load() -> list[dict[str, object]]:
     rows = catalogue_questions()
     for name in TRAINING:
-        rows += [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines()
-                 if line.strip()]
+        rows += [
+            json.loads(line)
+            for line in (DATA / name).read_text("utf-8").splitlines()
+            if line.strip()
+        ]
     return rows
 
 
-def sgd(samples: list[tuple[set[str], float]], seed: int, keep: float = KEEP
-        ) -> tuple[dict[str, float], float]:
+def sgd(
+    samples: list[tuple[set[str], float]], seed: int, keep: float = KEEP
+) -> tuple[dict[str, float], float]:
     weights: dict[str, float] = {}
     bias = 0.0
     rng = random.Random(seed)
@@ -95,12 +120,18 @@ def main() -> int:
     rows = load()
     samples = [(features(tokens_of(str(r["text"]))), 1.0 if r["crisis"] else 0.0) for r in rows]
     weights, bias = sgd(samples, seed=1)
-    positive = [(features(tokens_of(str(r["text"]))), str(r["category"])) for r in rows
-                if r["crisis"] and r.get("category") in CATEGORIES]
+    positive = [
+        (features(tokens_of(str(r["text"]))), str(r["category"]))
+        for r in rows
+        if r["crisis"] and r.get("category") in CATEGORIES
+    ]
     kinds = {}
     for number, category in enumerate(CATEGORIES):
-        kinds[category] = sgd([(f, 1.0 if c == category else 0.0) for f, c in positive],
-                              seed=10 + number, keep=KEEP_KIND)
+        kinds[category] = sgd(
+            [(f, 1.0 if c == category else 0.0) for f, c in positive],
+            seed=10 + number,
+            keep=KEEP_KIND,
+        )
     lines = [
         '"""Weights of the crisis model, written by bench/train_crisis.py: do not edit by hand."""',
         "",
@@ -115,8 +146,10 @@ def main() -> int:
         lines.append(f'    "{category}": ({json.dumps(w, ensure_ascii=False)}, {b!r}),')
     lines.append("}")
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{len(rows)} messages, {len(weights)} weights kept;"
-          f" categories: {', '.join(f'{c} {len(w)}' for c, (w, _) in kinds.items())}")
+    print(
+        f"{len(rows)} messages, {len(weights)} weights kept;"
+        f" categories: {', '.join(f'{c} {len(w)}' for c, (w, _) in kinds.items())}"
+    )
     print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size // 1024} KB)")
     return 0
 

@@ -25,8 +25,10 @@ from bot.loop import serve
 log = logging.getLogger("bot")
 
 
-NO_TOKEN = ("BOT_TOKEN is not set: put the token from @BotFather into .env (see .env.example) "
-            "to run on Telegram, or try the bot offline: python -m bot chat")
+NO_TOKEN = (
+    "BOT_TOKEN is not set: put the token from @BotFather into .env (see .env.example) "
+    "to run on Telegram, or try the bot offline: python -m bot chat"
+)
 
 
 class StartupError(Exception):
@@ -35,22 +37,35 @@ class StartupError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Jastar bot")
-    parser.add_argument("--webhook", action="store_true",
-                        help="run with a webhook server (WEBHOOK_URL, WEBHOOK_SECRET) "
-                             "instead of long polling")
+    parser.add_argument(
+        "--webhook",
+        action="store_true",
+        help="run with a webhook server (WEBHOOK_URL, WEBHOOK_SECRET) instead of long polling",
+    )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot with long polling (the default)")
     chat = sub.add_parser("chat", help="talk to the bot in this terminal: no token, no network")
-    chat.add_argument("--db", type=Path, default=None,
-                      help="database file for the chat (default: a temporary one)")
-    chat.add_argument("--admin", action="store_true",
-                      help="be an admin (announcements, /stats, /gaps, /reload) and see the "
-                           "operators' chat (registration posts and tickets) here too")
+    chat.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="database file for the chat (default: a temporary one)",
+    )
+    chat.add_argument(
+        "--admin",
+        action="store_true",
+        help="be an admin (announcements, /stats, /gaps, /reload) and see the "
+        "operators' chat (registration posts and tickets) here too",
+    )
     sub.add_parser("migrate", help="apply pending database migrations")
     ask = sub.add_parser("ask", help="print the answer the bot would give to a question")
     ask.add_argument("question", help="the question, or - to read one question per line")
-    ask.add_argument("--lang", choices=("kk", "ru"), default=None,
-                     help="language of the answer (default: DEFAULT_LANGUAGE)")
+    ask.add_argument(
+        "--lang",
+        choices=("kk", "ru"),
+        default=None,
+        help="language of the answer (default: DEFAULT_LANGUAGE)",
+    )
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     gaps = sub.add_parser("gaps", help="the most frequent questions without a good answer")
     gaps.add_argument("--days", type=int, default=30, help="look back this many days (30)")
@@ -62,15 +77,23 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write registrations as CSV (UTF-8 with BOM, Excel)")
     export.add_argument("--out", type=Path, required=True, help="CSV file to write")
     export.add_argument("--topic", default=None, help="only this programme (topic id)")
-    export.add_argument("--lang", choices=("kk", "ru"), default=None,
-                        help="language of headers and labels (default: DEFAULT_LANGUAGE)")
+    export.add_argument(
+        "--lang",
+        choices=("kk", "ru"),
+        default=None,
+        help="language of headers and labels (default: DEFAULT_LANGUAGE)",
+    )
     qr = sub.add_parser("qr", help="write a printable QR code of a programme's sign-up link")
     qr.add_argument("topic", help="topic id of a programme open for registration")
     qr.add_argument("--out", type=Path, required=True, help="PNG file to write")
-    qr.add_argument("--username", default=None,
-                    help="the bot's username (default: asked from Telegram with BOT_TOKEN)")
-    backup = sub.add_parser("backup", help="copy the database consistently, even while the "
-                                           "bot runs (SQLite backup API)")
+    qr.add_argument(
+        "--username",
+        default=None,
+        help="the bot's username (default: asked from Telegram with BOT_TOKEN)",
+    )
+    backup = sub.add_parser(
+        "backup", help="copy the database consistently, even while the bot runs (SQLite backup API)"
+    )
     backup.add_argument("file", type=Path, help="the backup file to write")
     return parser
 
@@ -85,8 +108,9 @@ def _content(settings: Settings) -> ContentStore:
     try:
         return ContentStore(settings.content_dir)
     except (ContentError, TextsError) as exc:
-        raise StartupError(f"content in {settings.content_dir} is broken: {exc} "
-                           f"(run: python -m bot check-content)") from None
+        raise StartupError(
+            f"content in {settings.content_dir} is broken: {exc} (run: python -m bot check-content)"
+        ) from None
 
 
 async def _open(settings: Settings, db_path: Path | None = None) -> tuple[Database, ContentStore]:
@@ -114,8 +138,10 @@ def _database_problem(path: Path, exc: sqlite3.Error | OSError) -> str:
     """One line an operator can act on (a restore done as root leaves a file the bot's
     user can read but not write; ReadWritePaths in the systemd unit may miss its folder)."""
     if "readonly" in str(exc):
-        return (f"the database {path} is read-only ({exc}): the bot's user needs write "
-                f"access to the file and to its folder (for the -wal and -shm files)")
+        return (
+            f"the database {path} is read-only ({exc}): the bot's user needs write "
+            f"access to the file and to its folder (for the -wal and -shm files)"
+        )
     return f"cannot use the database {path}: {exc}"
 
 
@@ -153,8 +179,12 @@ async def run_webhook(settings: Settings) -> None:
         await runner.setup()
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
         await site.start()
-        log.info("webhook server on %s:%d%s", settings.webhook_host, settings.webhook_port,
-                 webhook_path(settings))
+        log.info(
+            "webhook server on %s:%d%s",
+            settings.webhook_host,
+            settings.webhook_port,
+            webhook_path(settings),
+        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):  # systemd stops services with SIGTERM
@@ -190,8 +220,13 @@ def chat_settings(settings: Settings, admin: bool) -> Settings:
     return settings.model_copy(update=update)
 
 
-async def run_chat(settings: Settings, db_path: Path | None, admin: bool = False,
-                   read_line: Callable[[str], str] = input, out: TextIO = sys.stdout) -> None:
+async def run_chat(
+    settings: Settings,
+    db_path: Path | None,
+    admin: bool = False,
+    read_line: Callable[[str], str] = input,
+    out: TextIO = sys.stdout,
+) -> None:
     import tempfile
 
     from bot.app import create_bot, create_dispatcher
@@ -206,8 +241,9 @@ async def run_chat(settings: Settings, db_path: Path | None, admin: bool = False
         bot = create_bot(settings, TERMINAL_TOKEN, session=EmulatorSession(emulator))
         dp = create_dispatcher(settings, db, content)
         try:
-            await chat_loop(dp, emulator, bot, read_line, out=out,
-                            operators_chat=settings.admin_chat_id)
+            await chat_loop(
+                dp, emulator, bot, read_line, out=out, operators_chat=settings.admin_chat_id
+            )
         finally:
             await db.close()
 
@@ -228,25 +264,36 @@ async def run_migrate(settings: Settings) -> None:
 def run_check_content(content_dir: Path, as_json: bool) -> int:
     report = check(content_dir)
     if as_json:
-        print(json.dumps({
-            "topics": [
-                {"id": t.id, "category": t.category,
-                 "title": {"kk": t.kk.title, "ru": t.ru.title},
-                 "registration_open": t.registration_open,
-                 "checked": t.checked.isoformat() if t.checked else None,
-                 "sources": len(t.sources)}
-                for t in report.topics
-            ],
-            "warnings": report.warnings,
-            "errors": report.errors,
-        }, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "topics": [
+                        {
+                            "id": t.id,
+                            "category": t.category,
+                            "title": {"kk": t.kk.title, "ru": t.ru.title},
+                            "registration_open": t.registration_open,
+                            "checked": t.checked.isoformat() if t.checked else None,
+                            "sources": len(t.sources),
+                        }
+                        for t in report.topics
+                    ],
+                    "warnings": report.warnings,
+                    "errors": report.errors,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for line in report.errors:
             print(f"ERROR   {line}")
         for line in report.warnings:
             print(f"warning {line}")
-        print(f"{len(report.topics)} topics, {len(report.warnings)} warnings, "
-              f"{len(report.errors)} errors")
+        print(
+            f"{len(report.topics)} topics, {len(report.warnings)} warnings, "
+            f"{len(report.errors)} errors"
+        )
     return 1 if report.errors else 0
 
 
@@ -275,11 +322,20 @@ def run_ask(settings: Settings, question: str, lang: Language | None, as_json: b
         elif answer.kind == "crisis":  # the helplines as the bot sends them, without the tags
             reply = re.sub(r"</?b>", "", t(f"crisis-answer-{answer_kind(result.crisis_category)}"))
         if as_json:
-            print(json.dumps({
-                "topic": result.topic, "score": result.score,
-                "alternatives": result.alternatives, "crisis": result.crisis,
-                "crisis_category": result.crisis_category, "answer": reply,
-            }, ensure_ascii=False), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "topic": result.topic,
+                        "score": result.score,
+                        "alternatives": result.alternatives,
+                        "crisis": result.crisis,
+                        "crisis_category": result.crisis_category,
+                        "answer": reply,
+                    },
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
         else:
             label = result.topic or "(does not know)"
             print(f"[{answer.kind} {label} {result.score:.2f}] {reply}", flush=True)
@@ -316,9 +372,13 @@ async def run_qr(settings: Settings, topic_id: str, out: Path, username: str | N
     topic = content.catalog.get(topic_id)
     if topic is None or not topic.registration_open:
         state = "unknown" if topic is None else "not open for registration"
-        print(f"{topic_id}: {state}; open ones: " + ", ".join(
-            sorted(t.id for t in content.catalog.topics.values() if t.registration_open)),
-            file=sys.stderr)
+        print(
+            f"{topic_id}: {state}; open ones: "
+            + ", ".join(
+                sorted(t.id for t in content.catalog.topics.values() if t.registration_open)
+            ),
+            file=sys.stderr,
+        )
         return 1
     if username is None:
         if settings.bot_token is None:
@@ -352,12 +412,27 @@ async def run_gaps(settings: Settings, days: int, limit: int, as_json: bool) -> 
             raise StartupError(f"database migration failed: {exc}") from None
         found = await reports.gaps(db, days, limit)
     if as_json:
-        print(json.dumps([{"question": g.text, "count": g.count, "unanswered": g.unanswered,
-                           "not_helpful": g.not_helpful, "topics": list(g.topics)}
-                          for g in found], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "question": g.text,
+                        "count": g.count,
+                        "unanswered": g.unanswered,
+                        "not_helpful": g.not_helpful,
+                        "topics": list(g.topics),
+                    }
+                    for g in found
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
-    print(f"Questions without a good answer, last {reports.clamp_days(days)} days "
-          f"(crisis messages left out): {len(found)}")
+    print(
+        f"Questions without a good answer, last {reports.clamp_days(days)} days "
+        f"(crisis messages left out): {len(found)}"
+    )
     if found:
         print("count  no answer  not helpful  question  [topics the bot offered]")
     for gap in found:

@@ -104,8 +104,11 @@ class GracefulDispatcher(Dispatcher):
         _, late = await asyncio.wait(pending, timeout=self.drain_timeout)
         if not late:
             return
-        log.warning("shutdown: %d update(s) still running after %.0f s are cancelled",
-                    len(late), self.drain_timeout)
+        log.warning(
+            "shutdown: %d update(s) still running after %.0f s are cancelled",
+            len(late),
+            self.drain_timeout,
+        )
         for task in late:
             task.cancel()
         await asyncio.wait(late, timeout=CANCEL_GRACE)
@@ -121,6 +124,8 @@ class GracefulDispatcher(Dispatcher):
     async def emit_shutdown(self, *args: Any, **kwargs: Any) -> None:
         await self.drain()
         await super().emit_shutdown(*args, **kwargs)
+
+
 # Seconds before a failed set-up call is made again: the first wait, doubling up to the last.
 SETUP_RETRY_DELAYS = (5.0, 300.0)
 # How long start-up waits for its set-up calls before serving anyway.
@@ -143,8 +148,12 @@ def create_bot(settings: Settings, token: str, session: BaseSession | None = Non
 
 
 def create_dispatcher(
-    settings: Settings, db: Database, content: ContentStore,
-    storage: BaseStorage | None = None, clock: Clock | None = None, *,
+    settings: Settings,
+    db: Database,
+    content: ContentStore,
+    storage: BaseStorage | None = None,
+    clock: Clock | None = None,
+    *,
     freeze_heap: bool = False,
 ) -> GracefulDispatcher:
     """Wire services into workflow data, middlewares and routers. No I/O happens here.
@@ -154,8 +163,9 @@ def create_dispatcher(
     out of the garbage collector's sight once started, and again after each content reload
     (`bot/loop.py`); the chat mode and the tests leave the heap as it is.
     """
-    dp = GracefulDispatcher(storage=storage or SQLiteStorage(db),
-                            events_isolation=OneUpdateAtATime())
+    dp = GracefulDispatcher(
+        storage=storage or SQLiteStorage(db), events_isolation=OneUpdateAtATime()
+    )
     dp["settings"] = settings
     dp["db"] = db
     dp["content"] = content
@@ -166,8 +176,9 @@ def create_dispatcher(
     dp["setup_calls"] = SetupCalls()
     dp["operators"] = MembershipCache()
     dp["followups"] = FollowupGate()
-    dp["poster"] = RegistrationPoster(db, content, settings.admin_chat_id,
-                                      settings.default_language)
+    dp["poster"] = RegistrationPoster(
+        db, content, settings.admin_chat_id, settings.default_language
+    )
     broadcaster = Broadcaster(db, content, settings, clock)
     dp["broadcaster"] = broadcaster
     dp["clock"] = broadcaster.clock
@@ -213,8 +224,11 @@ class SetupCalls:
             if isinstance(exc, TelegramBadRequest):
                 log.error("%s refused by Telegram: %s", name, exc.message)
                 return False
-            log.warning("%s failed at start-up (%s); serving anyway, retrying in the "
-                        "background", name, _reason(exc))
+            log.warning(
+                "%s failed at start-up (%s); serving anyway, retrying in the background",
+                name,
+                _reason(exc),
+            )
             task = asyncio.create_task(self._retry(name, call), name=f"setup {name}")
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -238,8 +252,12 @@ class SetupCalls:
             try:
                 await call()
             except Exception as exc:  # keep trying whatever Telegram answers
-                log.warning("%s failed again (%s); next try in %.0fs", name, _reason(exc),
-                            min(delay * 2, longest))
+                log.warning(
+                    "%s failed again (%s); next try in %.0fs",
+                    name,
+                    _reason(exc),
+                    min(delay * 2, longest),
+                )
                 delay = min(delay * 2, longest)
                 continue
             log.info("%s done after all", name)
@@ -257,9 +275,15 @@ def _reason(exc: Exception) -> str:
     return type(exc).__name__
 
 
-async def on_startup(bot: Bot, fsm_storage: BaseStorage, content: ContentStore,
-                     settings: Settings, poster: RegistrationPoster, db: Database,
-                     setup_calls: SetupCalls) -> None:
+async def on_startup(
+    bot: Bot,
+    fsm_storage: BaseStorage,
+    content: ContentStore,
+    settings: Settings,
+    poster: RegistrationPoster,
+    db: Database,
+    setup_calls: SetupCalls,
+) -> None:
     if isinstance(fsm_storage, SQLiteStorage):
         expired = await fsm_storage.purge_expired()
         if expired:
@@ -268,9 +292,12 @@ async def on_startup(bot: Bot, fsm_storage: BaseStorage, content: ContentStore,
     if orphans:
         log.warning("%d ticket(s) never linked to their group post were closed", orphans)
     poster.start(bot)
-    await setup_calls.within(SETUP_WAIT, learn_identity(bot, setup_calls),
-                             set_commands(bot, content, settings, setup_calls),
-                             warn_if_public(bot, settings))
+    await setup_calls.within(
+        SETUP_WAIT,
+        learn_identity(bot, setup_calls),
+        set_commands(bot, content, settings, setup_calls),
+        warn_if_public(bot, settings),
+    )
     if bot._me is None:  # getMe is still on its way: polling starts with a stand-in
         bot._me = User(id=bot.id, is_bot=True, first_name="")
 
@@ -285,8 +312,11 @@ async def warn_if_public(bot: Bot, settings: Settings) -> None:
         log.warning("ADMIN_CHAT_ID: could not read the operators' chat: %s", exc)
         return
     if chat.username:
-        log.warning("ADMIN_CHAT_ID is a public group (@%s): anyone can read its registration "
-                    "cards and questions; make the group private", chat.username)
+        log.warning(
+            "ADMIN_CHAT_ID is a public group (@%s): anyone can read its registration "
+            "cards and questions; make the group private",
+            chat.username,
+        )
 
 
 async def on_shutdown(poster: RegistrationPoster, setup_calls: SetupCalls) -> None:
@@ -308,8 +338,7 @@ async def learn_identity(bot: Bot, setup_calls: SetupCalls) -> None:
 
 async def drop_webhook(bot: Bot, setup_calls: SetupCalls) -> None:
     """Polling mode: a webhook left from a webhook deploy would make getUpdates fail."""
-    await setup_calls.run("deleteWebhook",
-                          lambda: bot.delete_webhook(drop_pending_updates=False))
+    await setup_calls.run("deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False))
 
 
 async def start_broadcasts(bot: Bot, broadcaster: Broadcaster) -> None:
@@ -330,8 +359,9 @@ async def stop_housekeeping(housekeeper: Housekeeper) -> None:
     await housekeeper.stop()
 
 
-async def set_commands(bot: Bot, content: ContentStore, settings: Settings,
-                       setup_calls: SetupCalls) -> None:
+async def set_commands(
+    bot: Bot, content: ContentStore, settings: Settings, setup_calls: SetupCalls
+) -> None:
     """The command menu in each language (and the default one): cosmetic, so a failure is
     a warning and a retry in the background."""
     for lang in (*LANGUAGES, None):
@@ -339,5 +369,7 @@ async def set_commands(bot: Bot, content: ContentStore, settings: Settings,
         commands = [BotCommand(command=c, description=texts(f"cmd-{c}")) for c in MENU_COMMANDS]
         await setup_calls.run(
             f"setMyCommands({lang or 'default'})",
-            partial(bot.set_my_commands, commands, scope=BotCommandScopeDefault(),
-                    language_code=lang))
+            partial(
+                bot.set_my_commands, commands, scope=BotCommandScopeDefault(), language_code=lang
+            ),
+        )

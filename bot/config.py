@@ -60,8 +60,14 @@ class Settings(BaseSettings):
             return frozenset({value})
         return value
 
-    @field_validator("telegram_api_url", "bot_token", "admin_chat_id", "webhook_url",
-                     "webhook_secret", mode="before")
+    @field_validator(
+        "telegram_api_url",
+        "bot_token",
+        "admin_chat_id",
+        "webhook_url",
+        "webhook_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         """An empty line in `.env` (`ADMIN_CHAT_ID=`) means "not set", not a parse error."""
@@ -88,8 +94,9 @@ class Settings(BaseSettings):
     @classmethod
     def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
         """Telegram's rule for `secret_token`: 1–256 characters of A–Z, a–z, 0–9, _ and -."""
-        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}",
-                                                  value.get_secret_value()):
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{16,256}", value.get_secret_value()
+        ):
             raise ValueError("must be 16–256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 

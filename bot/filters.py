@@ -20,8 +20,9 @@ class IsAdmin(Filter):
     """The sender is in `ADMIN_IDS`. Checked on every update, callbacks included, so a
     forged admin button pressed by anyone else falls through to the "out of date" reply."""
 
-    async def __call__(self, event: TelegramObject, settings: Settings,
-                       event_from_user: User | None = None) -> bool:
+    async def __call__(
+        self, event: TelegramObject, settings: Settings, event_from_user: User | None = None
+    ) -> bool:
         return event_from_user is not None and event_from_user.id in settings.admin_ids
 
 
@@ -38,10 +39,14 @@ class InPrivate(Filter):
 class InOperatorsChat(Filter):
     """The update comes from the operators' group (`ADMIN_CHAT_ID`) and no other chat."""
 
-    async def __call__(self, event: TelegramObject, settings: Settings,
-                       event_chat: Chat | None = None) -> bool:
-        return (event_chat is not None and settings.admin_chat_id is not None
-                and event_chat.id == settings.admin_chat_id)
+    async def __call__(
+        self, event: TelegramObject, settings: Settings, event_chat: Chat | None = None
+    ) -> bool:
+        return (
+            event_chat is not None
+            and settings.admin_chat_id is not None
+            and event_chat.id == settings.admin_chat_id
+        )
 
 
 class FromOperator(Filter):
@@ -49,9 +54,15 @@ class FromOperator(Filter):
     or a member (member, administrator, creator) by `getChatMember`, cached a few minutes.
     Others are logged and ignored; if Telegram cannot say, the answer is no."""
 
-    async def __call__(self, event: TelegramObject, settings: Settings, bot: Bot,
-                       operators: MembershipCache, event_from_user: User | None = None,
-                       event_chat: Chat | None = None) -> bool:
+    async def __call__(
+        self,
+        event: TelegramObject,
+        settings: Settings,
+        bot: Bot,
+        operators: MembershipCache,
+        event_from_user: User | None = None,
+        event_chat: Chat | None = None,
+    ) -> bool:
         if event_from_user is None or event_chat is None:
             return False
         if event_from_user.id in settings.admin_ids:
@@ -68,6 +79,9 @@ class FromOperator(Filter):
                 return False
             allowed = operators.put(event_from_user.id, member.status)
         if not allowed:
-            log.info("ignored %s from user %s: not a member of the operators' group",
-                     type(event).__name__, event_from_user.id)
+            log.info(
+                "ignored %s from user %s: not a member of the operators' group",
+                type(event).__name__,
+                event_from_user.id,
+            )
         return allowed

@@ -82,8 +82,9 @@ class Texts:
         assert pattern is not None  # `_parse` refuses a message without a value
         text, errors = self.bundle.format_pattern(pattern, {k: _arg(v) for k, v in values.items()})
         if errors:
-            raise TextsError(f"{key}: cannot be filled in: {errors[0]} "
-                             "(a variable is written { $name })")
+            raise TextsError(
+                f"{key}: cannot be filled in: {errors[0]} (a variable is written {{ $name }})"
+            )
         return str(text)
 
 
@@ -162,8 +163,10 @@ def _parse(lang: Language, source: str, label: str) -> Texts:
             named = re.match(r"\s*([\w-]+)\s*=", entry.content or "")
             where = f"{named.group(1)}: line {line}" if named else f"line {line}"
             reason = entry.annotations[0].message if entry.annotations else "cannot be read"
-            raise TextsError(f"{label}: {where}: Fluent cannot read it: {reason} "
-                             '(a literal brace is written {"{"}, a variable { $name })')
+            raise TextsError(
+                f"{label}: {where}: Fluent cannot read it: {reason} "
+                '(a literal brace is written {"{"}, a variable { $name })'
+            )
         if isinstance(entry, ast.Message):
             key = entry.id.name
             if not KEY.match(key) or entry.value is None:

@@ -17,8 +17,10 @@ from datetime import UTC, datetime
 
 # +7 701 123 45 67, 87011234567, 8 (701) 123-45-67: eleven digits, the second one a 7.
 # Telegram ids (up to 10 digits) and update ids do not match.
-PHONE = re.compile(r"(?<![\d+])(?:\+\s?7|8|7)[\s\-()]*7\d{2}[\s\-()]*\d{3}[\s\-()]*\d{2}"
-                   r"[\s\-()]*\d{2}(?!\d)")
+PHONE = re.compile(
+    r"(?<![\d+])(?:\+\s?7|8|7)[\s\-()]*7\d{2}[\s\-()]*\d{3}[\s\-()]*\d{2}"
+    r"[\s\-()]*\d{2}(?!\d)"
+)
 HIDDEN = "[hidden]"
 
 
@@ -41,8 +43,9 @@ class RedactingFilter(logging.Filter):
             record.msg, record.args = clean, None
         if record.exc_info and record.exc_info[1] is not None:
             # Tracebacks are formatted later; format now so the text can be cleaned too.
-            record.exc_text = self.redact("".join(traceback.format_exception(
-                *record.exc_info)).rstrip())
+            record.exc_text = self.redact(
+                "".join(traceback.format_exception(*record.exc_info)).rstrip()
+            )
             record.exc_info = None
         return True
 
@@ -86,8 +89,7 @@ def setup_logging(level: str, fmt: str = "text", secrets: Iterable[str] = ()) ->
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter(
-            "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -32,9 +32,7 @@ class UserContextMiddleware(BaseMiddleware):
     forgets it; until the user picks one, Telegram's `language_code` decides.
     """
 
-    async def __call__(
-        self, handler: Handler, event: TelegramObject, data: dict[str, Any]
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: User | None = data.get("event_from_user")
         content: ContentStore = data["content"]
         settings: Settings = data["settings"]
@@ -63,8 +61,14 @@ class FloodControlMiddleware(BaseMiddleware):
     memory follows the number of users active in the last second, not all users.
     """
 
-    def __init__(self, rate: int, *, admin_ids: frozenset[int] = frozenset(),
-                 warn_every: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate: int,
+        *,
+        admin_ids: frozenset[int] = frozenset(),
+        warn_every: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.rate = rate
         self.admin_ids = admin_ids
         self.warn_every = warn_every
@@ -74,9 +78,7 @@ class FloodControlMiddleware(BaseMiddleware):
         self._next_sweep = 0.0
         self.dropped = 0
 
-    async def __call__(
-        self, handler: Handler, event: TelegramObject, data: dict[str, Any]
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: User | None = data.get("event_from_user")
         if self.rate <= 0 or tg_user is None or tg_user.id in self.admin_ids:
             return await handler(event, data)
@@ -124,8 +126,11 @@ def _in_danger(event: TelegramObject, data: dict[str, Any]) -> bool:
     helplines come first in any state of the bot."""
     message = event if isinstance(event, Message) else getattr(event, "message", None)
     answerer = data.get("answerer")
-    return isinstance(message, Message) and answerer is not None \
+    return (
+        isinstance(message, Message)
+        and answerer is not None
         and answerer.crisis(message.text or message.caption) is not None
+    )
 
 
 class FlushStateMiddleware(BaseMiddleware):
@@ -141,9 +146,7 @@ class FlushStateMiddleware(BaseMiddleware):
     def __init__(self, storage: SQLiteStorage) -> None:
         self.storage = storage
 
-    async def __call__(
-        self, handler: Handler, event: TelegramObject, data: dict[str, Any]
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         try:
             return await handler(event, data)
         finally:

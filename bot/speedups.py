@@ -51,9 +51,12 @@ def install_inline_filters(version: str = aiogram.__version__) -> bool:
     if inline_filters_installed():
         return True
     if not inline_filters_supported(version):
-        log.warning("aiogram %s is outside the versions the inline-filter patch was checked "
-                    "on (%s); filters run in threads as aiogram does by default", version,
-                    SUPPORTED_AIOGRAM)
+        log.warning(
+            "aiogram %s is outside the versions the inline-filter patch was checked "
+            "on (%s); filters run in threads as aiogram does by default",
+            version,
+            SUPPORTED_AIOGRAM,
+        )
         return False
     original = FilterObject.__post_init__
 

@@ -20,9 +20,19 @@ TOKEN = "123456:TEST-token-for-the-fake-api-000000000"
 
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for name in ("BOT_TOKEN", "ADMIN_IDS", "ADMIN_CHAT_ID", "TELEGRAM_API_URL", "DATABASE_PATH",
-                 "CONTENT_DIR", "DEFAULT_LANGUAGE", "FLOOD_RATE", "WEBHOOK_URL",
-                 "WEBHOOK_SECRET", "LOG_FORMAT"):
+    for name in (
+        "BOT_TOKEN",
+        "ADMIN_IDS",
+        "ADMIN_CHAT_ID",
+        "TELEGRAM_API_URL",
+        "DATABASE_PATH",
+        "CONTENT_DIR",
+        "DEFAULT_LANGUAGE",
+        "FLOOD_RATE",
+        "WEBHOOK_URL",
+        "WEBHOOK_SECRET",
+        "LOG_FORMAT",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env from the developer's folder
     loaded = load_settings(

@@ -20,13 +20,18 @@ class Harness:
     api: FaultyEmulator
     settings: Settings
 
-    def user(self, user_id: int, first_name: str = "Test", *,
-             language_code: str | None = None, username: str | None = None) -> Conversation:
+    def user(
+        self,
+        user_id: int,
+        first_name: str = "Test",
+        *,
+        language_code: str | None = None,
+        username: str | None = None,
+    ) -> Conversation:
         self.api.add_chat(user_id, first_name, username=username, language_code=language_code)
         return Conversation(self, user_id)
 
-    def open_admin_chat(self, chat_id: int, admin_id: int, admin_name: str,
-                        pace: float) -> Harness:
+    def open_admin_chat(self, chat_id: int, admin_id: int, admin_name: str, pace: float) -> Harness:
         """The department's group and one admin in it; registration posts paced `pace` s
         apart (the settings must name `chat_id` as ADMIN_CHAT_ID)."""
         self.api.add_chat(chat_id, "Operators", type="supergroup")
@@ -66,7 +71,7 @@ class Conversation:
     def new_messages(self) -> list[SentMessage]:
         """Messages sent since the previous call (edits show up in `last`, not here)."""
         messages = self.messages
-        fresh = messages[self._seen:]
+        fresh = messages[self._seen :]
         self._seen = len(messages)
         return fresh
 

@@ -14,8 +14,12 @@ from bot.sandbox.emulator import TelegramEmulator
 from bot.transport.html import ApiError
 
 # What nginx in front of the Bot API says when it answers itself, as Telegram shows it.
-GATEWAY_REASONS = {500: "Internal Server Error", 502: "Bad Gateway",
-                   503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}
+GATEWAY_REASONS = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Temporarily Unavailable",
+    504: "Gateway Time-out",
+}
 # Whether the Bot API got the call before the gateway answered: 502/503 mean it could not be
 # reached (or refused the connection); 504 that it did not answer in time, having got it.
 GATEWAY_PROCESSED = {500: False, 502: False, 503: False, 504: True}
@@ -24,9 +28,11 @@ GATEWAY_PROCESSED = {500: False, 502: False, 503: False, 504: True}
 def gateway_page(status: int, reason: str) -> str:
     """The page nginx serves for its own errors (what api.telegram.org answers then)."""
     title = f"{status} {reason}"
-    return (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
-            f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
-            "</body>\r\n</html>\r\n")
+    return (
+        f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+        f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+        "</body>\r\n</html>\r\n"
+    )
 
 
 class FaultyEmulator(TelegramEmulator):
@@ -41,8 +47,9 @@ class FaultyEmulator(TelegramEmulator):
         """Make the next call of `method` (any method if None) fail, e.g. 429 with retry_after."""
         self._faults.append((method, ApiError(status, description, **params)))
 
-    def gateway_page_next(self, method: str | None, status: int, *,
-                          processed: bool | None = None) -> None:
+    def gateway_page_next(
+        self, method: str | None, status: int, *, processed: bool | None = None
+    ) -> None:
         """Make the next call of `method` (any if None) get the gateway's HTML page with HTTP
         `status` instead of the Bot API's JSON. `processed`: whether the Bot API did the
         work all the same (by default: only for 504, the gateway's timeout)."""
@@ -116,8 +123,10 @@ class FakeTelegramServer:
             # As the real Bot API server does: a JSON body becomes the same string fields a
             # form would carry (nested objects and numbers as their JSON text).
             body = orjson.loads(await request.read())
-            params = {key: value if isinstance(value, str) else orjson.dumps(value).decode()
-                      for key, value in body.items()}
+            params = {
+                key: value if isinstance(value, str) else orjson.dumps(value).decode()
+                for key, value in body.items()
+            }
             params["_files"] = {}
         elif request.can_read_body:
             form = await request.post()
@@ -125,7 +134,8 @@ class FakeTelegramServer:
             # Uploads arrive as multipart parts that the fields name as "attach://<part>".
             params["_files"] = {
                 key: (value.filename, value.file.read())
-                for key, value in form.items() if isinstance(value, web.FileField)
+                for key, value in form.items()
+                if isinstance(value, web.FileField)
             }
         if method.lower() == "getupdates":
             await self._wait_for_updates(params)

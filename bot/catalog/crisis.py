@@ -41,8 +41,15 @@ from bot.catalog import crisis_weights as weights
 from bot.catalog.normalize import fold_word, words
 
 Category = Literal[
-    "suicidal", "passive", "plan_means", "self_harm", "third_person", "abuse", "addiction",
-    "minor_online", "minor_home",
+    "suicidal",
+    "passive",
+    "plan_means",
+    "self_harm",
+    "third_person",
+    "abuse",
+    "addiction",
+    "minor_online",
+    "minor_home",
 ]
 # What a crisis is about for oneself: about a friend, these become `third_person`.
 SELF_CATEGORIES = frozenset({"suicidal", "passive", "plan_means", "self_harm"})
@@ -56,8 +63,15 @@ ONLINE_SIGNS = ("photo", "stranger", "leak", "task", "intimate", "request")
 HEDGE_NEAR = 6
 # When several rules fire, the answer follows the most urgent of them.
 PRIORITY: tuple[Category, ...] = (
-    "plan_means", "suicidal", "self_harm", "third_person", "minor_online", "abuse",
-    "minor_home", "passive", "addiction",
+    "plan_means",
+    "suicidal",
+    "self_harm",
+    "third_person",
+    "minor_online",
+    "abuse",
+    "minor_home",
+    "passive",
+    "addiction",
 )
 Buckets = dict[str, list[tuple[str, re.Pattern[str]]]]
 MultiBuckets = dict[str, list[tuple[str, tuple[re.Pattern[str], ...]]]]
@@ -67,14 +81,23 @@ WORD_CACHE = 20_000  # folded words whose concepts are remembered (a few MB at m
 _HYPHEN = re.compile(r"-(?![^\[]*\])")
 _APOSTROPHES = re.compile(r"[’'ʻʼ`´‘]")
 # Emoji people use for the means or the act, read as words (words() drops emoji).
-_EMOJI_WORDS = str.maketrans({
-    "💊": " таблетка ", "🔪": " нож ", "🩸": " кровь ", "🪢": " веревка ", "🎰": " казино ",
-    "⚰": " смерть ", "🪦": " смерть ", "🔫": " пистолет ",
-})
+_EMOJI_WORDS = str.maketrans(
+    {
+        "💊": " таблетка ",
+        "🔪": " нож ",
+        "🩸": " кровь ",
+        "🪢": " веревка ",
+        "🎰": " казино ",
+        "⚰": " смерть ",
+        "🪦": " смерть ",
+        "🔫": " пистолет ",
+    }
+)
 # Laughter and mockery that words() drops with the emoji.
 # (💀 and 🤦 too: "I'm dead", "facepalm" are how teenagers laugh at themselves.)
 _LAUGH_EMOJI = re.compile(
-    "[\U0001F602\U0001F923\U0001F606\U0001F605\U0001F639\U0001F480\U0001F926]")
+    "[\U0001f602\U0001f923\U0001f606\U0001f605\U0001f639\U0001f480\U0001f926]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +171,7 @@ def features(tokens: list[str]) -> set[str]:
     for token in tokens:
         word = f"#{token}#"
         for n in (3, 4, 5):
-            found.update(word[i:i + n] for i in range(len(word) - n + 1))
+            found.update(word[i : i + n] for i in range(len(word) - n + 1))
         found.add("w:" + token)
     found.update(f"b:{a[:5]}_{b[:5]}" for a, b in pairwise(tokens))
     return found
@@ -164,9 +187,12 @@ def tokens_of(text: str) -> list[str]:
 class CrisisDetector:
     """Built once from the lexicon; `detect` is pure and fast (well under a millisecond)."""
 
-    def __init__(self, concepts: Mapping[str, Iterable[str]] | None = None,
-                 rules: Iterable[tuple[str, str, str]] | None = None,
-                 threshold: float = MODEL_THRESHOLD) -> None:
+    def __init__(
+        self,
+        concepts: Mapping[str, Iterable[str]] | None = None,
+        rules: Iterable[tuple[str, str, str]] | None = None,
+        threshold: float = MODEL_THRESHOLD,
+    ) -> None:
         self.single, self.multi = _compile_concepts(concepts or lexicon.CONCEPTS)
         self.rules = _parse_rules(rules or lexicon.RULES)
         self._cache: dict[str, WordEntries] = {}
@@ -192,7 +218,8 @@ class CrisisDetector:
             for name, rest in phrases:
                 end = position + 1 + len(rest)
                 if end <= len(tokens) and all(
-                        p.match(tokens[position + 1 + i]) for i, p in enumerate(rest)):
+                    p.match(tokens[position + 1 + i]) for i, p in enumerate(rest)
+                ):
                     found.setdefault(name, []).append(position)
         return found
 
@@ -205,8 +232,7 @@ class CrisisDetector:
             entries = (*self.single.get(key, ()), *self.single.get("", ()))
             names = tuple(dict.fromkeys(name for name, p in entries if p.match(token)))
             starts = (*self.multi.get(key, ()), *self.multi.get("", ()))
-            phrases = tuple((name, phrase[1:]) for name, phrase in starts
-                            if phrase[0].match(token))
+            phrases = tuple((name, phrase[1:]) for name, phrase in starts if phrase[0].match(token))
             cached = (names, phrases)
             if len(self._cache) >= WORD_CACHE:
                 self._cache.clear()
@@ -231,12 +257,19 @@ class CrisisDetector:
         found = self.hits(tokens)
         if _LAUGH_EMOJI.search(text):  # laughter colours the whole message
             found.setdefault("figurative", []).extend(range(len(tokens)))
-        context = [] if "first_strong" in found else \
-            [p for name in lexicon.CONTEXT for p in found.get(name, ())]
+        context = (
+            []
+            if "first_strong" in found
+            else [p for name in lexicon.CONTEXT for p in found.get(name, ())]
+        )
         fired: list[_Rule] = [
-            rule for rule in self.rules
-            if any(not (rule.hedged and _near(context, span, HEDGE_NEAR))
-                   for span in _matches(found, rule.concepts, rule.window))]
+            rule
+            for rule in self.rules
+            if any(
+                not (rule.hedged and _near(context, span, HEDGE_NEAR))
+                for span in _matches(found, rule.concepts, rule.window)
+            )
+        ]
         if not fired:
             return self._model(tokens, found, context)
         # About someone else: a verb in the third person ("хочет", "өлгісі келеді"), or a
@@ -253,15 +286,19 @@ class CrisisDetector:
                 best = verdict
         return best
 
-    def _model(self, tokens: list[str], found: dict[str, list[int]],
-               context: list[int]) -> Verdict | None:
+    def _model(
+        self, tokens: list[str], found: dict[str, list[int]], context: list[int]
+    ) -> Verdict | None:
         """What no rule names, the model may still recognise: it was trained on messages
         worded in many more ways than the rules list. Consulted only outside figurative,
         study, legal and accident context, and for a message with at least one word that
         speaks of danger (`SIGNALS`): elsewhere it would mostly raise false alarms."""
         signals = [p for name in lexicon.SIGNALS for p in found.get(name, ())]
-        if not signals or "figurative" in found \
-                or any(_near(context, [p], HEDGE_NEAR) for p in signals):
+        if (
+            not signals
+            or "figurative" in found
+            or any(_near(context, [p], HEDGE_NEAR) for p in signals)
+        ):
             return None  # laughter anywhere: the model is not asked
         feats = features(tokens)
         if probability(weights.WEIGHTS, weights.BIAS, feats) < self.threshold:
@@ -273,8 +310,9 @@ class CrisisDetector:
         return Verdict(kind, "model")  # type: ignore[arg-type]
 
 
-def _matches(found: dict[str, list[int]], concepts: tuple[str, ...],
-             window: int) -> Iterator[list[int]]:
+def _matches(
+    found: dict[str, list[int]], concepts: tuple[str, ...], window: int
+) -> Iterator[list[int]]:
     """The ways the concepts stand together: for each place of the first, the nearest place
     of each other (within `window` words of each other; `window` 0: anywhere)."""
     lists = []

@@ -27,9 +27,7 @@ _KK_LETTERS = re.compile("[әөүұіңһӘӨҮҰІҢҺ]")
 _UZ_LETTERS = re.compile("[ўҳЎҲ]")
 _UZ_APOSTROPHE = re.compile(r"\b\w*[oOgG][\u0027\u2018\u2019\u02BB\u02BC`]\w", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+(?:[\u0027\u2018\u2019\u02BB\u02BC`][^\W\d_]+)*")
-_APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02BB": "'", "\u02BC": "'",
-                              "`": "'"})
-
+_APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bb": "'", "\u02bc": "'", "`": "'"})
 
 
 def _wordset(block: str) -> frozenset[str]:
@@ -57,8 +55,10 @@ qilgim qildim ketdi qoldi qoldim bo'ldi chiqdi hech narsa xohlayman xohlamayman 
 яна эрим уради уйдан чарчадим бепул эрталаб худо келади қилгим кетди қолди ҳеч нарса
 хоҳлайман истайман
 """)
-_UZ_SUFFIX = re.compile(r"(moqchi\w*|мо[қк]чи\w*|yap(man|ti|siz|miz|san)|яп(ман|ти|сиз|миз)"
-                        r"|maydi|майди|[^aeiouy]mi|[aeiou]dimi|ib|иб)$")
+_UZ_SUFFIX = re.compile(
+    r"(moqchi\w*|мо[қк]чи\w*|yap(man|ti|siz|miz|san)|яп(ман|ти|сиз|миз)"
+    r"|maydi|майди|[^aeiouy]mi|[aeiou]dimi|ib|иб)$"
+)
 _KK_WORDS = _wordset("""
 ушін үшін ушин керек керекпе емес қалай калай қандай кандай көмек комек қашан кашан неше
 қанша канша туралы бар ма ме ба бе па пе жоқ жок жұмыс жумыс оқу оку жастар жас жаспын
@@ -73,8 +73,10 @@ degen degenim isteu isteimin bar jok joq kim qalai kaitip
 калды алдым айтсам жаста жасымын кимге кандай кайда калай канша кашан ушин жумыс керек
 бугин ертен казир маган сенбейди истеймин
 """)
-_KK_SUFFIX = re.compile(r"(myn|pyn|byn|мын|пын|бын|[^aeiouаеиоуы](ady|edi)|(ge|ke)n(be|pe|me)"
-                        r"|ler|der|ter|лер|дер|тер|ушин|ushin|дагы|dagy|tagy|тагы)$")
+_KK_SUFFIX = re.compile(
+    r"(myn|pyn|byn|мын|пын|бын|[^aeiouаеиоуы](ady|edi)|(ge|ke)n(be|pe|me)"
+    r"|ler|der|ter|лер|дер|тер|ушин|ushin|дагы|dagy|tagy|тагы)$"
+)
 _RU_WORDS = _wordset("""
 и в во не на я что как где когда почему зачем можно нужно надо есть мне меня мой моя
 это этот эта для по из за от до у о об про или но а если то бы ли уже ещё еще тоже

@@ -112,8 +112,7 @@ def _language_checks(topic: Topic, errors: list[str], warnings: list[str]) -> No
         filled = {lang: bool(getattr(topic.text(lang), field_name)) for lang in LANGUAGES}
         if len(set(filled.values())) > 1:
             empty = next(lang for lang, ok in filled.items() if not ok)
-            errors.append(f"{name}: {empty}.{field_name}: filled in the other language, "
-                          f"empty here")
+            errors.append(f"{name}: {empty}.{field_name}: filled in the other language, empty here")
     if bool(kk.faq) != bool(ru.faq):
         errors.append(f"{name}: faq: present in one language only")
     elif len(kk.faq) != len(ru.faq):
@@ -123,13 +122,15 @@ def _language_checks(topic: Topic, errors: list[str], warnings: list[str]) -> No
     if kk_numbers != ru_numbers:
         only_kk = sorted(kk_numbers - ru_numbers)
         only_ru = sorted(ru_numbers - kk_numbers)
-        warnings.append(f"{name}: numbers differ between languages: only in kk {only_kk}, "
-                        f"only in ru {only_ru}")
+        warnings.append(
+            f"{name}: numbers differ between languages: only in kk {only_kk}, only in ru {only_ru}"
+        )
     for lang in LANGUAGES:
         for field_path, text in topic.text(lang).strings():
             for match in FILL.finditer(text):
-                warnings.append(f"{name}: {lang}.{field_path}: admin-fill placeholder: "
-                                f"{match.group(1).strip()}")
+                warnings.append(
+                    f"{name}: {lang}.{field_path}: admin-fill placeholder: {match.group(1).strip()}"
+                )
 
 
 def check(content_dir: Path, today: date | None = None) -> Report:
@@ -177,12 +178,15 @@ def check(content_dir: Path, today: date | None = None) -> Report:
             report.errors.extend(_describe(path, exc))
             continue
         if topic.id != path.stem:
-            report.errors.append(f"{path.name}: id: is {topic.id!r}, must match the file name "
-                                 f"{path.stem!r}")
+            report.errors.append(
+                f"{path.name}: id: is {topic.id!r}, must match the file name {path.stem!r}"
+            )
             continue
         if topic.category not in category_ids:
-            report.errors.append(f"{path.name}: category: {topic.category!r} is not in "
-                                 f"categories.toml ({', '.join(sorted(category_ids))})")
+            report.errors.append(
+                f"{path.name}: category: {topic.category!r} is not in "
+                f"categories.toml ({', '.join(sorted(category_ids))})"
+            )
         _language_checks(topic, report.errors, report.warnings)
         _freshness_checks(topic, today, report.warnings)
         report.topics.append(topic)
@@ -193,8 +197,10 @@ def check(content_dir: Path, today: date | None = None) -> Report:
     present = {t.id for t in report.topics}
     for topic_id in REQUIRED_TOPIC_IDS:
         if topic_id not in present:
-            report.warnings.append(f"topics/{topic_id}.toml: missing (a topic of the catalogue "
-                                   f"contract, shared/TOPICS.md)")
+            report.warnings.append(
+                f"topics/{topic_id}.toml: missing (a topic of the catalogue "
+                f"contract, shared/TOPICS.md)"
+            )
     return report
 
 
@@ -202,8 +208,10 @@ def _check_mrp(path: Path, year: int, report: Report) -> tuple[int, int] | None:
     """`mrp.toml`: `[2026]` tables with `value` (tenge) and `source`. Returns the (year, value)
     the amounts are shown with: this year's, or the latest earlier one with a warning."""
     if not path.exists():
-        report.warnings.append(f"mrp.toml: file is missing: {{{{mrp N}}}} amounts cannot be "
-                               f"shown; add [{year}] with value and source")
+        report.warnings.append(
+            f"mrp.toml: file is missing: {{{{mrp N}}}} amounts cannot be "
+            f"shown; add [{year}] with value and source"
+        )
         return None
     data = _read_toml(path, report.errors)
     if data is None:
@@ -211,20 +219,24 @@ def _check_mrp(path: Path, year: int, report: Report) -> tuple[int, int] | None:
     years: dict[int, MrpYear] = {}
     for key, item in data.items():
         if not re.fullmatch(r"(19|20)\d\d", key) or not isinstance(item, dict):
-            report.errors.append(f"mrp.toml: [{key}]: must be a year table such as [{year}] "
-                                 f"with value and source")
+            report.errors.append(
+                f"mrp.toml: [{key}]: must be a year table such as [{year}] with value and source"
+            )
             continue
         try:
             years[int(key)] = MrpYear.model_validate(item)
         except ValidationError as exc:
-            report.errors.extend(f"mrp.toml: {key}.{line.split(': ', 1)[1]}"
-                                 for line in _describe(path, exc))
+            report.errors.extend(
+                f"mrp.toml: {key}.{line.split(': ', 1)[1]}" for line in _describe(path, exc)
+            )
     table = MrpTable(years)
     used = table.for_year(year)
     if year not in years:
         fallback = f"amounts are shown at the {used[0]} MRP" if used else "amounts cannot be shown"
-        report.warnings.append(f"mrp.toml: no MRP for {year} (the current year): {fallback}; "
-                               f"add [{year}] with value and source")
+        report.warnings.append(
+            f"mrp.toml: no MRP for {year} (the current year): {fallback}; "
+            f"add [{year}] with value and source"
+        )
     return used
 
 
@@ -239,9 +251,11 @@ def _render_tokens(path: Path, data: dict[str, object], report: Report) -> dict[
             result = render(value, report.mrp)
             used = used or result.used
             report.errors.extend(f"{path.name}: {where}: {e}" for e in result.errors)
-            report.warnings.extend(f"{path.name}: {where}: unknown token {token!r} is not "
-                                   f"{{{{mrp N}}}} or {{{{mrp_year}}}}; it is shown as written"
-                                   for token in result.unknown)
+            report.warnings.extend(
+                f"{path.name}: {where}: unknown token {token!r} is not "
+                f"{{{{mrp N}}}} or {{{{mrp_year}}}}; it is shown as written"
+                for token in result.unknown
+            )
             return result.text
         if isinstance(value, dict):
             return {k: walk(v, f"{where}.{k}") for k, v in value.items()}
@@ -251,8 +265,10 @@ def _render_tokens(path: Path, data: dict[str, object], report: Report) -> dict[
 
     out = {k: walk(v, k) if k in LANGUAGES else v for k, v in data.items()}
     if used and report.mrp is None:
-        report.errors.append(f"{path.name}: uses {{{{mrp …}}}} but mrp.toml has no MRP for this "
-                             f"year or an earlier one")
+        report.errors.append(
+            f"{path.name}: uses {{{{mrp …}}}} but mrp.toml has no MRP for this "
+            f"year or an earlier one"
+        )
     return out
 
 
@@ -260,8 +276,10 @@ def _freshness_checks(topic: Topic, today: date, warnings: list[str]) -> None:
     """Facts go stale: a topic says where they came from and when they were last checked."""
     name = f"{topic.id}.toml"
     if topic.checked is None and not topic.sources:
-        warnings.append(f"{name}: checked, sources: missing: add `checked = <date>` and "
-                        f"[[sources]] (title, url, read) in place of the `source` line")
+        warnings.append(
+            f"{name}: checked, sources: missing: add `checked = <date>` and "
+            f"[[sources]] (title, url, read) in place of the `source` line"
+        )
         return
     if not topic.sources:
         warnings.append(f"{name}: sources: empty: add [[sources]] (title, url, read)")
@@ -270,8 +288,10 @@ def _freshness_checks(topic: Topic, today: date, warnings: list[str]) -> None:
     elif topic.checked > today:
         warnings.append(f"{name}: checked: {topic.checked} is in the future")
     elif topic.checked < _year_before(today):
-        warnings.append(f"{name}: checked: {topic.checked} is more than a year old: check the "
-                        f"facts against the sources and update the date")
+        warnings.append(
+            f"{name}: checked: {topic.checked} is more than a year old: check the "
+            f"facts against the sources and update the date"
+        )
 
 
 def _year_before(day: date) -> date:
@@ -320,8 +340,9 @@ def _check_consent(path: Path, report: Report) -> None:
     for lang in ("kk", "ru"):
         for name in ("short", "full"):
             for match in FILL.finditer(getattr(report.consent.text(lang), name)):
-                report.warnings.append(f"consent.toml: {lang}.{name}: admin-fill placeholder: "
-                                       f"{match.group(1).strip()}")
+                report.warnings.append(
+                    f"consent.toml: {lang}.{name}: admin-fill placeholder: {match.group(1).strip()}"
+                )
 
 
 def _check_handoff(path: Path, report: Report) -> None:
@@ -343,8 +364,9 @@ def _check_handoff(path: Path, report: Report) -> None:
             continue
         for name, value in section.items():
             for match in FILL.finditer(value if isinstance(value, str) else ""):
-                report.warnings.append(f"handoff.toml: {lang}.{name}: admin-fill placeholder: "
-                                       f"{match.group(1).strip()}")
+                report.warnings.append(
+                    f"handoff.toml: {lang}.{name}: admin-fill placeholder: {match.group(1).strip()}"
+                )
 
 
 def html_problem(html: str) -> str | None:
@@ -406,8 +428,13 @@ def load_content(content_dir: Path, today: date | None = None) -> tuple[Catalog,
     report = check(content_dir, today)
     if report.errors or report.i18n is None:
         raise ContentError(report.errors or ["ui/: UI texts could not be loaded"])
-    catalog = Catalog(report.categories, {t.id: t for t in report.topics}, report.warnings,
-                      offtopic=report.offtopic, consent=report.consent)
+    catalog = Catalog(
+        report.categories,
+        {t.id: t for t in report.topics},
+        report.warnings,
+        offtopic=report.offtopic,
+        consent=report.consent,
+    )
     return catalog, report.i18n
 
 

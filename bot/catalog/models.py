@@ -15,10 +15,28 @@ FILL = re.compile(r"\[\[FILL:\s*([^\]]*)\]\]")
 
 # The ids every content set must have: the contract of shared/TOPICS.md.
 REQUIRED_TOPIC_IDS = (
-    "neet", "employment", "youth-practice", "first-job", "generations-contract", "zhasyl-el",
-    "entrepreneurship", "zhana-omir", "disability", "family-values", "healthy-lifestyle",
-    "psych-support", "ngo", "volunteering", "symbols-day", "outreach", "youth-stats",
-    "department", "interethnic", "media", "repression-rehabilitation", "registration",
+    "neet",
+    "employment",
+    "youth-practice",
+    "first-job",
+    "generations-contract",
+    "zhasyl-el",
+    "entrepreneurship",
+    "zhana-omir",
+    "disability",
+    "family-values",
+    "healthy-lifestyle",
+    "psych-support",
+    "ngo",
+    "volunteering",
+    "symbols-day",
+    "outreach",
+    "youth-stats",
+    "department",
+    "interethnic",
+    "media",
+    "repression-rehabilitation",
+    "registration",
     "contacts",
 )
 
@@ -53,7 +71,12 @@ class TopicText(_Strict):
 
     # The fields shown to users, in card order; used by checks that walk every text.
     TEXT_FIELDS: ClassVar[tuple[str, ...]] = (
-        "title", "summary", "text", "eligibility", "benefits", "how_to_apply",
+        "title",
+        "summary",
+        "text",
+        "eligibility",
+        "benefits",
+        "how_to_apply",
     )
 
     def strings(self) -> list[tuple[str, str]]:

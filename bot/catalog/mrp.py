@@ -99,6 +99,6 @@ def render(text: str, mrp: tuple[int, int] | None) -> Rendered:
     leftover = STRAY.search(TOKEN.sub("", text))
     if leftover:
         start = max(0, leftover.start() - 10)
-        snippet = TOKEN.sub("", text)[start:leftover.end() + 10]
+        snippet = TOKEN.sub("", text)[start : leftover.end() + 10]
         out.errors.append(f"malformed token near {snippet!r} (unbalanced braces): {HOW}")
     return out

@@ -41,54 +41,61 @@ CRISIS_TOPIC = "psych-support"
 # Features of a word (see `word_features`).
 PREFIX_LENGTHS = (3, 4, 6, 8)  # as accurate as every length from 3 to 8, with fewer postings
 PREFIX_MAX = PREFIX_LENGTHS[-1]
-WORD_WEIGHT = 1.0     # the whole word, next to each of its prefixes
+WORD_WEIGHT = 1.0  # the whole word, next to each of its prefixes
 # Question words the catalogue does not know.
-FUZZY_MIN = 5         # shorter unknown words are not corrected ("поест" is not "пост")
-FUZZY_WEIGHT = 0.8    # a vocabulary word one edit away from an unknown question word
-START = 6             # length of the word starts looked up for a typo in an inflected word
-SPLIT_WEIGHT = 0.7    # each half of an unknown word that is two vocabulary words run together
-UNSEEN = 0.5          # share of unexplained wording counted in the question's length
+FUZZY_MIN = 5  # shorter unknown words are not corrected ("поест" is not "пост")
+FUZZY_WEIGHT = 0.8  # a vocabulary word one edit away from an unknown question word
+START = 6  # length of the word starts looked up for a typo in an inflected word
+SPLIT_WEIGHT = 0.7  # each half of an unknown word that is two vocabulary words run together
+UNSEEN = 0.5  # share of unexplained wording counted in the question's length
 # Kinds of passage.
 STRONG = ("faq", "keyword", "title", "offtopic")  # what a topic is about, not in passing
-CORRECT_TO = STRONG   # typos are corrected towards words of these passages
-CONTAINED = STRONG    # short passages that may sit whole inside a longer question
-SCORED = STRONG       # passages scored one by one; summaries and texts count in coverage
-MENTION = 0.4         # document frequency weight of a topic that only mentions a word
+CORRECT_TO = STRONG  # typos are corrected towards words of these passages
+CONTAINED = STRONG  # short passages that may sit whole inside a longer question
+SCORED = STRONG  # passages scored one by one; summaries and texts count in coverage
+MENTION = 0.4  # document frequency weight of a topic that only mentions a word
 # Scoring.
-CONTAIN = 0.85        # weight of a short passage found whole inside the question
-SUPPORT = 0.15        # share of a topic's 2nd and 3rd best passages added to its best
-COVER = 0.3           # weight of how much of the question the topic explains
+CONTAIN = 0.85  # weight of a short passage found whole inside the question
+SUPPORT = 0.15  # share of a topic's 2nd and 3rd best passages added to its best
+COVER = 0.3  # weight of how much of the question the topic explains
 
 # Words that carry no subject (folded before use): function words, auxiliaries ("жүрмін",
 # "келеді" of "I want"), fillers, greetings and thanks. A message of only these words has
 # nothing to match and is answered "I don't know"; in a longer message they are ignored.
-STOPWORDS = frozenset(normalise(
-    # Russian
-    "и в во на не ни что как где когда я мне меня мой моя мои наш нас вас вам вами его ее их "
-    "им ему себя себе а но же ли то это по с со к у о об за из от до для при есть бы вы ты "
-    "он она они мы там тут здесь вот так уже еще ещё или да нет ну можно нужно надо какой "
-    "какая какие каких кто чем скажите подскажите пожалуйста бот бота боту ботом боте тоже "
-    "также очень просто вообще короче типа если чтобы тогда сейчас потом весь вся все всё "
-    "был была было были "
-    "будет быть буду может могу хочу хотел хотела че чё шо ага ок окей "
-    "привет здравствуйте здрасте добрый доброе салам спасибо благодарю пока помогите помоги "
-    # Kazakh
-    "мен сен сіз ол біз сендер сіздер олар менің сенің оның біздің маған саған оған бізге "
-    "ботқа ботта боттан ботты боттың мені сені оны бізді және бен пен да де та те ма ме ба "
-    "бе па пе ғой қой ғана тек енді деген дегеніміз қандай "
-    "бірақ сосын қалай не неге қайда қашан бар үшін туралы осы сол шы ші айтыңызшы айтшы "
-    "жүр жүрмін жүрміз жүрсің жүрген жатыр жатырмын тұр тұрмын еді екен екені болса бола "
-    "болама болады керек келеді сәлем салем сәлеметсіз сәлеметсіздер ассалаумағалейкум "
-    "көмектесіңіз көмектесіңізші көмектесіңіздер көмектесші көмектесіп жіберіңіз "
-    "рахмет рақмет жарайды алейкум әлейкум уағалейкум ассалам ok hi hello"
-).split())
+STOPWORDS = frozenset(
+    normalise(
+        # Russian
+        "и в во на не ни что как где когда я мне меня мой моя мои наш нас вас вам вами его ее их "
+        "им ему себя себе а но же ли то это по с со к у о об за из от до для при есть бы вы ты "
+        "он она они мы там тут здесь вот так уже еще ещё или да нет ну можно нужно надо какой "
+        "какая какие каких кто чем скажите подскажите пожалуйста бот бота боту ботом боте тоже "
+        "также очень просто вообще короче типа если чтобы тогда сейчас потом весь вся все всё "
+        "был была было были "
+        "будет быть буду может могу хочу хотел хотела че чё шо ага ок окей "
+        "привет здравствуйте здрасте добрый доброе салам спасибо благодарю пока помогите помоги "
+        # Kazakh
+        "мен сен сіз ол біз сендер сіздер олар менің сенің оның біздің маған саған оған бізге "
+        "ботқа ботта боттан ботты боттың мені сені оны бізді және бен пен да де та те ма ме ба "
+        "бе па пе ғой қой ғана тек енді деген дегеніміз қандай "
+        "бірақ сосын қалай не неге қайда қашан бар үшін туралы осы сол шы ші айтыңызшы айтшы "
+        "жүр жүрмін жүрміз жүрсің жүрген жатыр жатырмын тұр тұрмын еді екен екені болса бола "
+        "болама болады керек келеді сәлем салем сәлеметсіз сәлеметсіздер ассалаумағалейкум "
+        "көмектесіңіз көмектесіңізші көмектесіңіздер көмектесші көмектесіп жіберіңіз "
+        "рахмет рақмет жарайды алейкум әлейкум уағалейкум ассалам ok hi hello"
+    ).split()
+)
 
 # Field weights: how strongly a match in each kind of passage speaks for the topic.
-WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 0.95, "summary": 0.8, "text": 0.7,
-           "offtopic": 1.0}
+WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 0.95, "summary": 0.8, "text": 0.7, "offtopic": 1.0}
 # The same for topic-level coverage: a word a topic only mentions in its text explains less.
-COVER_WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 1.0, "summary": 0.6, "text": 0.4,
-                 "offtopic": 1.0}
+COVER_WEIGHTS = {
+    "faq": 1.0,
+    "title": 1.0,
+    "keyword": 1.0,
+    "summary": 0.6,
+    "text": 0.4,
+    "offtopic": 1.0,
+}
 
 
 _REPEATS = re.compile(r"(.)\1+")
@@ -107,7 +114,7 @@ def word_features(word: str) -> tuple[tuple[str, float], ...]:
     so a long word does not outweigh a short distinctive one ("нко", "ип", "зож")."""
     feats = ["w:" + word]
     feats.extend("p:" + word[:n] for n in PREFIX_LENGTHS if n <= len(word))
-    share = 1 / math.sqrt(len(feats) - 1 + WORD_WEIGHT ** 2)
+    share = 1 / math.sqrt(len(feats) - 1 + WORD_WEIGHT**2)
     return tuple((f, share * (WORD_WEIGHT if f[0] == "w" else 1.0)) for f in feats)
 
 
@@ -141,7 +148,7 @@ def features(text: str) -> dict[str, float]:
 
 
 def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -151,14 +158,18 @@ def _one_edit(a: str, b: str) -> bool:
         return False
     if la == lb:
         diff = [i for i in range(la) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
-                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
     if la > lb:
         a, b = b, a
     i = 0
     while i < len(a) and a[i] == b[i]:
         i += 1
-    return a[i:] == b[i + 1:]
+    return a[i:] == b[i + 1 :]
 
 
 @dataclass(frozen=True)
@@ -197,17 +208,21 @@ class SearchResult:
 class Thresholds:
     """Calibrated on tests/data/questions*.jsonl with bench/answers.py (see the README)."""
 
-    reject: float = 0.20      # below: "I don't know"
-    confident: float = 0.50   # at or above, with the margin: answer directly
-    margin: float = 0.10      # best minus second-best topic
+    reject: float = 0.20  # below: "I don't know"
+    confident: float = 0.50  # at or above, with the margin: answer directly
+    margin: float = 0.10  # best minus second-best topic
     alternative: float = 0.30  # a runner-up worth offering as a button
 
 
 class SearchIndex:
     """Inverted index of passage features; built from a catalog in a few hundred ms."""
 
-    def __init__(self, catalog: Catalog, thresholds: Thresholds | None = None,
-                 detector: CrisisDetector | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        thresholds: Thresholds | None = None,
+        detector: CrisisDetector | None = None,
+    ) -> None:
         self.catalog = catalog
         self.thresholds = thresholds or Thresholds()
         self.passages: list[Passage] = _unique(_passages(catalog, catalog.offtopic))
@@ -253,8 +268,10 @@ class SearchIndex:
         self.inverse_norms = [1 / norm for norm in self.norms]
         self.contain_factors = [
             CONTAIN * min(1.0, norm / self.norm_ref) / (norm * norm)
-            if passage.kind in CONTAINED else 0.0
-            for passage, norm in zip(self.passages, self.norms, strict=True)]
+            if passage.kind in CONTAINED
+            else 0.0
+            for passage, norm in zip(self.passages, self.norms, strict=True)
+        ]
         self.kind_weights = [WEIGHTS[p.kind] for p in self.passages]
         # For a topic found only through its texts: its title (the answer is its summary).
         self.first_passage: dict[str, Passage] = {}
@@ -263,8 +280,13 @@ class SearchIndex:
         # Typo look-up: every vocabulary word under each of its one-letter deletions.
         # Typos are corrected towards the words of titles, keywords, FAQ questions and
         # out-of-scope phrases, what people ask with, not towards every word of the texts.
-        self.vocabulary = {w for p in self.passages if p.kind in CORRECT_TO
-                           for w in content_words(words(p.text)) if w}
+        self.vocabulary = {
+            w
+            for p in self.passages
+            if p.kind in CORRECT_TO
+            for w in content_words(words(p.text))
+            if w
+        }
         self.deletions: dict[str, list[str]] = defaultdict(list)
         for word in self.vocabulary:
             if len(word) >= FUZZY_MIN and not word.isdigit():
@@ -301,8 +323,8 @@ class SearchIndex:
         head = word[:START]
         for key in (head, *_deletions(head)):  # a letter changed or swapped
             found.update(s for s in self.start_deletions.get(key, ()) if _one_edit(head, s))
-        found.update(self.start_deletions.get(word[:START - 1], ()))  # a letter missing
-        found.update(d for d in _deletions(word[:START + 1]) if d in self.starts)  # one extra
+        found.update(self.start_deletions.get(word[: START - 1], ()))  # a letter missing
+        found.update(d for d in _deletions(word[: START + 1]) if d in self.starts)  # one extra
         found.discard(head)
         return sorted(found)
 
@@ -342,7 +364,7 @@ class SearchIndex:
                                 out[f] = max(out.get(f, 0.0), w * SPLIT_WEIGHT)
                     break
         unseen = 0.0 if explained else sum(w * w for f, w in own if f not in self.idf)
-        result = (tuple(out.items()), unseen * self.idf_unseen ** 2)
+        result = (tuple(out.items()), unseen * self.idf_unseen**2)
         if len(self._word_cache) < 50_000:
             self._word_cache[word] = result
         return result
@@ -366,8 +388,9 @@ class SearchIndex:
                 # One word typed as two ("мекен жайы" for "мекенжайы"): the pair joined,
                 # when the catalogue knows it, counts as one more word.
                 joined = _REPEATS.sub(r"\1", previous + word)
-                if "w:" + joined in idf or (len(joined) >= PREFIX_MAX
-                                            and "p:" + joined[:PREFIX_MAX] in idf):
+                if "w:" + joined in idf or (
+                    len(joined) >= PREFIX_MAX and "p:" + joined[:PREFIX_MAX] in idf
+                ):
                     for f, w in word_features(joined):
                         if f in idf:
                             vector[f] += w * idf[f]
@@ -428,11 +451,18 @@ class SearchIndex:
                 best[3] = score
         q_mass = q_norm * q_norm
         ranked = [
-            Match(topic_id, (1 - COVER) * (b[0] + (b[2] + b[3]) * SUPPORT)
-                  + COVER * cover[topic_id] / q_mass, passages[int(b[1])])
-            for topic_id, b in top.items()]
-        ranked.extend(Match(topic_id, COVER * mass / q_mass, self.first_passage[topic_id])
-                      for topic_id, mass in cover.items() if topic_id not in top)
+            Match(
+                topic_id,
+                (1 - COVER) * (b[0] + (b[2] + b[3]) * SUPPORT) + COVER * cover[topic_id] / q_mass,
+                passages[int(b[1])],
+            )
+            for topic_id, b in top.items()
+        ]
+        ranked.extend(
+            Match(topic_id, COVER * mass / q_mass, self.first_passage[topic_id])
+            for topic_id, mass in cover.items()
+            if topic_id not in top
+        )
         ranked.sort(key=lambda m: m.score, reverse=True)
         return ranked
 
@@ -440,8 +470,9 @@ class SearchIndex:
         th = self.thresholds
         tokens = words(text)  # folded once; scoring, crisis check and the log all use it
         ranked = self._score(tokens)
-        result = SearchResult(query=text, normalised=" ".join(tokens), topic=None, score=0.0,
-                              ranked=ranked)
+        result = SearchResult(
+            query=text, normalised=" ".join(tokens), topic=None, score=0.0, ranked=ranked
+        )
         verdict = self.detector.detect(text)
         if verdict is not None:
             result.crisis = True

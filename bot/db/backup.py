@@ -23,8 +23,9 @@ class BackupError(Exception):
     """The copy failed its integrity check; the target was not written."""
 
 
-def backup(source: Path | str, target: Path | str, *, busy_timeout_ms: int = 10_000
-           ) -> dict[str, int]:
+def backup(
+    source: Path | str, target: Path | str, *, busy_timeout_ms: int = 10_000
+) -> dict[str, int]:
     """Copy `source` to `target` in one step; returns row counts of the main tables."""
     target = Path(target)
     private_dir(target.parent)  # a backup holds the same personal data as the database
@@ -50,5 +51,8 @@ def backup(source: Path | str, target: Path | str, *, busy_timeout_ms: int = 10_
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    return {name: conn.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]  # names from COUNTED
-            for name in COUNTED if name in tables}
+    return {
+        name: conn.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]  # names from COUNTED
+        for name in COUNTED
+        if name in tables
+    }

@@ -31,7 +31,9 @@ class Audience:
 
     def __post_init__(self) -> None:
         allowed: dict[str, tuple[str, ...]] = {
-            "lang": LANGS, "district": DISTRICTS, "occupation": OCCUPATIONS,
+            "lang": LANGS,
+            "district": DISTRICTS,
+            "occupation": OCCUPATIONS,
         }
         if self.kind == "all":
             ok = self.value is None
@@ -85,13 +87,20 @@ class Broadcast:
 
 def _broadcast(row: aiosqlite.Row) -> Broadcast:
     return Broadcast(
-        id=row["id"], created_by=row["created_by"], source_chat_id=row["source_chat_id"],
+        id=row["id"],
+        created_by=row["created_by"],
+        source_chat_id=row["source_chat_id"],
         source_message_id=row["source_message_id"],
-        audience=Audience.from_json(row["audience"]), buttons=json.loads(row["buttons"]),
-        status=row["status"], due_at=row["due_at"], created_at=row["created_at"],
-        started_at=row["started_at"], finished_at=row["finished_at"],
+        audience=Audience.from_json(row["audience"]),
+        buttons=json.loads(row["buttons"]),
+        status=row["status"],
+        due_at=row["due_at"],
+        created_at=row["created_at"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
         progress_chat_id=row["progress_chat_id"],
-        progress_message_id=row["progress_message_id"], flood_waits=row["flood_waits"],
+        progress_message_id=row["progress_message_id"],
+        flood_waits=row["flood_waits"],
     )
 
 
@@ -109,8 +118,15 @@ class Tally:
 
     @property
     def total(self) -> int:
-        return (self.pending + self.sending + self.sent + self.failed + self.blocked
-                + self.skipped + self.uncertain)
+        return (
+            self.pending
+            + self.sending
+            + self.sent
+            + self.failed
+            + self.blocked
+            + self.skipped
+            + self.uncertain
+        )
 
     @property
     def remaining(self) -> int:
@@ -135,9 +151,7 @@ class Broadcasts:
 
     async def count_audience(self, audience: Audience) -> int:
         where, params = audience.where()
-        async with self.conn.execute(
-            f"SELECT COUNT(*) FROM users u WHERE {where}", params
-        ) as cur:
+        async with self.conn.execute(f"SELECT COUNT(*) FROM users u WHERE {where}", params) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
@@ -149,21 +163,36 @@ class Broadcasts:
             return {row[0] for row in await cur.fetchall()}
 
     async def create(
-        self, *, created_by: int, source_chat_id: int, source_message_id: int,
-        audience: Audience, buttons: dict[str, str], due_at: str, now: str,
+        self,
+        *,
+        created_by: int,
+        source_chat_id: int,
+        source_message_id: int,
+        audience: Audience,
+        buttons: dict[str, str],
+        due_at: str,
+        now: str,
     ) -> tuple[int, int]:
         """The job and one pending delivery per recipient; returns (job id, recipients)."""
         cur = await self.conn.execute(
             "INSERT INTO broadcasts (created_by, source_chat_id, source_message_id, audience,"
             " buttons, status, due_at, created_at) VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?)",
-            (created_by, source_chat_id, source_message_id, audience.to_json(),
-             json.dumps(buttons), due_at, now),
+            (
+                created_by,
+                source_chat_id,
+                source_message_id,
+                audience.to_json(),
+                json.dumps(buttons),
+                due_at,
+                now,
+            ),
         )
         job_id = int(cur.lastrowid or 0)
         where, params = audience.where()
         cur = await self.conn.execute(
             "INSERT INTO broadcast_deliveries (broadcast_id, user_id)"
-            f" SELECT ?, u.telegram_id FROM users u WHERE {where}", (job_id, *params),
+            f" SELECT ?, u.telegram_id FROM users u WHERE {where}",
+            (job_id, *params),
         )
         return job_id, cur.rowcount
 
@@ -183,7 +212,8 @@ class Broadcasts:
         async with self.conn.execute(
             "SELECT * FROM broadcasts WHERE status = 'running'"
             " OR (status = 'scheduled' AND due_at <= ?)"
-            " ORDER BY status = 'running' DESC, due_at, id LIMIT 1", (now,),
+            " ORDER BY status = 'running' DESC, due_at, id LIMIT 1",
+            (now,),
         ) as cur:
             row = await cur.fetchone()
         return _broadcast(row) if row else None
@@ -205,8 +235,9 @@ class Broadcasts:
             (status, status, now, status, now, job_id),
         )
 
-    async def control(self, job_id: int, status: str, allowed_from: tuple[str, ...],
-                      now: str) -> bool:
+    async def control(
+        self, job_id: int, status: str, allowed_from: tuple[str, ...], now: str
+    ) -> bool:
         """Change status only from the given ones (pause a running job, resume a paused one)."""
         marks = ", ".join("?" * len(allowed_from))
         cur = await self.conn.execute(
@@ -228,8 +259,9 @@ class Broadcasts:
             "UPDATE broadcasts SET flood_waits = flood_waits + 1 WHERE id = ?", (job_id,)
         )
 
-    async def pending(self, job_id: int, limit: int,
-                      exclude: set[int] | frozenset[int] = frozenset()) -> list[Recipient]:
+    async def pending(
+        self, job_id: int, limit: int, exclude: set[int] | frozenset[int] = frozenset()
+    ) -> list[Recipient]:
         """The next recipients still to send to, with their language for the buttons."""
         async with self.conn.execute(
             "SELECT d.user_id, u.language FROM broadcast_deliveries d"
@@ -257,8 +289,16 @@ class Broadcasts:
         )
         return cur.rowcount == 1 and status == "sending"
 
-    async def settle(self, job_id: int, user_id: int, status: str, now: str, *,
-                     message_id: int | None = None, error: str | None = None) -> None:
+    async def settle(
+        self,
+        job_id: int,
+        user_id: int,
+        status: str,
+        now: str,
+        *,
+        message_id: int | None = None,
+        error: str | None = None,
+    ) -> None:
         await self.conn.execute(
             "UPDATE broadcast_deliveries SET status = ?, message_id = ?, error = ?, updated_at = ?"
             " WHERE broadcast_id = ? AND user_id = ? AND status = 'sending'",
@@ -285,7 +325,8 @@ class Broadcasts:
     async def tally(self, job_id: int) -> Tally:
         async with self.conn.execute(
             "SELECT status, COUNT(*) FROM broadcast_deliveries WHERE broadcast_id = ?"
-            " GROUP BY status", (job_id,),
+            " GROUP BY status",
+            (job_id,),
         ) as cur:
             counts = {row[0]: int(row[1]) for row in await cur.fetchall()}
         return Tally(**counts)

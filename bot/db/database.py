@@ -33,8 +33,9 @@ MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # folder there); a checkout or an editable install reads the top-level folder itself.
 PACKAGED_MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 SOURCE_MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
-DEFAULT_MIGRATIONS_DIR = (PACKAGED_MIGRATIONS_DIR if PACKAGED_MIGRATIONS_DIR.is_dir()
-                          else SOURCE_MIGRATIONS_DIR)
+DEFAULT_MIGRATIONS_DIR = (
+    PACKAGED_MIGRATIONS_DIR if PACKAGED_MIGRATIONS_DIR.is_dir() else SOURCE_MIGRATIONS_DIR
+)
 
 
 class MigrationError(Exception):
@@ -163,8 +164,10 @@ class Database:
         """
         found = _list_migrations(migrations_dir)
         if not found:  # an install without them would otherwise run on an empty schema
-            raise MigrationError(f"no migrations found in {migrations_dir}: the install is "
-                                 f"incomplete (reinstall the package)")
+            raise MigrationError(
+                f"no migrations found in {migrations_dir}: the install is "
+                f"incomplete (reinstall the package)"
+            )
         await self.schema_version()
         done = {row[0] for row in await self.fetch_all("SELECT version FROM schema_version")}
         applied: list[str] = []

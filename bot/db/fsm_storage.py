@@ -37,9 +37,11 @@ from bot.db.database import Database
 DAY = 24 * 60 * 60
 CACHE_SIZE = 10_000
 StateType = str | State | None
-UPSERT = ("INSERT INTO fsm_state (key, state, data, touched_at) VALUES (?, ?, ?, ?)"
-          " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data,"
-          " touched_at = excluded.touched_at")
+UPSERT = (
+    "INSERT INTO fsm_state (key, state, data, touched_at) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data,"
+    " touched_at = excluded.touched_at"
+)
 DELETE = "DELETE FROM fsm_state WHERE key = ?"
 # Keys are `fsm:<chat>:<user>:<destiny>` (`DefaultKeyBuilder(with_destiny=True)`); in a
 # private chat the chat id is the user's id. This module alone knows that.
@@ -74,9 +76,14 @@ class _Entry:
 class SQLiteStorage(BaseStorage):
     """FSM storage over `Database`, written behind: see the module's docstring."""
 
-    def __init__(self, db: Database, *, ttl: float = DAY,
-                 clock: Callable[[], float] = time.time,
-                 key_builder: KeyBuilder | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        ttl: float = DAY,
+        clock: Callable[[], float] = time.time,
+        key_builder: KeyBuilder | None = None,
+    ) -> None:
         self.db = db
         self.ttl = ttl
         self.clock = clock
@@ -112,8 +119,9 @@ class SQLiteStorage(BaseStorage):
         """Delete every expired row (run at start-up); returns how many went."""
         await self.flush()
         async with self.db.transaction() as conn:
-            cur = await conn.execute("DELETE FROM fsm_state WHERE touched_at < ?",
-                                     (self.clock() - self.ttl,))
+            cur = await conn.execute(
+                "DELETE FROM fsm_state WHERE touched_at < ?", (self.clock() - self.ttl,)
+            )
         self._cache.clear()
         return cur.rowcount
 
@@ -143,8 +151,11 @@ class SQLiteStorage(BaseStorage):
             batch = self._writing = self._dirty
             self._dirty = {}
             gone = [(key,) for key, entry in batch.items() if entry is None]
-            kept = [(key, entry.state, entry.text, entry.touched_at)
-                    for key, entry in batch.items() if entry is not None]
+            kept = [
+                (key, entry.state, entry.text, entry.touched_at)
+                for key, entry in batch.items()
+                if entry is not None
+            ]
             try:
                 if len(batch) == 1:
                     async with self.db.statement() as conn:
@@ -185,8 +196,9 @@ class SQLiteStorage(BaseStorage):
             row = await self.db.fetch_one("SELECT * FROM fsm_state WHERE key = ?", (built,))
             if built in self._dirty or built in self._writing or built in self._cache:
                 return await self._entry(key)  # changed or read by another task meanwhile
-            entry = (_Entry(row["state"], json.loads(row["data"]), row["touched_at"])
-                     if row else None)
+            entry = (
+                _Entry(row["state"], json.loads(row["data"]), row["touched_at"]) if row else None
+            )
             self._remember(built, entry)
         if entry is not None and entry.touched_at < self.clock() - self.ttl:
             await self._write(built, None, {})  # expired: deleted at the next flush

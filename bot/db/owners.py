@@ -25,8 +25,9 @@ class Owners:
         self.conn = conn
 
     async def of(self, user_id: int) -> str:
-        async with self.conn.execute("SELECT value FROM secrets WHERE name = ?",
-                                     (KEY_NAME,)) as cur:
+        async with self.conn.execute(
+            "SELECT value FROM secrets WHERE name = ?", (KEY_NAME,)
+        ) as cur:
             row = await cur.fetchone()
         assert row is not None, "migration 0008 creates the key"
         return owner_hash(bytes(row[0]), user_id)
@@ -34,17 +35,20 @@ class Owners:
     async def mark_ticket(self, ticket_id: int, owner: str, now: str) -> None:
         await self.conn.execute(
             "INSERT INTO ticket_owners (ticket_id, owner, created_at) VALUES (?, ?, ?)",
-            (ticket_id, owner, now))
+            (ticket_id, owner, now),
+        )
 
     async def mark_registration(self, reg_id: int, owner: str, now: str) -> None:
         await self.conn.execute(
-            "INSERT INTO registration_owners (registration_id, owner, created_at)"
-            " VALUES (?, ?, ?)", (reg_id, owner, now))
+            "INSERT INTO registration_owners (registration_id, owner, created_at) VALUES (?, ?, ?)",
+            (reg_id, owner, now),
+        )
 
     async def registrations_since(self, owner: str, since: str) -> int:
         async with self.conn.execute(
             "SELECT COUNT(*) FROM registration_owners WHERE owner = ? AND created_at >= ?",
-            (owner, since)) as cur:
+            (owner, since),
+        ) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
@@ -53,6 +57,7 @@ class Owners:
         (the open-tickets limit counts it however old it is)."""
         await self.conn.execute(
             "DELETE FROM ticket_owners WHERE created_at < ? AND ticket_id NOT IN"
-            " (SELECT id FROM tickets WHERE status = 'open')", (before,))
-        await self.conn.execute(
-            "DELETE FROM registration_owners WHERE created_at < ?", (before,))
+            " (SELECT id FROM tickets WHERE status = 'open')",
+            (before,),
+        )
+        await self.conn.execute("DELETE FROM registration_owners WHERE created_at < ?", (before,))

@@ -53,8 +53,18 @@ class Questions:
         cur = await self.conn.execute(
             "INSERT INTO question_log (user_id, asked_at, normalised, language, topic_id, score,"
             " answered, crisis, crisis_kind, written_in) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (q.user_id, utc_now(), "" if q.crisis else scrub_numbers(q.normalised), q.language,
-             q.topic_id, q.score, int(q.answered), int(q.crisis), q.crisis_kind, q.written_in),
+            (
+                q.user_id,
+                utc_now(),
+                "" if q.crisis else scrub_numbers(q.normalised),
+                q.language,
+                q.topic_id,
+                q.score,
+                int(q.answered),
+                int(q.crisis),
+                q.crisis_kind,
+                q.written_in,
+            ),
         )
         return int(cur.lastrowid or 0)
 
@@ -63,7 +73,8 @@ class Questions:
         text and their author: the gaps report no longer looks that far back."""
         cur = await self.conn.execute(
             "UPDATE question_log SET normalised = '', user_id = NULL"
-            " WHERE asked_at < ? AND (normalised != '' OR user_id IS NOT NULL)", (before,),
+            " WHERE asked_at < ? AND (normalised != '' OR user_id IS NOT NULL)",
+            (before,),
         )
         return cur.rowcount
 

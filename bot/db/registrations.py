@@ -70,13 +70,23 @@ SELECT = (
 
 def _registration(row: aiosqlite.Row) -> Registration:
     return Registration(
-        id=row["id"], user_id=row["user_id"], topic_id=row["topic_id"],
-        full_name=row["full_name"], age=row["age"], phone=row["phone"],
-        district=row["district"], occupation=row["occupation"], comment=row["comment"],
-        status=row["status"], created_at=row["created_at"], updated_at=row["updated_at"],
+        id=row["id"],
+        user_id=row["user_id"],
+        topic_id=row["topic_id"],
+        full_name=row["full_name"],
+        age=row["age"],
+        phone=row["phone"],
+        district=row["district"],
+        occupation=row["occupation"],
+        comment=row["comment"],
+        status=row["status"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
         guardian_confirmed=bool(row["guardian_confirmed"]),
-        consent_version=row["consent_version"], language=row["language"],
-        admin_message_id=row["admin_message_id"], expired_at=row["expired_at"],
+        consent_version=row["consent_version"],
+        language=row["language"],
+        admin_message_id=row["admin_message_id"],
+        expired_at=row["expired_at"],
     )
 
 
@@ -104,8 +114,19 @@ class Registrations:
                 "INSERT INTO registrations (user_id, topic_id, full_name, age, phone, district,"
                 " occupation, comment, consent_id, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (new.user_id, new.topic_id, new.full_name, new.age, new.phone, new.district,
-                 new.occupation, new.comment, consent_id, now, now),
+                (
+                    new.user_id,
+                    new.topic_id,
+                    new.full_name,
+                    new.age,
+                    new.phone,
+                    new.district,
+                    new.occupation,
+                    new.comment,
+                    consent_id,
+                    now,
+                    now,
+                ),
             ) as cur:
                 reg_id = (await cur.fetchone())[0]  # type: ignore[index]
         except aiosqlite.IntegrityError as exc:
@@ -135,8 +156,9 @@ class Registrations:
         ) as cur:
             return [_registration(row) for row in await cur.fetchall()]
 
-    async def set_status(self, reg_id: int, status: str, now: str | None = None,
-                         *, only_active: bool = False) -> Registration | None:
+    async def set_status(
+        self, reg_id: int, status: str, now: str | None = None, *, only_active: bool = False
+    ) -> Registration | None:
         """Change the status; with `only_active`, a finished registration is left alone."""
         if status not in STATUSES:
             raise ValueError(status)
@@ -152,12 +174,14 @@ class Registrations:
     async def unnotified(self, limit: int) -> list[Registration]:
         async with self.conn.execute(
             SELECT + " WHERE r.admin_notified_at IS NULL AND r.user_id IS NOT NULL"
-            " ORDER BY r.id LIMIT ?", (limit,),
+            " ORDER BY r.id LIMIT ?",
+            (limit,),
         ) as cur:
             return [_registration(row) for row in await cur.fetchall()]
 
-    async def mark_notified(self, ids: list[int], message_id: int | None = None,
-                            now: str | None = None) -> None:
+    async def mark_notified(
+        self, ids: list[int], message_id: int | None = None, now: str | None = None
+    ) -> None:
         await self.conn.executemany(
             "UPDATE registrations SET admin_notified_at = ?, admin_message_id = ? WHERE id = ?",
             [(now or utc_now(), message_id, i) for i in ids],
@@ -167,7 +191,8 @@ class Registrations:
         """Remember that a message in the operators' chat shows these registrations."""
         await self.conn.executemany(
             "INSERT OR IGNORE INTO registration_posts (registration_id, chat_id, message_id)"
-            " VALUES (?, ?, ?)", [(i, chat_id, message_id) for i in ids],
+            " VALUES (?, ?, ?)",
+            [(i, chat_id, message_id) for i in ids],
         )
 
     async def posts_showing(self, reg_id: int) -> list[Post]:
@@ -175,7 +200,8 @@ class Registrations:
         card), so that a change the user made is drawn on all of them."""
         async with self.conn.execute(
             "SELECT chat_id, message_id FROM registration_posts WHERE registration_id = ?"
-            " ORDER BY message_id", (reg_id,),
+            " ORDER BY message_id",
+            (reg_id,),
         ) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 
@@ -185,7 +211,8 @@ class Registrations:
         async with self.conn.execute(
             "SELECT DISTINCT p.chat_id, p.message_id FROM registration_posts p"
             " JOIN registrations r ON r.id = p.registration_id WHERE r.user_id = ?"
-            " ORDER BY p.message_id", (user_id,),
+            " ORDER BY p.message_id",
+            (user_id,),
         ) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 
@@ -198,8 +225,9 @@ class Registrations:
         ) as cur:
             return [_registration(row) for row in await cur.fetchall()]
 
-    async def export_rows(self, topic_id: str | None = None, since: str | None = None,
-                          until: str | None = None) -> list[Registration]:
+    async def export_rows(
+        self, topic_id: str | None = None, since: str | None = None, until: str | None = None
+    ) -> list[Registration]:
         """Rows for the CSV export; `since`/`until` are ISO dates (until is inclusive)."""
         sql, params = SELECT + " WHERE r.user_id IS NOT NULL", []
         if topic_id:
@@ -223,14 +251,16 @@ class Registrations:
             "SELECT DISTINCT p.chat_id, p.message_id FROM registration_posts p"
             " JOIN registrations r ON r.id = p.registration_id WHERE r.expired_at IS NULL"
             " AND r.user_id IS NOT NULL AND r.status IN ('cancelled', 'declined')"
-            " AND r.updated_at < ? ORDER BY p.message_id", (before,),
+            " AND r.updated_at < ? ORDER BY p.message_id",
+            (before,),
         ) as cur:
             posts: list[Post] = [(row[0], row[1]) for row in await cur.fetchall()]
         await self.conn.execute(
             "UPDATE registrations SET user_id = NULL, full_name = NULL, age = NULL,"
             " phone = NULL, comment = NULL, district = NULL, occupation = NULL,"
             " expired_at = ? WHERE expired_at IS NULL AND user_id IS NOT NULL"
-            " AND status IN ('cancelled', 'declined') AND updated_at < ?", (now, before),
+            " AND status IN ('cancelled', 'declined') AND updated_at < ?",
+            (now, before),
         )
         # The consent record named the person too: it goes with the data it covered.
         await self.conn.execute(
@@ -247,14 +277,15 @@ class Registrations:
         """
         now = now or utc_now()
         await self.conn.execute(
-            "UPDATE consents SET withdrawn_at = ?, user_id = NULL"
-            " WHERE user_id = ?", (now, user_id),
+            "UPDATE consents SET withdrawn_at = ?, user_id = NULL WHERE user_id = ?",
+            (now, user_id),
         )
         cur = await self.conn.execute(
             "UPDATE registrations SET user_id = NULL, full_name = NULL, age = NULL,"
             " phone = NULL, comment = NULL, district = NULL, occupation = NULL,"
             " status = CASE WHEN status IN ('new', 'contacted', 'enrolled')"
             "   THEN 'cancelled' ELSE status END, updated_at = ?"
-            " WHERE user_id = ?", (now, user_id),
+            " WHERE user_id = ?",
+            (now, user_id),
         )
         return cur.rowcount

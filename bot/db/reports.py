@@ -49,13 +49,15 @@ class Reports:
     async def languages(self) -> list[aiosqlite.Row]:
         """`lang, n`; `lang` is '' for users who have not chosen yet."""
         return await self._all(
-            "SELECT COALESCE(language, '') AS lang, COUNT(*) AS n FROM users GROUP BY lang")
+            "SELECT COALESCE(language, '') AS lang, COUNT(*) AS n FROM users GROUP BY lang"
+        )
 
     async def registrations(self) -> list[aiosqlite.Row]:
         """`topic_id, status, n`, all time."""
         return await self._all(
             "SELECT topic_id, status, COUNT(*) AS n FROM registrations"
-            " GROUP BY topic_id, status ORDER BY topic_id")
+            " GROUP BY topic_id, status ORDER BY topic_id"
+        )
 
     async def tickets(self) -> list[aiosqlite.Row]:
         """`status, n`, all time."""
@@ -65,22 +67,30 @@ class Reports:
         """`created_at, first_answer_at` of tickets opened since `since` and answered."""
         return await self._all(
             "SELECT created_at, first_answer_at FROM tickets"
-            " WHERE first_answer_at IS NOT NULL AND created_at >= ?", (since,))
+            " WHERE first_answer_at IS NOT NULL AND created_at >= ?",
+            (since,),
+        )
 
     async def questions(self, since: str) -> aiosqlite.Row | None:
         """`n, answered, yes, no` over questions asked since `since`."""
         return await self._one(
             "SELECT COUNT(*) AS n, SUM(answered) AS answered, SUM(helpful = 1) AS yes,"
-            " SUM(helpful = 0) AS no FROM question_log WHERE asked_at >= ?", (since,))
+            " SUM(helpful = 0) AS no FROM question_log WHERE asked_at >= ?",
+            (since,),
+        )
 
     async def written_in(self, since: str) -> list[aiosqlite.Row]:
         """`written_in, n` over questions since `since`, by the language they were written in."""
         return await self._all(
             "SELECT written_in, COUNT(*) AS n FROM question_log"
-            " WHERE asked_at >= ? AND written_in IS NOT NULL GROUP BY written_in", (since,))
+            " WHERE asked_at >= ? AND written_in IS NOT NULL GROUP BY written_in",
+            (since,),
+        )
 
     async def crisis_kinds(self, since: str) -> list[aiosqlite.Row]:
         """`crisis_kind, n` over crisis messages since `since` (no words are kept)."""
         return await self._all(
             "SELECT crisis_kind, COUNT(*) AS n FROM question_log"
-            " WHERE crisis = 1 AND asked_at >= ? GROUP BY crisis_kind", (since,))
+            " WHERE crisis = 1 AND asked_at >= ? GROUP BY crisis_kind",
+            (since,),
+        )

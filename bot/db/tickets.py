@@ -30,10 +30,16 @@ class Ticket:
 
 def _ticket(row: aiosqlite.Row) -> Ticket:
     return Ticket(
-        id=row["id"], user_id=row["user_id"], language=row["language"], status=row["status"],
-        rejected_topic=row["rejected_topic"], created_at=row["created_at"],
-        first_answer_at=row["first_answer_at"], answered_at=row["answered_at"],
-        answered_by=row["answered_by"], urgent=bool(row["urgent"]),
+        id=row["id"],
+        user_id=row["user_id"],
+        language=row["language"],
+        status=row["status"],
+        rejected_topic=row["rejected_topic"],
+        created_at=row["created_at"],
+        first_answer_at=row["first_answer_at"],
+        answered_at=row["answered_at"],
+        answered_by=row["answered_by"],
+        urgent=bool(row["urgent"]),
         crisis_kind=row["crisis_kind"],
     )
 
@@ -44,9 +50,16 @@ class Tickets:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
-    async def add(self, user_id: int, language: str, rejected_topic: str | None,
-                  now: str | None = None, *, urgent: bool = False,
-                  crisis_kind: str | None = None) -> Ticket:
+    async def add(
+        self,
+        user_id: int,
+        language: str,
+        rejected_topic: str | None,
+        now: str | None = None,
+        *,
+        urgent: bool = False,
+        crisis_kind: str | None = None,
+    ) -> Ticket:
         now = now or utc_now()
         async with self.conn.execute(
             "INSERT INTO tickets (user_id, language, rejected_topic, created_at, updated_at,"
@@ -67,25 +80,28 @@ class Tickets:
 
     # A ticket is the user's by its user_id, or, once /forget cleared that, by the keyed hash
     # of their id in `ticket_owners` (migration 0008): limits must survive forgetting.
-    _MINE = ("(user_id = ? OR id IN (SELECT ticket_id FROM ticket_owners WHERE owner = ?))")
+    _MINE = "(user_id = ? OR id IN (SELECT ticket_id FROM ticket_owners WHERE owner = ?))"
 
     async def count_open(self, user_id: int, owner: str = "", held_since: str = "") -> int:
         """Open tickets, and unanswered ones /forget closed after `held_since`."""
         return await self._count(
             f"SELECT COUNT(*) FROM tickets WHERE {self._MINE} AND (status = 'open'"
             " OR (forgotten_at >= ? AND first_answer_at IS NULL))",
-            (user_id, owner, held_since or "9999"))
+            (user_id, owner, held_since or "9999"),
+        )
 
     async def count_since(self, user_id: int, since: str, owner: str = "") -> int:
         return await self._count(
             f"SELECT COUNT(*) FROM tickets WHERE {self._MINE} AND created_at >= ?",
-            (user_id, owner, since))
+            (user_id, owner, since),
+        )
 
     async def count_for_user(self, user_id: int) -> int:
         return await self._count("SELECT COUNT(*) FROM tickets WHERE user_id = ?", (user_id,))
 
-    async def mark_answered(self, ticket_id: int, operator_id: int,
-                            now: str | None = None) -> Ticket:
+    async def mark_answered(
+        self, ticket_id: int, operator_id: int, now: str | None = None
+    ) -> Ticket:
         now = now or utc_now()
         async with self.conn.execute(
             "UPDATE tickets SET status = 'answered', answered_at = ?, answered_by = ?,"
@@ -97,8 +113,9 @@ class Tickets:
         assert row is not None, f"ticket {ticket_id} vanished"
         return _ticket(row)
 
-    async def set_status(self, ticket_id: int, status: TicketStatus,
-                         now: str | None = None) -> Ticket | None:
+    async def set_status(
+        self, ticket_id: int, status: TicketStatus, now: str | None = None
+    ) -> Ticket | None:
         async with self.conn.execute(
             "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ? RETURNING *",
             (status, now or utc_now(), ticket_id),
@@ -126,8 +143,7 @@ class Tickets:
             return [row[0] for row in await cur.fetchall()]
 
     async def ids_of(self, user_id: int) -> list[int]:
-        async with self.conn.execute("SELECT id FROM tickets WHERE user_id = ?",
-                                     (user_id,)) as cur:
+        async with self.conn.execute("SELECT id FROM tickets WHERE user_id = ?", (user_id,)) as cur:
             return [row[0] for row in await cur.fetchall()]
 
     async def forget_private_chat(self, user_id: int) -> None:
@@ -138,12 +154,14 @@ class Tickets:
         """Close every ticket of a user who asked to be forgotten: nobody waits for them."""
         cur = await self.conn.execute(
             "UPDATE tickets SET status = 'closed', updated_at = ?1, forgotten_at = ?1"
-            " WHERE user_id = ?2 AND status != 'closed'", (now or utc_now(), user_id),
+            " WHERE user_id = ?2 AND status != 'closed'",
+            (now or utc_now(), user_id),
         )
         return cur.rowcount
 
-    async def add_message(self, ticket_id: int, chat_id: int, message_id: int,
-                          role: MessageRole) -> None:
+    async def add_message(
+        self, ticket_id: int, chat_id: int, message_id: int, role: MessageRole
+    ) -> None:
         """Remember one message of the thread; the same message twice is harmless."""
         await self.conn.execute(
             "INSERT OR IGNORE INTO ticket_messages (ticket_id, chat_id, message_id, role,"
@@ -151,8 +169,9 @@ class Tickets:
             (ticket_id, chat_id, message_id, role, utc_now()),
         )
 
-    async def by_message(self, chat_id: int, message_id: int,
-                         roles: tuple[MessageRole, ...]) -> Ticket | None:
+    async def by_message(
+        self, chat_id: int, message_id: int, roles: tuple[MessageRole, ...]
+    ) -> Ticket | None:
         """The ticket a message belongs to, if it has one of `roles` in that thread."""
         marks = ", ".join("?" for _ in roles)
         async with self.conn.execute(
@@ -177,7 +196,9 @@ class Tickets:
         """Messages with `role` recorded in a ticket's thread since `since`."""
         return await self._count(
             "SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = ? AND role = ?"
-            " AND created_at >= ?", (ticket_id, role, since))
+            " AND created_at >= ?",
+            (ticket_id, role, since),
+        )
 
     async def _count(self, sql: str, params: tuple[object, ...]) -> int:
         async with self.conn.execute(sql, params) as cur:

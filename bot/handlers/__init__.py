@@ -41,5 +41,9 @@ def get_routers() -> list[Router]:
         router.message.filter(InPrivate())
         router.callback_query.filter(InPrivate())
     # Status buttons on registration posts are pressed in the admin chat, by admins only.
-    return [errors.create_router(), handoff.create_group_router(),
-            registration_admin.create_router(), *private]
+    return [
+        errors.create_router(),
+        handoff.create_group_router(),
+        registration_admin.create_router(),
+        *private,
+    ]

@@ -32,15 +32,17 @@ def _days(command: CommandObject, default: int = 30) -> int:
     return reports.clamp_days(int(arg)) if arg.isdecimal() and len(arg) <= 6 else default
 
 
-async def cmd_gaps(message: Message, command: CommandObject, t: Translator, db: Database,
-                   content: ContentStore) -> None:
+async def cmd_gaps(
+    message: Message, command: CommandObject, t: Translator, db: Database, content: ContentStore
+) -> None:
     days = _days(command)
     found = await reports.gaps(db, days)
     await send_chunks(message, gaps_report(t, content, days, found))
 
 
-async def cmd_stats(message: Message, command: CommandObject, t: Translator, db: Database,
-                    content: ContentStore) -> None:
+async def cmd_stats(
+    message: Message, command: CommandObject, t: Translator, db: Database, content: ContentStore
+) -> None:
     figures = await reports.stats(db, _days(command))
     await message.answer(stats_report(t, content, figures))
 

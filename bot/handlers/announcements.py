@@ -62,8 +62,15 @@ from bot.views.announcements import (
 from bot.workers.broadcasts import Broadcaster
 
 # What can be copied as an announcement (copyMessage keeps formatting and media).
-COPYABLE = {ContentType.TEXT, ContentType.PHOTO, ContentType.DOCUMENT, ContentType.VIDEO,
-            ContentType.ANIMATION, ContentType.AUDIO, ContentType.VOICE}
+COPYABLE = {
+    ContentType.TEXT,
+    ContentType.PHOTO,
+    ContentType.DOCUMENT,
+    ContentType.VIDEO,
+    ContentType.ANIMATION,
+    ContentType.AUDIO,
+    ContentType.VOICE,
+}
 
 
 class AnnounceForm(StatesGroup):
@@ -114,8 +121,14 @@ async def on_use_buttons(message: Message, t: Translator) -> None:
     await message.answer(t("bc-use-buttons"), reply_markup=cancel_keyboard(t))
 
 
-async def on_audience_kind(query: CallbackQuery, callback_data: BroadcastCD, state: FSMContext,
-                           t: Translator, content: ContentStore, db: Database) -> None:
+async def on_audience_kind(
+    query: CallbackQuery,
+    callback_data: BroadcastCD,
+    state: FSMContext,
+    t: Translator,
+    content: ContentStore,
+    db: Database,
+) -> None:
     await acknowledge(query)
     kind = callback_data.val
     await state.set_state(AnnounceForm.audience)
@@ -134,8 +147,13 @@ async def on_audience_kind(query: CallbackQuery, callback_data: BroadcastCD, sta
         await show(query, t("bc-ask-audience"), audience_menu(t))
 
 
-async def on_audience_value(query: CallbackQuery, callback_data: BroadcastCD,
-                            state: FSMContext, t: Translator, content: ContentStore) -> None:
+async def on_audience_value(
+    query: CallbackQuery,
+    callback_data: BroadcastCD,
+    state: FSMContext,
+    t: Translator,
+    content: ContentStore,
+) -> None:
     await acknowledge(query)
     do, value = callback_data.do, callback_data.val
     if do == "topic":
@@ -160,16 +178,24 @@ async def on_audience_value(query: CallbackQuery, callback_data: BroadcastCD,
     await ask_buttons(query, state, t, audience)
 
 
-async def ask_buttons(query: CallbackQuery, state: FSMContext, t: Translator,
-                      audience: Audience) -> None:
+async def ask_buttons(
+    query: CallbackQuery, state: FSMContext, t: Translator, audience: Audience
+) -> None:
     await state.update_data(audience=audience.to_json())
     await state.set_state(AnnounceForm.buttons)
     await show(query, t("bc-ask-buttons"), button_kind_choice(t))
 
 
-async def on_button_kind(query: CallbackQuery, callback_data: BroadcastCD, state: FSMContext,
-                         t: Translator, content: ContentStore, db: Database, bot: Bot,
-                         broadcaster: Broadcaster) -> None:
+async def on_button_kind(
+    query: CallbackQuery,
+    callback_data: BroadcastCD,
+    state: FSMContext,
+    t: Translator,
+    content: ContentStore,
+    db: Database,
+    bot: Bot,
+    broadcaster: Broadcaster,
+) -> None:
     await acknowledge(query)
     kind = callback_data.val
     if kind == "none":
@@ -177,13 +203,23 @@ async def on_button_kind(query: CallbackQuery, callback_data: BroadcastCD, state
         await preview(query, state, t, content, db, bot, broadcaster)
         return
     await state.update_data(button_kind=kind)
-    await show(query, t("bc-ask-button-topic"),
-               button_topic_choice(t, button_topics(content.catalog, kind)))
+    await show(
+        query,
+        t("bc-ask-button-topic"),
+        button_topic_choice(t, button_topics(content.catalog, kind)),
+    )
 
 
-async def on_button_topic(query: CallbackQuery, callback_data: BroadcastCD, state: FSMContext,
-                          t: Translator, content: ContentStore, db: Database, bot: Bot,
-                          broadcaster: Broadcaster) -> None:
+async def on_button_topic(
+    query: CallbackQuery,
+    callback_data: BroadcastCD,
+    state: FSMContext,
+    t: Translator,
+    content: ContentStore,
+    db: Database,
+    bot: Bot,
+    broadcaster: Broadcaster,
+) -> None:
     await acknowledge(query)
     data = await state.get_data()
     if content.catalog.get(callback_data.val) is None or "button_kind" not in data:
@@ -194,9 +230,15 @@ async def on_button_topic(query: CallbackQuery, callback_data: BroadcastCD, stat
     await preview(query, state, t, content, db, bot, broadcaster)
 
 
-async def preview(query: CallbackQuery, state: FSMContext, t: Translator,
-                  content: ContentStore, db: Database, bot: Bot,
-                  broadcaster: Broadcaster) -> None:
+async def preview(
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    content: ContentStore,
+    db: Database,
+    bot: Bot,
+    broadcaster: Broadcaster,
+) -> None:
     """The announcement copied to the admin with the very keyboard users get, then the
     audience, the recipient count and the choice: now, later or not at all."""
     data = await state.get_data()
@@ -204,11 +246,17 @@ async def preview(query: CallbackQuery, state: FSMContext, t: Translator,
     count = await count_recipients(db, audience)
     await state.set_state(AnnounceForm.confirm)
     await show(query, t("bc-preview-above"))
-    await bot.copy_message(query.from_user.id, data["src_chat"], data["src_msg"],
-                           reply_markup=broadcaster.markup(data.get("buttons", {}), t.lang))
-    await bot.send_message(query.from_user.id,
-                           preview_text(t, audience, content.catalog, count),
-                           reply_markup=confirm_keyboard(t))
+    await bot.copy_message(
+        query.from_user.id,
+        data["src_chat"],
+        data["src_msg"],
+        reply_markup=broadcaster.markup(data.get("buttons", {}), t.lang),
+    )
+    await bot.send_message(
+        query.from_user.id,
+        preview_text(t, audience, content.catalog, count),
+        reply_markup=confirm_keyboard(t),
+    )
 
 
 async def take_draft(state: FSMContext, admin_id: int) -> Draft | None:
@@ -218,12 +266,23 @@ async def take_draft(state: FSMContext, admin_id: int) -> Draft | None:
     await state.clear()
     if "src_msg" not in data or "audience" not in data:
         return None
-    return Draft(admin_id, data["src_chat"], data["src_msg"],
-                 Audience.from_json(data["audience"]), data.get("buttons", {}))
+    return Draft(
+        admin_id,
+        data["src_chat"],
+        data["src_msg"],
+        Audience.from_json(data["audience"]),
+        data.get("buttons", {}),
+    )
 
 
-async def on_send_now(query: CallbackQuery, state: FSMContext, t: Translator, db: Database,
-                      broadcaster: Broadcaster, clock: Clock) -> None:
+async def on_send_now(
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    db: Database,
+    broadcaster: Broadcaster,
+    clock: Clock,
+) -> None:
     draft = await take_draft(state, query.from_user.id)
     if draft is None:
         await acknowledge(query, t("button-outdated"))
@@ -234,16 +293,21 @@ async def on_send_now(query: CallbackQuery, state: FSMContext, t: Translator, db
     broadcaster.wake()
 
 
-async def on_later(query: CallbackQuery, state: FSMContext, t: Translator,
-                   clock: Clock) -> None:
+async def on_later(query: CallbackQuery, state: FSMContext, t: Translator, clock: Clock) -> None:
     await acknowledge(query)
     await state.set_state(AnnounceForm.when)
     example = shown(clock.now().replace(second=0, microsecond=0))
     await show(query, t("bc-ask-time", example=example), cancel_keyboard(t))
 
 
-async def on_time(message: Message, state: FSMContext, t: Translator, db: Database,
-                  broadcaster: Broadcaster, clock: Clock) -> None:
+async def on_time(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    db: Database,
+    broadcaster: Broadcaster,
+    clock: Clock,
+) -> None:
     try:
         due = parse_local_time(message.text or "", clock.now())
     except ScheduleError as exc:
@@ -255,32 +319,42 @@ async def on_time(message: Message, state: FSMContext, t: Translator, db: Databa
         return
     job_id, count = await create_broadcast(db, draft, clock.now(), due)
     broadcaster.wake()
-    await message.answer(t("bc-scheduled", id=job_id, when=shown(due), count=count),
-                         reply_markup=progress_keyboard(t, job_id, "scheduled"))
+    await message.answer(
+        t("bc-scheduled", id=job_id, when=shown(due), count=count),
+        reply_markup=progress_keyboard(t, job_id, "scheduled"),
+    )
 
 
 # --- admin: the list and the controls --------------------------------------------------------
 
 
-async def cmd_announcements(message: Message, t: Translator, db: Database,
-                            content: ContentStore) -> None:
+async def cmd_announcements(
+    message: Message, t: Translator, db: Database, content: ContentStore
+) -> None:
     jobs = await recent_broadcasts(db, LIST_SIZE)
     if not jobs:
         await message.answer(t("bc-list-empty"))
         return
-    await message.answer(list_text(t, jobs, content.catalog),
-                         reply_markup=list_keyboard(t, [job for job, _ in jobs]))
+    await message.answer(
+        list_text(t, jobs, content.catalog), reply_markup=list_keyboard(t, [job for job, _ in jobs])
+    )
 
 
-async def on_control(query: CallbackQuery, callback_data: BroadcastCD, t: Translator,
-                     db: Database, broadcaster: Broadcaster) -> None:
+async def on_control(
+    query: CallbackQuery,
+    callback_data: BroadcastCD,
+    t: Translator,
+    db: Database,
+    broadcaster: Broadcaster,
+) -> None:
     """Pause, resume or cancel from the progress message (or the list)."""
     job_id = job_id_of(callback_data)
     if job_id is None:
         await acknowledge(query, t("button-outdated"))
         return
-    action = {"pause": broadcaster.pause, "resume": broadcaster.resume,
-              "stop": broadcaster.cancel}[callback_data.do]
+    action = {"pause": broadcaster.pause, "resume": broadcaster.resume, "stop": broadcaster.cancel}[
+        callback_data.do
+    ]
     changed = await action(job_id)
     await acknowledge(query, t(f"bc-{callback_data.do}-done" if changed else "bc-control-late"))
     if changed and callback_data.do == "stop":
@@ -306,8 +380,9 @@ async def cmd_subscribe(message: Message, user: User, db: Database, t: Translato
     await message.answer(t("sub-on"))
 
 
-async def on_subscription_button(query: CallbackQuery, callback_data: SubscriptionCD,
-                                 db: Database, t: Translator) -> None:
+async def on_subscription_button(
+    query: CallbackQuery, callback_data: SubscriptionCD, db: Database, t: Translator
+) -> None:
     """Stop or resume from under an announcement; the button turns into its opposite."""
     on = bool(callback_data.on)
     await set_subscribed(db, query.from_user.id, on)
@@ -317,7 +392,8 @@ async def on_subscription_button(query: CallbackQuery, callback_data: Subscripti
         return
     with contextlib.suppress(TelegramBadRequest):
         await message.edit_reply_markup(
-            reply_markup=subscription_flipped(t, message.reply_markup, on))
+            reply_markup=subscription_flipped(t, message.reply_markup, on)
+        )
 
 
 async def on_member_status(event: ChatMemberUpdated, db: Database) -> None:
@@ -344,21 +420,31 @@ def create_router() -> Router:
     admin.message.register(on_not_a_time, AnnounceForm.when)
     admin.message.register(on_use_buttons, composing)
     admin.callback_query.register(on_cancel_button, BroadcastCD.filter(F.do == "x"), composing)
-    admin.callback_query.register(on_audience_kind, BroadcastCD.filter(F.do == "aud"),
-                                  StateFilter(AnnounceForm.audience, AnnounceForm.confirm))
     admin.callback_query.register(
-        on_audience_value, BroadcastCD.filter(F.do.in_({"lang", "topic", "st", "district", "occ"})),
-        AnnounceForm.audience)
-    admin.callback_query.register(on_button_kind, BroadcastCD.filter(F.do == "btn"),
-                                  AnnounceForm.buttons)
-    admin.callback_query.register(on_button_topic, BroadcastCD.filter(F.do == "bt"),
-                                  AnnounceForm.buttons)
-    admin.callback_query.register(on_send_now, BroadcastCD.filter(F.do == "go"),
-                                  AnnounceForm.confirm)
-    admin.callback_query.register(on_later, BroadcastCD.filter(F.do == "later"),
-                                  AnnounceForm.confirm)
-    admin.callback_query.register(on_control,
-                                  BroadcastCD.filter(F.do.in_({"pause", "resume", "stop"})))
+        on_audience_kind,
+        BroadcastCD.filter(F.do == "aud"),
+        StateFilter(AnnounceForm.audience, AnnounceForm.confirm),
+    )
+    admin.callback_query.register(
+        on_audience_value,
+        BroadcastCD.filter(F.do.in_({"lang", "topic", "st", "district", "occ"})),
+        AnnounceForm.audience,
+    )
+    admin.callback_query.register(
+        on_button_kind, BroadcastCD.filter(F.do == "btn"), AnnounceForm.buttons
+    )
+    admin.callback_query.register(
+        on_button_topic, BroadcastCD.filter(F.do == "bt"), AnnounceForm.buttons
+    )
+    admin.callback_query.register(
+        on_send_now, BroadcastCD.filter(F.do == "go"), AnnounceForm.confirm
+    )
+    admin.callback_query.register(
+        on_later, BroadcastCD.filter(F.do == "later"), AnnounceForm.confirm
+    )
+    admin.callback_query.register(
+        on_control, BroadcastCD.filter(F.do.in_({"pause", "resume", "stop"}))
+    )
 
     public = Router(name="announcements-users")
     public.message.register(cmd_unsubscribe, Command("unsubscribe"))

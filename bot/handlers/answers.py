@@ -41,30 +41,56 @@ class LooksLikeCrisis(Filter):
         return {"verdict": verdict} if verdict is not None else False
 
 
-async def on_crisis(message: Message, verdict: Verdict, t: Translator, lang: Language,
-                    db: Database, settings: Settings) -> None:
+async def on_crisis(
+    message: Message,
+    verdict: Verdict,
+    t: Translator,
+    lang: Language,
+    db: Database,
+    settings: Settings,
+) -> None:
     """Helplines first, whatever the user was doing; a form in progress stays where it was.
     Only the kind of danger and the time are recorded, never the words."""
-    await crisis.record(db, message.from_user.id if message.from_user else None, lang,
-                        verdict.category)
-    text, markup = render_crisis(t, f"crisis-answer-{crisis.answer_kind(verdict.category)}",
-                                 message, settings, verdict.category)
+    await crisis.record(
+        db, message.from_user.id if message.from_user else None, lang, verdict.category
+    )
+    text, markup = render_crisis(
+        t,
+        f"crisis-answer-{crisis.answer_kind(verdict.category)}",
+        message,
+        settings,
+        verdict.category,
+    )
     await message.answer(text, reply_markup=markup)
 
 
-async def on_question(message: Message, t: Translator, lang: Language, answerer: Answerer,
-                      db: Database, settings: Settings, user: User | None = None) -> None:
+async def on_question(
+    message: Message,
+    t: Translator,
+    lang: Language,
+    answerer: Answerer,
+    db: Database,
+    settings: Settings,
+    user: User | None = None,
+) -> None:
     """Answer free text. Within an hour of a crisis answer the helplines stay in view: a
     question the bot cannot answer gets them again instead of "I don't know", and any other
     answer starts with a line naming them."""
     answer = answerer.answer(message.text or message.caption or "", lang)
     if answer.kind == "crisis":  # the crisis router normally takes these first
-        await on_crisis(message, Verdict(answer.result.crisis_category or "suicidal", "search"),  # type: ignore[arg-type]
-                        t, lang, db, settings)
+        await on_crisis(
+            message,
+            Verdict(answer.result.crisis_category or "suicidal", "search"),  # type: ignore[arg-type]
+            t,
+            lang,
+            db,
+            settings,
+        )
         return
     # Logged first: the row id goes into the feedback buttons under the answer.
-    question_id = await answerer.log(db, message.from_user.id if message.from_user else None,
-                                     lang, answer)
+    question_id = await answerer.log(
+        db, message.from_user.id if message.from_user else None, lang, answer
+    )
     text, markup = render_answer(t, answer, question_id)
     if crisis.in_follow_up(user):
         if answer.kind == "unknown":
@@ -74,9 +100,10 @@ async def on_question(message: Message, t: Translator, lang: Language, answerer:
     await message.answer(text, reply_markup=markup)  # type: ignore[arg-type]
 
 
-async def on_not_this(query: CallbackQuery, callback_data: NotThisCD, t: Translator,
-                      db: Database) -> None:
-    """"Not what I asked": the answer counts as not helpful (the gap report sees it, and the
+async def on_not_this(
+    query: CallbackQuery, callback_data: NotThisCD, t: Translator, db: Database
+) -> None:
+    """ "Not what I asked": the answer counts as not helpful (the gap report sees it, and the
     operators see its topic if the user now asks a specialist), and a person is offered."""
     await acknowledge(query)
     if callback_data.q:
@@ -85,8 +112,9 @@ async def on_not_this(query: CallbackQuery, callback_data: NotThisCD, t: Transla
         await query.message.answer(t("answers-sorry"), reply_markup=specialist_keyboard(t))
 
 
-async def on_feedback(query: CallbackQuery, callback_data: FeedbackCD, t: Translator,
-                      db: Database) -> None:
+async def on_feedback(
+    query: CallbackQuery, callback_data: FeedbackCD, t: Translator, db: Database
+) -> None:
     """Helpful / not helpful under an answer: stored on the question's log row, only by the
     user who asked (a forged or foreign button is "out of date")."""
     helpful = callback_data.ok == 1

@@ -35,8 +35,9 @@ def describe(exc: BaseException) -> str:
     return f"{head}\n{frames}".rstrip()
 
 
-async def on_error(event: ErrorEvent, content: ContentStore, settings: Settings,
-                   db: Database) -> bool:
+async def on_error(
+    event: ErrorEvent, content: ContentStore, settings: Settings, db: Database
+) -> bool:
     update = event.update
     chat_id: int | None = None
     user: User | None = None
@@ -49,11 +50,19 @@ async def on_error(event: ErrorEvent, content: ContentStore, settings: Settings,
         chat_id = user.id
     if isinstance(event.exception, TelegramRetryAfter):
         # Telegram asked the bot to wait: an error message now would only add to the flood.
-        log.warning("update %s (user %s): not answered, flood wait of %ss", update.update_id,
-                    user.id if user else "-", event.exception.retry_after)
+        log.warning(
+            "update %s (user %s): not answered, flood wait of %ss",
+            update.update_id,
+            user.id if user else "-",
+            event.exception.retry_after,
+        )
         return True
-    log.error("update %s (user %s) failed: %s", update.update_id,
-              user.id if user else "-", describe(event.exception))
+    log.error(
+        "update %s (user %s) failed: %s",
+        update.update_id,
+        user.id if user else "-",
+        describe(event.exception),
+    )
     if chat_id is None or update.bot is None:
         return True
     if _probably_arrived(event.exception):
@@ -69,8 +78,11 @@ async def on_error(event: ErrorEvent, content: ContentStore, settings: Settings,
     try:
         await update.bot.send_message(chat_id, content.i18n.get(lang, "error-generic"))
     except TelegramAPIError:
-        log.warning("could not tell user %s about the failure of update %s",
-                    user.id if user else "-", update.update_id)
+        log.warning(
+            "could not tell user %s about the failure of update %s",
+            user.id if user else "-",
+            update.update_id,
+        )
     return True
 
 

@@ -1,4 +1,4 @@
-""""Ask a specialist": the user's question goes to the operators' group as a ticket; an
+""" "Ask a specialist": the user's question goes to the operators' group as a ticket; an
 operator's reply to it comes back to the user; the user's reply to that answer goes back
 to the group in the same thread.
 
@@ -85,22 +85,33 @@ class RepliesToTicket(Filter):
         return {"ticket": ticket} if ticket is not None else False
 
 
-async def _update_status(bot: Bot, db: Database, g: Translator, ticket: Ticket,
-                         operator: str | None = None) -> None:
+async def _update_status(
+    bot: Bot, db: Database, g: Translator, ticket: Ticket, operator: str | None = None
+) -> None:
     where = await handoff.thread_message(db, ticket.id, "ticket")
     if where is None:
         return
     try:
-        await bot.edit_message_reply_markup(chat_id=where[0], message_id=where[1],
-                                            reply_markup=ticket_status_markup(g, ticket, operator))
+        await bot.edit_message_reply_markup(
+            chat_id=where[0],
+            message_id=where[1],
+            reply_markup=ticket_status_markup(g, ticket, operator),
+        )
     except TelegramBadRequest as exc:  # "not modified", or the message was deleted
         log.info("ticket %s status not shown: %s", ticket.id, exc.message)
 
 
 # --- the private chat ----------------------------------------------------------------------
 
-async def offer(message: Message, t: Translator, db: Database, settings: Settings,
-                content: ContentStore, state: FSMContext) -> None:
+
+async def offer(
+    message: Message,
+    t: Translator,
+    db: Database,
+    settings: Settings,
+    content: ContentStore,
+    state: FSMContext,
+) -> None:
     """Start a question: explain, or refuse (no operators' group, limits) before typing."""
     user_id = message.chat.id
     if settings.admin_chat_id is None:
@@ -108,8 +119,11 @@ async def offer(message: Message, t: Translator, db: Database, settings: Setting
         await message.answer(t("handoff-unavailable"))
         contacts = content.catalog.get("contacts")
         if contacts is not None:
-            await send_chunks(message, topic_card(t, contacts), topic_keyboard(
-                t, contacts.id, contacts.category, registration_open=False))
+            await send_chunks(
+                message,
+                topic_card(t, contacts),
+                topic_keyboard(t, contacts.id, contacts.category, registration_open=False),
+            )
         return
     refused = await handoff.refusal(db, user_id)
     if refused is not None:
@@ -120,13 +134,25 @@ async def offer(message: Message, t: Translator, db: Database, settings: Setting
     await message.answer(t("handoff-ask"), reply_markup=ask_cancel_keyboard(t))
 
 
-async def cmd_ask(message: Message, t: Translator, db: Database, settings: Settings,
-                  content: ContentStore, state: FSMContext) -> None:
+async def cmd_ask(
+    message: Message,
+    t: Translator,
+    db: Database,
+    settings: Settings,
+    content: ContentStore,
+    state: FSMContext,
+) -> None:
     await offer(message, t, db, settings, content, state)
 
 
-async def on_ask(query: CallbackQuery, t: Translator, db: Database, settings: Settings,
-                 content: ContentStore, state: FSMContext) -> None:
+async def on_ask(
+    query: CallbackQuery,
+    t: Translator,
+    db: Database,
+    settings: Settings,
+    content: ContentStore,
+    state: FSMContext,
+) -> None:
     await acknowledge(query)
     if isinstance(query.message, Message):
         await offer(query.message, t, db, settings, content, state)
@@ -146,9 +172,16 @@ async def leave_form(event: Any, state: FSMContext) -> None:
     raise SkipHandler()
 
 
-async def on_question(message: Message, t: Translator, lang: Language, db: Database,
-                      settings: Settings, content: ContentStore, state: FSMContext,
-                      bot: Bot) -> None:
+async def on_question(
+    message: Message,
+    t: Translator,
+    lang: Language,
+    db: Database,
+    settings: Settings,
+    content: ContentStore,
+    state: FSMContext,
+    bot: Bot,
+) -> None:
     """The question (text, or a photo/document with a caption) becomes a ticket."""
     if settings.admin_chat_id is None:  # the setting changed since the form was opened
         await offer(message, t, db, settings, content, state)
@@ -162,22 +195,31 @@ async def on_question(message: Message, t: Translator, lang: Language, db: Datab
     ticket = result.ticket
     header = ticket_header(g, content, result, message.from_user, lang)
     try:
-        group_id = await _post(bot, settings.admin_chat_id, message, header,
-                               ticket_status_markup(g, ticket))
+        group_id = await _post(
+            bot, settings.admin_chat_id, message, header, ticket_status_markup(g, ticket)
+        )
     except TelegramAPIError as exc:
         if maybe_delivered(exc):
-            log.error("ticket %s may or may not be in the operators' group: %s",
-                      ticket.id, type(exc).__name__)
+            log.error(
+                "ticket %s may or may not be in the operators' group: %s",
+                ticket.id,
+                type(exc).__name__,
+            )
             await handoff.maybe_posted(db, ticket.id)
-            await message.answer(t("handoff-uncertain", number=ticket.id),
-                                 reply_markup=main_menu(t))
+            await message.answer(
+                t("handoff-uncertain", number=ticket.id), reply_markup=main_menu(t)
+            )
             return
         log.error("ticket %s could not reach the operators' group: %s", ticket.id, exc)
         await handoff.withdraw(db, ticket.id)
         await message.answer(t("handoff-failed"), reply_markup=main_menu(t))
         return
-    await handoff.attach(db, ticket.id, (message.chat.id, message.message_id, "question"),
-                         (settings.admin_chat_id, group_id, "ticket"))
+    await handoff.attach(
+        db,
+        ticket.id,
+        (message.chat.id, message.message_id, "question"),
+        (settings.admin_chat_id, group_id, "ticket"),
+    )
     expect = handoff.expected_answer(content.content_dir, lang)
     await message.answer(sent_text(t, ticket.id, expect), reply_markup=main_menu(t))
 
@@ -189,20 +231,32 @@ def maybe_delivered(exc: TelegramAPIError) -> bool:
     return isinstance(exc, (TelegramNetworkError, TelegramServerError)) and not never_reached(exc)
 
 
-async def _post(bot: Bot, chat_id: int, message: Message, header: str,
-                markup: InlineKeyboardMarkup | None, reply_to: int | None = None) -> int:
+async def _post(
+    bot: Bot,
+    chat_id: int,
+    message: Message,
+    header: str,
+    markup: InlineKeyboardMarkup | None,
+    reply_to: int | None = None,
+) -> int:
     """One message in the group: the header, then the user's text (escaped). Media are
     copied with the header and the caption as the new caption."""
-    reply = (ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
-             if reply_to else None)
+    reply = (
+        ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
+    )
     if message.text is not None:
-        sent = await bot.send_message(chat_id, post_text(header, message.text),
-                                      reply_markup=markup, reply_parameters=reply)
+        sent = await bot.send_message(
+            chat_id, post_text(header, message.text), reply_markup=markup, reply_parameters=reply
+        )
         return sent.message_id
-    copied = await bot.copy_message(chat_id, from_chat_id=message.chat.id,
-                                    message_id=message.message_id,
-                                    caption=post_caption(header, message.caption),
-                                    reply_markup=markup, reply_parameters=reply)
+    copied = await bot.copy_message(
+        chat_id,
+        from_chat_id=message.chat.id,
+        message_id=message.message_id,
+        caption=post_caption(header, message.caption),
+        reply_markup=markup,
+        reply_parameters=reply,
+    )
     return copied.message_id
 
 
@@ -211,9 +265,16 @@ async def on_not_a_question(message: Message, t: Translator) -> None:
     await message.answer(t("handoff-need-text"), reply_markup=ask_cancel_keyboard(t))
 
 
-async def on_followup(message: Message, ticket: Ticket, t: Translator, db: Database,
-                      settings: Settings, content: ContentStore, bot: Bot,
-                      followups: FollowupGate) -> None:
+async def on_followup(
+    message: Message,
+    ticket: Ticket,
+    t: Translator,
+    db: Database,
+    settings: Settings,
+    content: ContentStore,
+    bot: Bot,
+    followups: FollowupGate,
+) -> None:
     """The user replied to an operator's answer: post it under the ticket in the group, or
     fold it into the ticket's last follow-up post, within the follow-ups' budget."""
     if settings.admin_chat_id is None:
@@ -232,8 +293,14 @@ async def on_followup(message: Message, ticket: Ticket, t: Translator, db: Datab
     if decision == "post":
         where = await handoff.thread_message(db, ticket.id, "ticket")
         try:
-            group_id = await _post(bot, settings.admin_chat_id, message, header, None,
-                                   reply_to=where[1] if where else None)
+            group_id = await _post(
+                bot,
+                settings.admin_chat_id,
+                message,
+                header,
+                None,
+                reply_to=where[1] if where else None,
+            )
         except TelegramAPIError as exc:
             log.error("follow-up of ticket %s not posted: %s", ticket.id, exc)
             await message.answer(t("handoff-failed"), reply_markup=main_menu(t))
@@ -243,19 +310,30 @@ async def on_followup(message: Message, ticket: Ticket, t: Translator, db: Datab
         log.info("follow-up of ticket %s over its budget: the user is asked to wait", ticket.id)
         await message.answer(t("handoff-followup-wait", number=ticket.id))
         return
-    reopened = await handoff.followed_up(db, ticket.id, [
-        (message.chat.id, message.message_id, "question"),
-        (settings.admin_chat_id, group_id, "followup"),
-    ])
+    reopened = await handoff.followed_up(
+        db,
+        ticket.id,
+        [
+            (message.chat.id, message.message_id, "question"),
+            (settings.admin_chat_id, group_id, "followup"),
+        ],
+    )
     if reopened is not None:
         await _update_status(bot, db, g, reopened)
     await message.answer(t("handoff-followup-sent", number=ticket.id))
 
 
-async def on_write_now(query: CallbackQuery, callback_data: CrisisCD, t: Translator,
-                       lang: Language, db: Database, settings: Settings, content: ContentStore,
-                       bot: Bot) -> None:
-    """"Write to a specialist now" under a crisis answer: an urgent ticket, pinned in the
+async def on_write_now(
+    query: CallbackQuery,
+    callback_data: CrisisCD,
+    t: Translator,
+    lang: Language,
+    db: Database,
+    settings: Settings,
+    content: ContentStore,
+    bot: Bot,
+) -> None:
+    """ "Write to a specialist now" under a crisis answer: an urgent ticket, pinned in the
     operators' group, with the user's own message copied under it. Only this tap sends it."""
     await acknowledge(query)
     message = query.message
@@ -266,10 +344,10 @@ async def on_write_now(query: CallbackQuery, callback_data: CrisisCD, t: Transla
         return
     # One tap, one ticket: the button goes before anything is posted.
     with contextlib.suppress(TelegramBadRequest):
-        await message.edit_reply_markup(
-            reply_markup=crisis_keyboard(t, None, CRISIS_TOPIC))
-    result = await handoff.open_ticket(db, query.from_user.id, lang, urgent=True,
-                                       crisis_kind=callback_data.c or None)
+        await message.edit_reply_markup(reply_markup=crisis_keyboard(t, None, CRISIS_TOPIC))
+    result = await handoff.open_ticket(
+        db, query.from_user.id, lang, urgent=True, crisis_kind=callback_data.c or None
+    )
     if not isinstance(result, Opened):
         await message.answer(t("crisis-write-failed"))
         return
@@ -277,12 +355,16 @@ async def on_write_now(query: CallbackQuery, callback_data: CrisisCD, t: Transla
     ticket = result.ticket
     header = ticket_header(g, content, result, query.from_user, lang)
     try:
-        posted = await bot.send_message(settings.admin_chat_id, header,
-                                        reply_markup=ticket_status_markup(g, ticket))
+        posted = await bot.send_message(
+            settings.admin_chat_id, header, reply_markup=ticket_status_markup(g, ticket)
+        )
     except TelegramAPIError as exc:
         if maybe_delivered(exc):  # it may be in the group: keep it, an answer can still come
-            log.error("urgent ticket %s may or may not be in the operators' group: %s",
-                      ticket.id, type(exc).__name__)
+            log.error(
+                "urgent ticket %s may or may not be in the operators' group: %s",
+                ticket.id,
+                type(exc).__name__,
+            )
             await handoff.maybe_posted(db, ticket.id)
             await message.answer(t("crisis-write-uncertain", number=ticket.id))
             return
@@ -291,14 +373,21 @@ async def on_write_now(query: CallbackQuery, callback_data: CrisisCD, t: Transla
         await message.answer(t("crisis-write-failed"))
         return
     thread: list[tuple[int, int, MessageRole]] = [
-        (settings.admin_chat_id, posted.message_id, "ticket")]
+        (settings.admin_chat_id, posted.message_id, "ticket")
+    ]
     try:
         copied = await bot.copy_message(
-            settings.admin_chat_id, from_chat_id=message.chat.id, message_id=callback_data.m,
-            reply_parameters=ReplyParameters(message_id=posted.message_id,
-                                             allow_sending_without_reply=True))
-        thread += [(message.chat.id, callback_data.m, "question"),
-                   (settings.admin_chat_id, copied.message_id, "followup")]
+            settings.admin_chat_id,
+            from_chat_id=message.chat.id,
+            message_id=callback_data.m,
+            reply_parameters=ReplyParameters(
+                message_id=posted.message_id, allow_sending_without_reply=True
+            ),
+        )
+        thread += [
+            (message.chat.id, callback_data.m, "question"),
+            (settings.admin_chat_id, copied.message_id, "followup"),
+        ]
     except TelegramAPIError as exc:  # deleted meanwhile: the header still reaches a person
         log.warning("urgent ticket %s: the user's message was not copied: %s", ticket.id, exc)
     await handoff.attach(db, ticket.id, *thread)
@@ -322,8 +411,9 @@ async def _unpin(bot: Bot, db: Database, ticket: Ticket) -> None:
         log.info("urgent ticket %s not unpinned: %s", ticket.id, exc)
 
 
-async def _fold(bot: Bot, chat_id: int, followups: FollowupGate, ticket_id: int,
-                part: str) -> int | None:
+async def _fold(
+    bot: Bot, chat_id: int, followups: FollowupGate, ticket_id: int, part: str
+) -> int | None:
     """Edit the ticket's last follow-up post to show `part` too; None if it cannot be."""
     message_id, text = followups.folded_body(ticket_id, part)
     try:
@@ -338,8 +428,15 @@ async def _fold(bot: Bot, chat_id: int, followups: FollowupGate, ticket_id: int,
 
 # --- the operators' group ------------------------------------------------------------------
 
-async def on_operator_reply(message: Message, ticket: Ticket, db: Database, settings: Settings,
-                            content: ContentStore, bot: Bot) -> None:
+
+async def on_operator_reply(
+    message: Message,
+    ticket: Ticket,
+    db: Database,
+    settings: Settings,
+    content: ContentStore,
+    bot: Bot,
+) -> None:
     """Copy the operator's reply to the user, then show in the group who answered and when."""
     g = group_texts(content, settings)
     if ticket.user_id is None:
@@ -347,11 +444,18 @@ async def on_operator_reply(message: Message, ticket: Ticket, db: Database, sett
         return
     t = content.i18n("ru" if ticket.language == "ru" else "kk")
     question = await handoff.thread_message(db, ticket.id, "question")
-    reply = (ReplyParameters(message_id=question[1], allow_sending_without_reply=True)
-             if question else None)
+    reply = (
+        ReplyParameters(message_id=question[1], allow_sending_without_reply=True)
+        if question
+        else None
+    )
     try:
-        copy = await bot.copy_message(ticket.user_id, from_chat_id=message.chat.id,
-                                      message_id=message.message_id, reply_parameters=reply)
+        copy = await bot.copy_message(
+            ticket.user_id,
+            from_chat_id=message.chat.id,
+            message_id=message.message_id,
+            reply_parameters=reply,
+        )
         note = await bot.send_message(ticket.user_id, t("handoff-answer-note", number=ticket.id))
     except TelegramForbiddenError:
         closed = await handoff.user_blocked(db, ticket)
@@ -364,14 +468,18 @@ async def on_operator_reply(message: Message, ticket: Ticket, db: Database, sett
         await message.reply(g("handoff-not-delivered", number=ticket.id))
         return
     operator = message.from_user
-    done = await handoff.answered(db, ticket.id, operator.id if operator else 0,
-                                  [(ticket.user_id, copy.message_id),
-                                   (ticket.user_id, note.message_id)])
+    done = await handoff.answered(
+        db,
+        ticket.id,
+        operator.id if operator else 0,
+        [(ticket.user_id, copy.message_id), (ticket.user_id, note.message_id)],
+    )
     await _update_status(bot, db, g, done, operator.full_name if operator else None)
     await _unpin(bot, db, done)
     try:
-        await bot.set_message_reaction(message.chat.id, message.message_id,
-                                       reaction=[ReactionTypeEmoji(emoji="👌")])
+        await bot.set_message_reaction(
+            message.chat.id, message.message_id, reaction=[ReactionTypeEmoji(emoji="👌")]
+        )
     except TelegramBadRequest as exc:  # reactions may be disabled in the group
         log.info("no reaction on the answer to ticket %s: %s", ticket.id, exc.message)
 
@@ -386,8 +494,9 @@ class RepliesToBot(Filter):
         return target.from_user.id == (await bot.me()).id
 
 
-async def on_reply_to_unknown(message: Message, db: Database, settings: Settings,
-                              content: ContentStore, bot: Bot) -> None:
+async def on_reply_to_unknown(
+    message: Message, db: Database, settings: Settings, content: ContentStore, bot: Bot
+) -> None:
     """An operator replied to a message of the bot that belongs to no ticket's thread. A
     ticket post whose link was lost (the bot stopped, or the send had no answer) is linked
     again by the ticket number in its buttons and answered as usual; anything else gets a
@@ -395,8 +504,11 @@ async def on_reply_to_unknown(message: Message, db: Database, settings: Settings
     target = message.reply_to_message
     assert target is not None  # RepliesToBot
     number = ticket_of_markup(target.reply_markup)
-    ticket = (await handoff.adopt(db, number, message.chat.id, target.message_id)
-              if number is not None else None)
+    ticket = (
+        await handoff.adopt(db, number, message.chat.id, target.message_id)
+        if number is not None
+        else None
+    )
     if ticket is not None:
         log.info("ticket %s linked again to its group post", ticket.id)
         await on_operator_reply(message, ticket, db, settings, content, bot)
@@ -404,19 +516,32 @@ async def on_reply_to_unknown(message: Message, db: Database, settings: Settings
     await message.reply(group_texts(content, settings)("handoff-unknown-post"))
 
 
-async def on_ticket_status(query: CallbackQuery, callback_data: TicketCD, db: Database,
-                           settings: Settings, content: ContentStore) -> None:
+async def on_ticket_status(
+    query: CallbackQuery,
+    callback_data: TicketCD,
+    db: Database,
+    settings: Settings,
+    content: ContentStore,
+) -> None:
     g = group_texts(content, settings)
     ticket = await handoff.get(db, callback_data.id)
     if ticket is None:
         await acknowledge(query, g("button-outdated"))
         return
-    await acknowledge(query, g("handoff-status-popup", number=ticket.id,
-                               status=g(f"handoff-state-{ticket.status}")))
+    await acknowledge(
+        query,
+        g("handoff-status-popup", number=ticket.id, status=g(f"handoff-state-{ticket.status}")),
+    )
 
 
-async def on_ticket_close(query: CallbackQuery, callback_data: TicketCD, db: Database,
-                          settings: Settings, content: ContentStore, bot: Bot) -> None:
+async def on_ticket_close(
+    query: CallbackQuery,
+    callback_data: TicketCD,
+    db: Database,
+    settings: Settings,
+    content: ContentStore,
+    bot: Bot,
+) -> None:
     g = group_texts(content, settings)
     ticket = await handoff.close(db, callback_data.id)
     if ticket is None:
@@ -453,11 +578,10 @@ def create_group_router() -> Router:
     router.message.filter(InOperatorsChat())
     router.callback_query.filter(InOperatorsChat())
     # Checked last: only a reply to a ticket or a ticket button costs a membership look-up.
-    router.message.register(on_operator_reply, RepliesToTicket("ticket", "followup"),
-                            FromOperator())
-    router.callback_query.register(on_ticket_status, TicketCD.filter(F.do == "s"),
-                                   FromOperator())
-    router.callback_query.register(on_ticket_close, TicketCD.filter(F.do == "c"),
-                                   FromOperator())
+    router.message.register(
+        on_operator_reply, RepliesToTicket("ticket", "followup"), FromOperator()
+    )
+    router.callback_query.register(on_ticket_status, TicketCD.filter(F.do == "s"), FromOperator())
+    router.callback_query.register(on_ticket_close, TicketCD.filter(F.do == "c"), FromOperator())
     router.message.register(on_reply_to_unknown, RepliesToBot(), FromOperator())
     return router

@@ -31,19 +31,24 @@ async def on_categories(query: CallbackQuery, t: Translator, content: ContentSto
     await show(query, t("categories-title"), categories_keyboard(t, content.catalog))
 
 
-async def on_category(query: CallbackQuery, callback_data: CategoryCD, t: Translator,
-                      content: ContentStore) -> None:
+async def on_category(
+    query: CallbackQuery, callback_data: CategoryCD, t: Translator, content: ContentStore
+) -> None:
     category = content.catalog.category(callback_data.id)
     if category is None:
         await acknowledge(query, t("button-outdated"))
         return
     await acknowledge(query)
-    await show(query, t("category-choose", category=category.title(t.lang)),
-               topics_keyboard(t, content.catalog, category.id))
+    await show(
+        query,
+        t("category-choose", category=category.title(t.lang)),
+        topics_keyboard(t, content.catalog, category.id),
+    )
 
 
-async def on_topic(query: CallbackQuery, callback_data: TopicCD, t: Translator,
-                   content: ContentStore) -> None:
+async def on_topic(
+    query: CallbackQuery, callback_data: TopicCD, t: Translator, content: ContentStore
+) -> None:
     topic = content.catalog.get(callback_data.id)
     if topic is None:
         await acknowledge(query, t("button-outdated"))
@@ -51,8 +56,9 @@ async def on_topic(query: CallbackQuery, callback_data: TopicCD, t: Translator,
     await acknowledge(query)
     full = callback_data.view == "f"
     chunks = topic_full(t, topic) if full else topic_card(t, topic)
-    markup = topic_keyboard(t, topic.id, topic.category,
-                            registration_open=topic.registration_open, full=full)
+    markup = topic_keyboard(
+        t, topic.id, topic.category, registration_open=topic.registration_open, full=full
+    )
     if len(chunks) == 1 and not full:
         await show(query, chunks[0], markup)
     elif isinstance(query.message, Message):

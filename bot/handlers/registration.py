@@ -72,10 +72,18 @@ DEEP_LINK = r"^reg-([a-z0-9][a-z0-9-]{1,30}[a-z0-9])$"
 FORGOTTEN_FILE = "deleted.txt"  # what stands in for a forgotten user's photo or file
 
 # The form's states, one per step of `FORM` and the summary: `RegForm:<step>` in the storage.
-RegForm = cast("type[StatesGroup]", StatesGroupMeta("RegForm", (StatesGroup,), {
-    "__qualname__": "RegForm", "__module__": __name__,
-    **{name: State() for name in (*STEPS, SUMMARY)},
-}))
+RegForm = cast(
+    "type[StatesGroup]",
+    StatesGroupMeta(
+        "RegForm",
+        (StatesGroup,),
+        {
+            "__qualname__": "RegForm",
+            "__module__": __name__,
+            **{name: State() for name in (*STEPS, SUMMARY)},
+        },
+    ),
+)
 STATE_OF: dict[str, State] = {name: getattr(RegForm, name) for name in (*STEPS, SUMMARY)}
 
 
@@ -86,8 +94,16 @@ def is_minor(data: dict[str, Any]) -> bool:
 
 # --- showing a step ------------------------------------------------------------------------
 
-async def ask(bot: Bot, chat_id: int, t: Translator, state: FSMContext, step: str,
-              content: ContentStore, hint: str | None = None) -> None:
+
+async def ask(
+    bot: Bot,
+    chat_id: int,
+    t: Translator,
+    state: FSMContext,
+    step: str,
+    content: ContentStore,
+    hint: str | None = None,
+) -> None:
     """Move to `step` and ask its question (after a hint, when the last answer was wrong)."""
     await state.set_state(STATE_OF[step])
     data = await state.get_data()
@@ -100,8 +116,9 @@ async def ask(bot: Bot, chat_id: int, t: Translator, state: FSMContext, step: st
     await bot.send_message(chat_id, prefix + text, reply_markup=markup)
 
 
-async def advance(bot: Bot, chat_id: int, t: Translator, state: FSMContext, done: str,
-                  content: ContentStore) -> None:
+async def advance(
+    bot: Bot, chat_id: int, t: Translator, state: FSMContext, done: str, content: ContentStore
+) -> None:
     """After a valid answer to `done`: the next step, or back to the summary when editing
     (unless the new age now needs a guardian's consent that was not given)."""
     data = await state.get_data()
@@ -118,14 +135,22 @@ async def advance(bot: Bot, chat_id: int, t: Translator, state: FSMContext, done
     await ask(bot, chat_id, t, state, STEPS[STEPS.index(done) + 1], content)
 
 
-async def accept(bot: Bot, chat_id: int, t: Translator, state: FSMContext,
-                 content: ContentStore, step: Step, value: object) -> None:
+async def accept(
+    bot: Bot,
+    chat_id: int,
+    t: Translator,
+    state: FSMContext,
+    content: ContentStore,
+    step: Step,
+    value: object,
+) -> None:
     """Keep a valid answer and go on; a step with a reply keyboard confirms the answer in a
     message that takes the keyboard away."""
     await state.update_data({step.name: value})
     if step.accepted:
-        await bot.send_message(chat_id, t(step.accepted, **{step.name: value}),
-                               reply_markup=ReplyKeyboardRemove())
+        await bot.send_message(
+            chat_id, t(step.accepted, **{step.name: value}), reply_markup=ReplyKeyboardRemove()
+        )
     await advance(bot, chat_id, t, state, step.name, content)
 
 
@@ -136,8 +161,17 @@ async def _current_step(state: FSMContext) -> str | None:
 
 # --- entry points ----------------------------------------------------------------------------
 
-async def begin(bot: Bot, chat_id: int, user_id: int, t: Translator, state: FSMContext,
-                content: ContentStore, db: Database, topic_id: str) -> None:
+
+async def begin(
+    bot: Bot,
+    chat_id: int,
+    user_id: int,
+    t: Translator,
+    state: FSMContext,
+    content: ContentStore,
+    db: Database,
+    topic_id: str,
+) -> None:
     """Start the form for a programme, unless it is closed or the user is already in."""
     topic = content.catalog.get(topic_id)
     if topic is None:
@@ -145,17 +179,18 @@ async def begin(bot: Bot, chat_id: int, user_id: int, t: Translator, state: FSMC
         return
     title = topic.text(t.lang).title
     if not topic.registration_open:
-        await bot.send_message(chat_id, t("reg-closed", programme=title),
-                               reply_markup=main_menu(t))
+        await bot.send_message(chat_id, t("reg-closed", programme=title), reply_markup=main_menu(t))
         return
     existing = await registrations.active_registration(db, user_id, topic_id)
     if existing is not None:
-        await bot.send_message(chat_id, already_text(t, existing, title),
-                               reply_markup=main_menu(t))
+        await bot.send_message(chat_id, already_text(t, existing, title), reply_markup=main_menu(t))
         return
     if await registrations.over_daily_limit(db, user_id):
-        await bot.send_message(chat_id, t("reg-daily-limit", limit=registrations.MAX_PER_DAY),
-                               reply_markup=main_menu(t))
+        await bot.send_message(
+            chat_id,
+            t("reg-daily-limit", limit=registrations.MAX_PER_DAY),
+            reply_markup=main_menu(t),
+        )
         return
     await state.clear()
     await state.update_data(topic=topic_id)
@@ -163,16 +198,24 @@ async def begin(bot: Bot, chat_id: int, user_id: int, t: Translator, state: FSMC
     await ask(bot, chat_id, t, state, STEPS[0], content)
 
 
-async def on_register_button(query: CallbackQuery, callback_data: RegisterCD, bot: Bot,
-                             t: Translator, state: FSMContext, content: ContentStore,
-                             db: Database) -> None:
+async def on_register_button(
+    query: CallbackQuery,
+    callback_data: RegisterCD,
+    bot: Bot,
+    t: Translator,
+    state: FSMContext,
+    content: ContentStore,
+    db: Database,
+) -> None:
     await acknowledge(query)
-    await begin(bot, query.from_user.id, query.from_user.id, t, state, content, db,
-                callback_data.id)
+    await begin(
+        bot, query.from_user.id, query.from_user.id, t, state, content, db, callback_data.id
+    )
 
 
-async def cmd_register(message: Message, bot: Bot, t: Translator, content: ContentStore,
-                       state: FSMContext) -> None:
+async def cmd_register(
+    message: Message, bot: Bot, t: Translator, content: ContentStore, state: FSMContext
+) -> None:
     markup = programmes_keyboard(t, content.catalog)
     if markup is None:
         await message.answer(t("reg-none-open"), reply_markup=main_menu(t))
@@ -180,8 +223,15 @@ async def cmd_register(message: Message, bot: Bot, t: Translator, content: Conte
     await message.answer(t("reg-choose"), reply_markup=markup)
 
 
-async def on_deep_link(message: Message, command: CommandObject, bot: Bot, t: Translator,
-                       state: FSMContext, content: ContentStore, db: Database) -> None:
+async def on_deep_link(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    t: Translator,
+    state: FSMContext,
+    content: ContentStore,
+    db: Database,
+) -> None:
     """`t.me/<bot>?start=reg-<topic>` from a poster or a QR code."""
     assert message.from_user is not None
     topic_id = (command.args or "").removeprefix("reg-")
@@ -195,13 +245,13 @@ async def on_bad_deep_link(message: Message, t: Translator) -> None:
 
 # --- leaving the form ------------------------------------------------------------------------
 
+
 async def cancel_form(bot: Bot, chat_id: int, t: Translator, state: FSMContext) -> None:
     await state.clear()
     await bot.send_message(chat_id, t("reg-cancelled"), reply_markup=ReplyKeyboardRemove())
 
 
-async def on_command_in_form(message: Message, bot: Bot, t: Translator,
-                             state: FSMContext) -> None:
+async def on_command_in_form(message: Message, bot: Bot, t: Translator, state: FSMContext) -> None:
     """/cancel ends the form; any other command ends it too, then runs as usual (otherwise
     the next question typed would be taken for a form answer)."""
     await cancel_form(bot, message.chat.id, t, state)
@@ -209,9 +259,17 @@ async def on_command_in_form(message: Message, bot: Bot, t: Translator,
         raise SkipHandler
 
 
-async def on_form_button(query: CallbackQuery, callback_data: FormCD, bot: Bot,
-                         t: Translator, state: FSMContext, content: ContentStore,
-                         db: Database, lang: Language, poster: RegistrationPoster) -> None:
+async def on_form_button(
+    query: CallbackQuery,
+    callback_data: FormCD,
+    bot: Bot,
+    t: Translator,
+    state: FSMContext,
+    content: ContentStore,
+    db: Database,
+    lang: Language,
+    poster: RegistrationPoster,
+) -> None:
     """Every inline button of the form; a press that does not fit the current step is stale."""
     step = await _current_step(state)
     chat_id = query.from_user.id
@@ -245,8 +303,9 @@ async def on_form_button(query: CallbackQuery, callback_data: FormCD, bot: Bot,
     await handler[1](query, val, bot, t, state, content, db, lang, poster)
 
 
-async def _back(bot: Bot, chat_id: int, t: Translator, state: FSMContext,
-                content: ContentStore, step: str) -> None:
+async def _back(
+    bot: Bot, chat_id: int, t: Translator, state: FSMContext, content: ContentStore, step: str
+) -> None:
     data = await state.get_data()
     if step == SUMMARY or data.get("editing"):
         target = SUMMARY if data.get("consented") else CONSENT
@@ -261,8 +320,10 @@ async def _back(bot: Bot, chat_id: int, t: Translator, state: FSMContext,
 
 # --- the steps -------------------------------------------------------------------------------
 
-async def on_text(message: Message, bot: Bot, t: Translator, state: FSMContext,
-                  content: ContentStore) -> None:
+
+async def on_text(
+    message: Message, bot: Bot, t: Translator, state: FSMContext, content: ContentStore
+) -> None:
     """Text in the form: the answer of a typed step (checked by the step's parser), a
     choice typed by its name, the reply keyboard's own buttons, or text where the step
     wants a button (re-asked with a hint)."""
@@ -312,8 +373,9 @@ def _typed_choice(step: Step, text: str, content: ContentStore) -> str | None:
     return None
 
 
-async def on_contact(message: Message, bot: Bot, t: Translator, state: FSMContext,
-                     content: ContentStore) -> None:
+async def on_contact(
+    message: Message, bot: Bot, t: Translator, state: FSMContext, content: ContentStore
+) -> None:
     """A shared contact counts only if it is the user's own (not a friend's card)."""
     name = await _current_step(state)
     contact = message.contact
@@ -331,8 +393,9 @@ async def on_contact(message: Message, bot: Bot, t: Translator, state: FSMContex
     await accept(bot, message.chat.id, t, state, content, step, value)
 
 
-async def on_wrong_kind(message: Message, bot: Bot, t: Translator, state: FSMContext,
-                        content: ContentStore) -> None:
+async def on_wrong_kind(
+    message: Message, bot: Bot, t: Translator, state: FSMContext, content: ContentStore
+) -> None:
     """A sticker, photo, voice… in the middle of the form: explain and ask the same step."""
     step = await _current_step(state)
     if step is not None:
@@ -341,8 +404,15 @@ async def on_wrong_kind(message: Message, bot: Bot, t: Translator, state: FSMCon
         await ask(bot, message.chat.id, t, state, step, content, hint=t(hint))
 
 
-async def _on_agree(query: CallbackQuery, val: str, bot: Bot, t: Translator,
-                    state: FSMContext, content: ContentStore, *_: Any) -> None:
+async def _on_agree(
+    query: CallbackQuery,
+    val: str,
+    bot: Bot,
+    t: Translator,
+    state: FSMContext,
+    content: ContentStore,
+    *_: Any,
+) -> None:
     """Consent to the notice shown; the button says which wording (adult or with a parent's
     agreement) it carried, so an old adult button cannot stand for a guardian's consent."""
     data = await state.get_data()
@@ -355,8 +425,15 @@ async def _on_agree(query: CallbackQuery, val: str, bot: Bot, t: Translator,
     await ask(bot, query.from_user.id, t, state, SUMMARY, content)
 
 
-async def _on_full_notice(query: CallbackQuery, val: str, bot: Bot, t: Translator,
-                          state: FSMContext, content: ContentStore, *_: Any) -> None:
+async def _on_full_notice(
+    query: CallbackQuery,
+    val: str,
+    bot: Bot,
+    t: Translator,
+    state: FSMContext,
+    content: ContentStore,
+    *_: Any,
+) -> None:
     """The full notice, one tap away; the consent buttons follow it again."""
     notice = content.catalog.consent
     assert notice is not None
@@ -364,17 +441,32 @@ async def _on_full_notice(query: CallbackQuery, val: str, bot: Bot, t: Translato
     await ask(bot, query.from_user.id, t, state, CONSENT, content)
 
 
-async def _on_edit(query: CallbackQuery, val: str, bot: Bot, t: Translator,
-                   state: FSMContext, content: ContentStore, *_: Any) -> None:
+async def _on_edit(
+    query: CallbackQuery,
+    val: str,
+    bot: Bot,
+    t: Translator,
+    state: FSMContext,
+    content: ContentStore,
+    *_: Any,
+) -> None:
     if val not in {step.name for step in FIELDS}:
         return
     await state.update_data(editing=True)
     await ask(bot, query.from_user.id, t, state, val, content)
 
 
-async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
-                      state: FSMContext, content: ContentStore, db: Database,
-                      lang: Language, poster: RegistrationPoster) -> None:
+async def _on_confirm(
+    query: CallbackQuery,
+    val: str,
+    bot: Bot,
+    t: Translator,
+    state: FSMContext,
+    content: ContentStore,
+    db: Database,
+    lang: Language,
+    poster: RegistrationPoster,
+) -> None:
     data = await state.get_data()
     chat_id = query.from_user.id
     notice = content.catalog.consent
@@ -384,8 +476,7 @@ async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
         # Closed (or removed) by a content reload while the form was open.
         await state.clear()
         title = topic.text(t.lang).title if topic else data["topic"]
-        await bot.send_message(chat_id, t("reg-closed", programme=title),
-                               reply_markup=main_menu(t))
+        await bot.send_message(chat_id, t("reg-closed", programme=title), reply_markup=main_menu(t))
         return
     if not data.get("consented") or data.get("consent_version") != notice.version:
         # Never agreed, or the notice changed since: the user must see and accept this one.
@@ -393,8 +484,11 @@ async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
         await ask(bot, chat_id, t, state, CONSENT, content)
         return
     new = NewRegistration(
-        user_id=query.from_user.id, topic_id=data["topic"], **form_columns(data),
-        consent_version=notice.version, language=lang,
+        user_id=query.from_user.id,
+        topic_id=data["topic"],
+        **form_columns(data),
+        consent_version=notice.version,
+        language=lang,
         guardian_confirmed=bool(data.get("guardian")),
     )
     title = topic_title(content.catalog, t, new.topic_id)
@@ -404,19 +498,24 @@ async def _on_confirm(query: CallbackQuery, val: str, bot: Bot, t: Translator,
         await state.clear()
         existing = await registrations.active_registration(db, new.user_id, new.topic_id)
         if existing is not None:
-            await bot.send_message(chat_id, already_text(t, existing, title),
-                                   reply_markup=main_menu(t))
+            await bot.send_message(
+                chat_id, already_text(t, existing, title), reply_markup=main_menu(t)
+            )
         return
     except registrations.TooManyToday:
         await state.clear()
-        await bot.send_message(chat_id, t("reg-daily-limit", limit=registrations.MAX_PER_DAY),
-                               reply_markup=main_menu(t))
+        await bot.send_message(
+            chat_id,
+            t("reg-daily-limit", limit=registrations.MAX_PER_DAY),
+            reply_markup=main_menu(t),
+        )
         return
     await state.clear()
     if isinstance(query.message, Message):
         await show(query, t("reg-summary-sent", answers=answers_html(t, data, title)))
-    await bot.send_message(chat_id, t("reg-done", programme=title, id=reg.id),
-                           reply_markup=main_menu(t))
+    await bot.send_message(
+        chat_id, t("reg-done", programme=title, id=reg.id), reply_markup=main_menu(t)
+    )
     poster.wake()
 
 
@@ -433,6 +532,7 @@ BUTTON_STEPS: dict[str, tuple[str, ButtonHandler]] = {
 
 # --- /my and /forget -------------------------------------------------------------------------
 
+
 async def cmd_my(message: Message, t: Translator, db: Database, content: ContentStore) -> None:
     assert message.from_user is not None
     regs = await registrations.of_user(db, message.from_user.id)
@@ -440,9 +540,15 @@ async def cmd_my(message: Message, t: Translator, db: Database, content: Content
     await message.answer(text, reply_markup=markup)
 
 
-async def on_my_button(query: CallbackQuery, callback_data: MyRegCD, t: Translator,
-                       db: Database, content: ContentStore, bot: Bot,
-                       poster: RegistrationPoster) -> None:
+async def on_my_button(
+    query: CallbackQuery,
+    callback_data: MyRegCD,
+    t: Translator,
+    db: Database,
+    content: ContentStore,
+    bot: Bot,
+    poster: RegistrationPoster,
+) -> None:
     """Cancel one's own registration, after a yes/no question."""
     user_id = query.from_user.id
     regs = {r.id: r for r in await registrations.of_user(db, user_id)}
@@ -453,8 +559,11 @@ async def on_my_button(query: CallbackQuery, callback_data: MyRegCD, t: Translat
     await acknowledge(query)
     if callback_data.act == "ask":
         title = topic_title(content.catalog, t, reg.topic_id)
-        await show(query, t("my-confirm-cancel", id=reg.id, programme=title),
-                   cancel_question_keyboard(t, reg.id))
+        await show(
+            query,
+            t("my-confirm-cancel", id=reg.id, programme=title),
+            cancel_question_keyboard(t, reg.id),
+        )
         return
     if callback_data.act == "yes":
         cancelled = await registrations.cancel(db, user_id, reg.id)
@@ -470,10 +579,19 @@ async def cmd_forget(message: Message, t: Translator) -> None:
     await message.answer(t("forget-confirm"), reply_markup=forget_keyboard(t))
 
 
-async def on_forget(query: CallbackQuery, callback_data: ForgetCD, bot: Bot, t: Translator,
-                    db: Database, state: FSMContext, fsm_storage: BaseStorage,
-                    poster: RegistrationPoster, settings: Settings,
-                    content: ContentStore, followups: FollowupGate) -> None:
+async def on_forget(
+    query: CallbackQuery,
+    callback_data: ForgetCD,
+    bot: Bot,
+    t: Translator,
+    db: Database,
+    state: FSMContext,
+    fsm_storage: BaseStorage,
+    poster: RegistrationPoster,
+    settings: Settings,
+    content: ContentStore,
+    followups: FollowupGate,
+) -> None:
     await acknowledge(query)
     if not callback_data.yes:
         await show(query, t("forget-kept"), main_menu(t))
@@ -511,9 +629,13 @@ async def blank_post(bot: Bot, chat_id: int, message_id: int, note: str) -> None
     except TelegramAPIError:
         pass
     try:
-        await bot.edit_message_media(InputMediaDocument(
-            media=BufferedInputFile(note.encode(), filename=FORGOTTEN_FILE), caption=note),
-            chat_id=chat_id, message_id=message_id)
+        await bot.edit_message_media(
+            InputMediaDocument(
+                media=BufferedInputFile(note.encode(), filename=FORGOTTEN_FILE), caption=note
+            ),
+            chat_id=chat_id,
+            message_id=message_id,
+        )
         return
     except TelegramAPIError:
         pass
@@ -530,10 +652,12 @@ def create_router() -> Router:
     in_form = StateFilter(RegForm)
     command = F.text.regexp(r"^/\w+")
     router.message.register(on_command_in_form, in_form, command)
-    router.message.register(on_deep_link, CommandStart(deep_link=True,
-                                                       magic=F.args.regexp(DEEP_LINK)))
-    router.message.register(on_bad_deep_link,
-                            CommandStart(deep_link=True, magic=F.args.startswith("reg-")))
+    router.message.register(
+        on_deep_link, CommandStart(deep_link=True, magic=F.args.regexp(DEEP_LINK))
+    )
+    router.message.register(
+        on_bad_deep_link, CommandStart(deep_link=True, magic=F.args.startswith("reg-"))
+    )
     router.message.register(cmd_register, Command("register"))
     router.message.register(cmd_my, Command("my"))
     router.message.register(cmd_forget, Command("forget"))

@@ -38,9 +38,16 @@ log = logging.getLogger(__name__)
 DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})$")
 
 
-async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
-                    t: Translator, db: Database, content: ContentStore,
-                    settings: Settings, poster: RegistrationPoster) -> None:
+async def on_status(
+    query: CallbackQuery,
+    callback_data: RegStatusCD,
+    bot: Bot,
+    t: Translator,
+    db: Database,
+    content: ContentStore,
+    settings: Settings,
+    poster: RegistrationPoster,
+) -> None:
     """Set a status from the admin chat; the young person hears of it in their language.
 
     Every message that shows a registration is recorded with the poster (the card opened
@@ -50,9 +57,11 @@ async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
         reg = await registrations.get(db, callback_data.id)
         await acknowledge(query)
         if reg is not None and query.message is not None:
-            card = await bot.send_message(query.message.chat.id,
-                                          admin_card(admin_t, content.catalog, reg),
-                                          reply_markup=admin_status_keyboard(admin_t, reg))
+            card = await bot.send_message(
+                query.message.chat.id,
+                admin_card(admin_t, content.catalog, reg),
+                reply_markup=admin_status_keyboard(admin_t, reg),
+            )
             await poster.record(bot, card.chat.id, card.message_id, [reg])
         return
     if callback_data.status not in ADMIN_STATUSES:
@@ -71,17 +80,26 @@ async def on_status(query: CallbackQuery, callback_data: RegStatusCD, bot: Bot,
     if query.message is not None:
         text = status_set_card(admin_t, content.catalog, reg, query.from_user.full_name)
         try:
-            await bot.edit_message_text(text, chat_id=query.message.chat.id,
-                                        message_id=query.message.message_id,
-                                        reply_markup=admin_status_keyboard(admin_t, reg))
+            await bot.edit_message_text(
+                text,
+                chat_id=query.message.chat.id,
+                message_id=query.message.message_id,
+                reply_markup=admin_status_keyboard(admin_t, reg),
+            )
         except TelegramBadRequest as exc:
             log.info("could not edit the registration card: %s", exc)
         await poster.record(bot, query.message.chat.id, query.message.message_id, [reg])
     await _tell_user(bot, db, content, settings, reg)
 
 
-async def _redraw_pressed(query: CallbackQuery, bot: Bot, db: Database, content: ContentStore,
-                          settings: Settings, reg_id: int) -> None:
+async def _redraw_pressed(
+    query: CallbackQuery,
+    bot: Bot,
+    db: Database,
+    content: ContentStore,
+    settings: Settings,
+    reg_id: int,
+) -> None:
     """A card whose buttons are stale (the user cancelled): show it as it is now."""
     if not isinstance(query.message, Message):
         return
@@ -90,16 +108,19 @@ async def _redraw_pressed(query: CallbackQuery, bot: Bot, db: Database, content:
         return
     admin_t = content.i18n(settings.default_language)
     try:
-        await bot.edit_message_text(admin_card(admin_t, content.catalog, reg),
-                                    chat_id=query.message.chat.id,
-                                    message_id=query.message.message_id,
-                                    reply_markup=admin_status_keyboard(admin_t, reg))
+        await bot.edit_message_text(
+            admin_card(admin_t, content.catalog, reg),
+            chat_id=query.message.chat.id,
+            message_id=query.message.message_id,
+            reply_markup=admin_status_keyboard(admin_t, reg),
+        )
     except TelegramBadRequest as exc:  # a digest, or already drawn this way
         log.info("could not redraw the pressed card: %s", exc.message)
 
 
-async def _tell_user(bot: Bot, db: Database, content: ContentStore, settings: Settings,
-                     reg: Registration) -> None:
+async def _tell_user(
+    bot: Bot, db: Database, content: ContentStore, settings: Settings, reg: Registration
+) -> None:
     """The young person hears of the new status in the language they filled the form in
     (a user who never pressed the language button has no language in their row)."""
     found = await registrations.recipient(db, reg)
@@ -114,8 +135,15 @@ async def _tell_user(bot: Bot, db: Database, content: ContentStore, settings: Se
         await registrations.mark_blocked(db, user_id)
 
 
-async def cmd_export(message: Message, command: CommandObject, bot: Bot, t: Translator,
-                     db: Database, content: ContentStore, poster: RegistrationPoster) -> None:
+async def cmd_export(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    t: Translator,
+    db: Database,
+    content: ContentStore,
+    poster: RegistrationPoster,
+) -> None:
     """`/export [topic] [from] [to]`: a CSV of registrations (dates inclusive). Registrations
     past their retention period are stripped first: the file never holds what the consent
     text says is deleted (stripped rows are left out)."""
@@ -144,20 +172,26 @@ async def cmd_export(message: Message, command: CommandObject, bot: Bot, t: Tran
         return
     data = registrations_csv(rows, content.catalog, t)
     name = f"registrations-{topic_id or 'all'}-{clock.today().isoformat()}.csv"
-    await bot.send_document(message.chat.id, BufferedInputFile(data, filename=name),
-                            caption=t("export-caption", count=len(rows)))
+    await bot.send_document(
+        message.chat.id,
+        BufferedInputFile(data, filename=name),
+        caption=t("export-caption", count=len(rows)),
+    )
 
 
-async def on_status_not_admin(query: CallbackQuery, content: ContentStore,
-                              settings: Settings) -> None:
+async def on_status_not_admin(
+    query: CallbackQuery, content: ContentStore, settings: Settings
+) -> None:
     """A group member who is not in ADMIN_IDS pressed a status button: say so, or their
     button would spin until Telegram gives up."""
-    await acknowledge(query, content.i18n.get(settings.default_language,
-                                              "admin-status-admins-only"))
+    await acknowledge(
+        query, content.i18n.get(settings.default_language, "admin-status-admins-only")
+    )
 
 
-async def on_unknown_group_button(query: CallbackQuery, content: ContentStore,
-                                  settings: Settings) -> None:
+async def on_unknown_group_button(
+    query: CallbackQuery, content: ContentStore, settings: Settings
+) -> None:
     """Any other press in the operators' chat no handler took (a forged or stale button)."""
     await acknowledge(query, content.i18n.get(settings.default_language, "button-outdated"))
 

@@ -23,11 +23,13 @@ from bot.views.menu import (
 )
 
 
-async def cmd_start(message: Message, user: User, lang: Language, t: Translator,
-                    content: ContentStore) -> None:
+async def cmd_start(
+    message: Message, user: User, lang: Language, t: Translator, content: ContentStore
+) -> None:
     if user.language is None:
-        await message.answer(welcome_text(content.i18n, lang),
-                             reply_markup=language_keyboard(t, current=lang))
+        await message.answer(
+            welcome_text(content.i18n, lang), reply_markup=language_keyboard(t, current=lang)
+        )
         return
     await message.answer(t("menu-title"), reply_markup=main_menu(t))
 
@@ -54,8 +56,9 @@ async def on_help(query: CallbackQuery, t: Translator) -> None:
     await show(query, t("help-text"), back_to_menu(t))
 
 
-async def on_language_chosen(query: CallbackQuery, callback_data: LangCD, db: Database,
-                             content: ContentStore) -> None:
+async def on_language_chosen(
+    query: CallbackQuery, callback_data: LangCD, db: Database, content: ContentStore
+) -> None:
     lang: Language = "kk" if callback_data.code == "kk" else "ru"
     await users.set_language(db, query.from_user.id, lang)
     t = content.i18n(lang)

@@ -29,8 +29,19 @@ MAX_CALLBACK_DATA = 64
 MAX_CALLBACK_ANSWER = 200
 
 # Message fields that carry media (what a user may send instead of text).
-MEDIA_FIELDS = {"photo", "document", "sticker", "voice", "video", "video_note", "audio",
-                "animation", "location", "contact", "poll"}
+MEDIA_FIELDS = {
+    "photo",
+    "document",
+    "sticker",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "animation",
+    "location",
+    "contact",
+    "poll",
+}
 # A few of the emoji Telegram accepts as reactions.
 REACTIONS = {"👍", "👎", "❤", "🔥", "👏", "🙏", "👌", "✍", "🤝", "👀"}
 # Methods that put or change a message in a chat: what Telegram's global flood limit counts.
@@ -101,8 +112,12 @@ class TelegramEmulator:
     BOT_ID = 7000000001
 
     def __init__(
-        self, username: str = "jastar_test_bot", *, flood_limit: int | None = None,
-        group_limit: int | None = None, clock: Callable[[], float] = time.monotonic,
+        self,
+        username: str = "jastar_test_bot",
+        *,
+        flood_limit: int | None = None,
+        group_limit: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`flood_limit`: at most that many message calls in any sliding second, as Telegram
         allows about 30 a second overall; more get 429 with `retry_after`. Off by default.
@@ -152,8 +167,13 @@ class TelegramEmulator:
             self.chats[chat_id].members[user_id] = status
 
     def user_sends(
-        self, chat_id: int, text: str | None = None, *, from_id: int | None = None,
-        reply_to: int | None = None, **extra: Any,
+        self,
+        chat_id: int,
+        text: str | None = None,
+        *,
+        from_id: int | None = None,
+        reply_to: int | None = None,
+        **extra: Any,
     ) -> dict[str, Any]:
         """Queue and return the update for a message the user types (or a contact, sticker…).
 
@@ -185,14 +205,23 @@ class TelegramEmulator:
         kind = "text" if text is not None else next(iter(media or extra), "other")
         caption = extra.get("caption")
         chat.messages.append(
-            SentMessage(chat_id, message_id, text or caption or "", None, from_bot=False,
-                        kind=kind, from_id=sender.id, reply_to=reply_to,
-                        media=media or None)
+            SentMessage(
+                chat_id,
+                message_id,
+                text or caption or "",
+                None,
+                from_bot=False,
+                kind=kind,
+                from_id=sender.id,
+                reply_to=reply_to,
+                media=media or None,
+            )
         )
         return self._queue({"message": message})
 
-    def user_presses(self, chat_id: int, message_id: int, callback_data: str, *,
-                     from_id: int | None = None) -> dict[str, Any]:
+    def user_presses(
+        self, chat_id: int, message_id: int, callback_data: str, *, from_id: int | None = None
+    ) -> dict[str, Any]:
         """Queue and return the callback query of a press on an inline button (in a group,
         `from_id` says who pressed)."""
         chat = self.chats[chat_id]
@@ -217,15 +246,17 @@ class TelegramEmulator:
         member = {"status": "member", "user": bot_user}
         kicked = {"status": "kicked", "user": bot_user, "until_date": 0}  # 0: for ever
         old, new = (member, kicked) if chat.blocked else (kicked, member)
-        return self._queue({
-            "my_chat_member": {
-                "chat": chat.as_chat(),
-                "from": chat.as_user(),
-                "date": int(time.time()),
-                "old_chat_member": old,
-                "new_chat_member": new,
+        return self._queue(
+            {
+                "my_chat_member": {
+                    "chat": chat.as_chat(),
+                    "from": chat.as_user(),
+                    "date": int(time.time()),
+                    "old_chat_member": old,
+                    "new_chat_member": new,
+                }
             }
-        })
+        )
 
     def _queue(self, payload: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": next(self._update_ids), **payload}
@@ -241,11 +272,19 @@ class TelegramEmulator:
     def bot_messages(self, chat_id: int) -> list[SentMessage]:
         return [m for m in self.chats[chat_id].messages if m.from_bot]
 
-    def _new_message(self, chat: Chat, params: dict[str, Any], text: str, html: str | None,
-                     kind: str = "text") -> SentMessage:
+    def _new_message(
+        self, chat: Chat, params: dict[str, Any], text: str, html: str | None, kind: str = "text"
+    ) -> SentMessage:
         """A bot message in `chat` with the markup and reply target the call asked for."""
-        message = SentMessage(chat.id, next(self._message_ids[chat.id]), text, html, True,
-                              kind=kind, reply_to=_reply_target(params))
+        message = SentMessage(
+            chat.id,
+            next(self._message_ids[chat.id]),
+            text,
+            html,
+            True,
+            kind=kind,
+            reply_to=_reply_target(params),
+        )
         self._apply_markup(message, params.get("reply_markup"))
         return message
 
@@ -268,7 +307,9 @@ class TelegramEmulator:
         """The error answer for a refused call, recorded in `refused`."""
         self.refused.append((method, exc.status, exc.description))
         body: dict[str, Any] = {
-            "ok": False, "error_code": exc.status, "description": exc.description,
+            "ok": False,
+            "error_code": exc.status,
+            "description": exc.description,
         }
         if exc.parameters:
             body["parameters"] = exc.parameters
@@ -277,16 +318,22 @@ class TelegramEmulator:
     def _check_flood(self, method: str) -> None:
         """Refuse a message call over the limit of the last second, as a flood wait would."""
         name = method.lower()
-        if self.flood_limit is None or not name.startswith(FLOOD_METHODS) \
-                or name == "sendchataction":
+        if (
+            self.flood_limit is None
+            or not name.startswith(FLOOD_METHODS)
+            or name == "sendchataction"
+        ):
             return
         self._take(self._flood_window, 1.0, self.flood_limit)
 
     def _check_group(self, method: str, params: dict[str, Any]) -> None:
         """Refuse a new message in a group past `group_limit` in the last minute."""
         name = method.lower()
-        if self.group_limit is None or not name.startswith(("send", "copy", "forward")) \
-                or name == "sendchataction":
+        if (
+            self.group_limit is None
+            or not name.startswith(("send", "copy", "forward"))
+            or name == "sendchataction"
+        ):
             return
         try:
             chat = self.chats.get(int(params.get("chat_id", 0)))
@@ -318,17 +365,31 @@ class TelegramEmulator:
     # Each `_api_<method>` takes the raw form fields and returns the `result`.
 
     def _api_getme(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar",
-                "username": self.username, "can_join_groups": True,
-                "can_read_all_group_messages": False, "supports_inline_queries": False}
+        return {
+            "id": self.BOT_ID,
+            "is_bot": True,
+            "first_name": "Jastar",
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     def _api_getchat(self, params: dict[str, Any]) -> dict[str, Any]:
         """A chat's full info; a public group shows its @username."""
         chat = self._chat(params)
-        info = {**chat.as_chat(), "accent_color_id": 0, "max_reaction_count": 11,
-                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
-                                        "unique_gifts": False, "premium_subscription": False,
-                                        "gifts_from_channels": False}}
+        info = {
+            **chat.as_chat(),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
         if chat.username:
             info["username"] = chat.username
         return info
@@ -342,25 +403,38 @@ class TelegramEmulator:
         except ValueError:
             raise ApiError(400, "Bad Request: invalid user_id specified") from None
         if chat.type == "private":
-            raise ApiError(400, "Bad Request: chat member status can't be changed in "
-                                "private chats")
+            raise ApiError(400, "Bad Request: chat member status can't be changed in private chats")
         if user_id == self.BOT_ID:
             status = "administrator"
             user = {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar"}
         else:
             status = chat.members.get(user_id) or "left"
             known = self.chats.get(user_id)
-            user = known.as_user() if known else {"id": user_id, "is_bot": False,
-                                                  "first_name": "?"}
+            user = known.as_user() if known else {"id": user_id, "is_bot": False, "first_name": "?"}
         member: dict[str, Any] = {"status": status, "user": user}
         if status == "creator":
             member["is_anonymous"] = False
         elif status == "administrator":
-            member.update(dict.fromkeys((
-                "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
-                "can_manage_video_chats", "can_restrict_members", "can_promote_members",
-                "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
-                "can_delete_stories", "can_send_welcome_messages"), False))
+            member.update(
+                dict.fromkeys(
+                    (
+                        "can_be_edited",
+                        "is_anonymous",
+                        "can_manage_chat",
+                        "can_delete_messages",
+                        "can_manage_video_chats",
+                        "can_restrict_members",
+                        "can_promote_members",
+                        "can_change_info",
+                        "can_invite_users",
+                        "can_post_stories",
+                        "can_edit_stories",
+                        "can_delete_stories",
+                        "can_send_welcome_messages",
+                    ),
+                    False,
+                )
+            )
             member["can_manage_chat"] = member["can_delete_messages"] = True
         elif status == "kicked":
             member["until_date"] = 0
@@ -382,8 +456,11 @@ class TelegramEmulator:
             raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
         if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
             raise ApiError(400, "Bad Request: secret token contains unallowed characters")
-        self.webhook = {"url": url, "secret_token": secret,
-                        "allowed_updates": _json(params.get("allowed_updates"), None)}
+        self.webhook = {
+            "url": url,
+            "secret_token": secret,
+            "allowed_updates": _json(params.get("allowed_updates"), None),
+        }
         return True
 
     def _api_setmycommands(self, params: dict[str, Any]) -> bool:
@@ -430,12 +507,16 @@ class TelegramEmulator:
         message = self._new_message(chat, params, text, html, kind)
         message.upload = upload
         if kind == "photo":
-            message.media = {"photo": [{"file_id": file_id, "file_unique_id": file_id,
-                                        "width": 800, "height": 600}]}
+            message.media = {
+                "photo": [
+                    {"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600}
+                ]
+            }
         else:
             name = upload[0] if upload else "file"
-            message.media = {"document": {"file_id": file_id, "file_unique_id": file_id,
-                                          "file_name": name}}
+            message.media = {
+                "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": name}
+            }
         chat.messages.append(message)
         return self._message_json(message)
 
@@ -495,8 +576,11 @@ class TelegramEmulator:
         probe = SentMessage(chat.id, message.message_id, text, html, True)
         self._apply_markup(probe, params.get("reply_markup"))
         if (html, text, probe.buttons) == old:
-            raise ApiError(400, "Bad Request: message is not modified: specified new message "
-                                "content and reply markup are exactly the same")
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message "
+                "content and reply markup are exactly the same",
+            )
         message.html, message.text, message.buttons = html, text, probe.buttons
         message.edited = True
         return self._message_json(message)
@@ -527,11 +611,19 @@ class TelegramEmulator:
         if media.get("caption"):
             html, text = self._text(media["caption"], media.get("parse_mode"), MAX_CAPTION)
         if kind == "photo":
-            message.media = {"photo": [{"file_id": file_id, "file_unique_id": file_id,
-                                        "width": 800, "height": 600}]}
+            message.media = {
+                "photo": [
+                    {"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600}
+                ]
+            }
         else:
-            message.media = {"document": {"file_id": file_id, "file_unique_id": file_id,
-                                          "file_name": upload[0] if upload else "file"}}
+            message.media = {
+                "document": {
+                    "file_id": file_id,
+                    "file_unique_id": file_id,
+                    "file_name": upload[0] if upload else "file",
+                }
+            }
         probe = SentMessage(chat.id, message.message_id, "", None, True)
         self._apply_markup(probe, params.get("reply_markup"))
         message.kind, message.upload, message.buttons = kind, upload, probe.buttons
@@ -580,8 +672,10 @@ class TelegramEmulator:
     def _api_answercallbackquery(self, params: dict[str, Any]) -> bool:
         query_id = str(params.get("callback_query_id", ""))
         if not query_id or query_id in self.answered_callbacks:
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired "
-                                "or query ID is invalid")
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
         if utf16_len(params.get("text") or "") > MAX_CALLBACK_ANSWER:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self.answered_callbacks[query_id] = params
@@ -627,8 +721,9 @@ class TelegramEmulator:
                 buttons = []
                 for button in row:
                     if not button.get("text"):
-                        raise ApiError(400, "Bad Request: text buttons are unallowed in the "
-                                            "inline keyboard")
+                        raise ApiError(
+                            400, "Bad Request: text buttons are unallowed in the inline keyboard"
+                        )
                     data = button.get("callback_data")
                     if data is not None and not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
                         raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
@@ -649,8 +744,12 @@ class TelegramEmulator:
             "chat": chat.as_chat(),
         }
         if message.from_bot:
-            data["from"] = {"id": self.BOT_ID, "is_bot": True, "first_name": "Jastar",
-                            "username": self.username}
+            data["from"] = {
+                "id": self.BOT_ID,
+                "is_bot": True,
+                "first_name": "Jastar",
+                "username": self.username,
+            }
         else:
             data["from"] = self.chats.get(message.from_id or chat.id, chat).as_user()
         if message.media:
@@ -666,11 +765,22 @@ class TelegramEmulator:
         if message.edited:
             data["edit_date"] = int(time.time())
         if message.buttons:
-            data["reply_markup"] = {"inline_keyboard": [
-                [{"text": b.text, **({"callback_data": b.callback_data} if b.callback_data
-                                     else {"url": b.url or "https://t.me"})} for b in row]
-                for row in message.buttons
-            ]}
+            data["reply_markup"] = {
+                "inline_keyboard": [
+                    [
+                        {
+                            "text": b.text,
+                            **(
+                                {"callback_data": b.callback_data}
+                                if b.callback_data
+                                else {"url": b.url or "https://t.me"}
+                            ),
+                        }
+                        for b in row
+                    ]
+                    for row in message.buttons
+                ]
+            }
         return data
 
 

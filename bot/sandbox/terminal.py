@@ -38,7 +38,10 @@ class EmulatorSession(BaseSession):
         self.emulator = emulator
 
     async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None  # noqa: ASYNC109 - aiogram's signature
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
     ) -> TelegramType:
         files: dict[str, Any] = {}
         params = {}
@@ -56,9 +59,12 @@ class EmulatorSession(BaseSession):
         return response.result  # type: ignore[return-value]
 
     async def stream_content(
-        self, url: str, headers: dict[str, Any] | None = None,
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
         timeout: int = 30,  # noqa: ASYNC109 - aiogram's signature
-        chunk_size: int = 65536, raise_for_status: bool = True,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
         yield b""
 
@@ -88,9 +94,15 @@ class TerminalChat:
     """Runs one private chat between the terminal user and the dispatcher, and shows the
     operators' group too when there is one (`chat --admin`)."""
 
-    def __init__(self, dp: Dispatcher, emulator: TelegramEmulator, bot: Bot,
-                 out: TextIO = sys.stdout, language_code: str | None = None,
-                 operators_chat: int | None = None) -> None:
+    def __init__(
+        self,
+        dp: Dispatcher,
+        emulator: TelegramEmulator,
+        bot: Bot,
+        out: TextIO = sys.stdout,
+        language_code: str | None = None,
+        operators_chat: int | None = None,
+    ) -> None:
         self.dp, self.emulator, self.bot, self.out = dp, emulator, bot, out
         emulator.add_chat(CHAT_ID, "Terminal", username="terminal", language_code=language_code)
         self.chats = [CHAT_ID]
@@ -131,8 +143,11 @@ class TerminalChat:
         if not posts or not text:
             self.out.write("   (nothing in the operators' chat to reply to)\n")
             return
-        await self.feed(self.emulator.user_sends(self.operators_chat, text, from_id=CHAT_ID,
-                                                 reply_to=posts[-1].message_id))
+        await self.feed(
+            self.emulator.user_sends(
+                self.operators_chat, text, from_id=CHAT_ID, reply_to=posts[-1].message_id
+            )
+        )
 
     def _print_changes(self) -> None:
         """Print bot messages that are new or were edited; their buttons get the numbers."""
@@ -165,17 +180,26 @@ class TerminalChat:
             self._print_changes()
 
 
-async def run_chat(dp: Dispatcher, emulator: TelegramEmulator, bot: Bot,
-                   read_line: Callable[[str], str] = input, *, out: TextIO = sys.stdout,
-                   operators_chat: int | None = None) -> None:
+async def run_chat(
+    dp: Dispatcher,
+    emulator: TelegramEmulator,
+    bot: Bot,
+    read_line: Callable[[str], str] = input,
+    *,
+    out: TextIO = sys.stdout,
+    operators_chat: int | None = None,
+) -> None:
     """The interactive loop; `/quit` or Ctrl-D ends it."""
     chat = TerminalChat(dp, emulator, bot, out=out, operators_chat=operators_chat)
-    out.write("Jastar bot — terminal chat. Type a message, a number to press a button, "
-              "/quit to leave.\n")
+    out.write(
+        "Jastar bot — terminal chat. Type a message, a number to press a button, /quit to leave.\n"
+    )
     if operators_chat is not None:
-        out.write("You are an admin here; messages marked 👥 are in the operators' chat, "
-                  "and their buttons are pressed as a member of it; type > and a text to "
-                  "reply there to its newest message (a ticket).\n")
+        out.write(
+            "You are an admin here; messages marked 👥 are in the operators' chat, "
+            "and their buttons are pressed as a member of it; type > and a text to "
+            "reply there to its newest message (a ticket).\n"
+        )
     await dp.emit_startup(bot=bot, **dp.workflow_data)
     watcher = asyncio.create_task(chat.watch(), name="terminal-watch")
     try:

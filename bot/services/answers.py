@@ -51,8 +51,13 @@ class Answerer:
         catalog = self.index.catalog
         topic = catalog.get(result.topic) if result.topic else None
         alternatives = [t for t in (catalog.get(a) for a in result.alternatives) if t]
-        return Answer(result, topic, self._text(result, topic, lang), alternatives,
-                      language.detect(text[:MAX_QUESTION]))
+        return Answer(
+            result,
+            topic,
+            self._text(result, topic, lang),
+            alternatives,
+            language.detect(text[:MAX_QUESTION]),
+        )
 
     @staticmethod
     def _text(result: SearchResult, topic: Topic | None, lang: Language) -> str:
@@ -75,14 +80,19 @@ class Answerer:
             return None
         return self.index.crisis(text[:MAX_QUESTION])
 
-    async def log(self, db: Database, user_id: int | None, lang: Language,
-                  answer: Answer) -> int:
+    async def log(self, db: Database, user_id: int | None, lang: Language, answer: Answer) -> int:
         """Log the question; the row id goes into the feedback buttons under the answer."""
         result = answer.result
         async with db.statement() as conn:
-            return await Questions(conn).add(LoggedQuestion(
-                user_id=user_id, normalised=result.normalised[:MAX_QUESTION], language=lang,
-                topic_id=result.topic, score=result.score,
-                answered=answer.kind in ("confident", "crisis"), crisis=result.crisis,
-                written_in=answer.written_in,
-            ))
+            return await Questions(conn).add(
+                LoggedQuestion(
+                    user_id=user_id,
+                    normalised=result.normalised[:MAX_QUESTION],
+                    language=lang,
+                    topic_id=result.topic,
+                    score=result.score,
+                    answered=answer.kind in ("confident", "crisis"),
+                    crisis=result.crisis,
+                    written_in=answer.written_in,
+                )
+            )

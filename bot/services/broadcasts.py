@@ -55,14 +55,19 @@ async def count_recipients(db: Database, audience: Audience) -> int:
     return await Broadcasts(db.conn).count_audience(audience)
 
 
-async def create_broadcast(db: Database, draft: Draft, now: datetime,
-                           due: datetime | None = None) -> tuple[int, int]:
+async def create_broadcast(
+    db: Database, draft: Draft, now: datetime, due: datetime | None = None
+) -> tuple[int, int]:
     """The job and its recipient rows in one transaction; returns (job id, recipients)."""
     async with db.transaction() as conn:
         return await Broadcasts(conn).create(
-            created_by=draft.created_by, source_chat_id=draft.source_chat_id,
-            source_message_id=draft.source_message_id, audience=draft.audience,
-            buttons=draft.buttons, due_at=clock.iso(due or now), now=clock.iso(now),
+            created_by=draft.created_by,
+            source_chat_id=draft.source_chat_id,
+            source_message_id=draft.source_message_id,
+            audience=draft.audience,
+            buttons=draft.buttons,
+            due_at=clock.iso(due or now),
+            now=clock.iso(now),
         )
 
 
@@ -75,8 +80,11 @@ async def audience_programmes(db: Database, catalog: Catalog) -> list[Topic]:
 
 def button_topics(catalog: Catalog, kind: str) -> list[Topic]:
     """Topics a button under an announcement may lead to: any card, or an open registration."""
-    return [tp for tp in sorted(catalog.topics.values(), key=lambda x: x.id)
-            if kind == "card" or tp.registration_open]
+    return [
+        tp
+        for tp in sorted(catalog.topics.values(), key=lambda x: x.id)
+        if kind == "card" or tp.registration_open
+    ]
 
 
 async def recent_broadcasts(db: Database, limit: int = 10) -> list[tuple[Broadcast, Tally]]:

@@ -19,9 +19,15 @@ from bot.db.users import User, Users
 FOLLOW_UP = timedelta(hours=1)
 # The detector's categories and the answer each gets (`crisis-answer-<kind>` texts).
 ANSWERS = {
-    "suicidal": "suicide", "passive": "suicide", "plan_means": "suicide",
-    "self_harm": "self-harm", "third_person": "friend", "abuse": "abuse",
-    "minor_online": "online", "minor_home": "home", "addiction": "addiction",
+    "suicidal": "suicide",
+    "passive": "suicide",
+    "plan_means": "suicide",
+    "self_harm": "self-harm",
+    "third_person": "friend",
+    "abuse": "abuse",
+    "minor_online": "online",
+    "minor_home": "home",
+    "addiction": "addiction",
 }
 
 
@@ -38,15 +44,29 @@ def in_follow_up(user: User | None, now: datetime | None = None) -> bool:
     return (now or clock.now()) - clock.parse_iso(user.crisis_at) < FOLLOW_UP
 
 
-async def record(db: Database, user_id: int | None, language: Language, category: str,
-                 now: datetime | None = None) -> int:
+async def record(
+    db: Database,
+    user_id: int | None,
+    language: Language,
+    category: str,
+    now: datetime | None = None,
+) -> int:
     """Log a crisis message by its kind and time only, and start the follow-up hour; one
     transaction. Returns the question-log row."""
     when = clock.iso(now or clock.now())
     async with db.transaction() as conn:
-        row = await Questions(conn).add(LoggedQuestion(
-            user_id=user_id, normalised="", language=language, topic_id=CRISIS_TOPIC,
-            score=1.0, answered=True, crisis=True, crisis_kind=category))
+        row = await Questions(conn).add(
+            LoggedQuestion(
+                user_id=user_id,
+                normalised="",
+                language=language,
+                topic_id=CRISIS_TOPIC,
+                score=1.0,
+                answered=True,
+                crisis=True,
+                crisis_kind=category,
+            )
+        )
         if user_id is not None:
             await Users(conn).set_crisis_at(user_id, when)
     return row

@@ -66,8 +66,12 @@ class FollowupGate:
         if len(self._by_ticket.get(ticket_id, ())) >= self.per_ticket:
             return "wait"
         folded = self._posts.get(ticket_id)
-        can_fold = (part is not None and folded is not None and folded.text_only
-                    and len(folded.body(part)) <= MAX_TEXT)
+        can_fold = (
+            part is not None
+            and folded is not None
+            and folded.text_only
+            and len(folded.body(part)) <= MAX_TEXT
+        )
         if can_fold and folded is not None and now - folded.last < self.burst:
             return "fold"
         if posts_last_hour < self.posts_per_hour:
@@ -78,8 +82,9 @@ class FollowupGate:
         """A new follow-up post went out (`part` None: a media post, not to be edited)."""
         now = self.clock()
         self._count(ticket_id, now)
-        self._posts[ticket_id] = FoldedPost(message_id, header, [part] if part else [], now,
-                                            text_only=part is not None)
+        self._posts[ticket_id] = FoldedPost(
+            message_id, header, [part] if part else [], now, text_only=part is not None
+        )
 
     def folded_body(self, ticket_id: int, part: str) -> tuple[int, str]:
         """(message, new text) of the post that `part` is folded into."""

@@ -39,8 +39,11 @@ class AgeOutOfRange(Exception):  # noqa: N818 - a stop, not an error
 
 def strip_controls(text: str) -> str:
     """Drop control and format characters (zero-width, bidi marks) and squeeze spaces."""
-    kept = "".join(" " if ch in "\t\n\r" else ch for ch in text
-                   if ch in "\t\n\r" or unicodedata.category(ch)[0] != "C")
+    kept = "".join(
+        " " if ch in "\t\n\r" else ch
+        for ch in text
+        if ch in "\t\n\r" or unicodedata.category(ch)[0] != "C"
+    )
     return re.sub(r" {2,}", " ", kept).strip()
 
 

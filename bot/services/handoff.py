@@ -1,4 +1,4 @@
-""""Ask a specialist": limits, tickets and their threads. No Telegram here.
+""" "Ask a specialist": limits, tickets and their threads. No Telegram here.
 
 The handlers send and copy messages; this module decides (may the user open a ticket?) and
 records (which message belongs to which ticket), each step in one transaction.
@@ -54,8 +54,9 @@ async def refusal(db: Database, user_id: int, now: datetime | None = None) -> Re
     return await _limits(Tickets(db.conn), user_id, owner, now or clock.now())
 
 
-async def _limits(tickets: Tickets, user_id: int, owner: str, now: datetime,
-                  urgent: bool = False) -> Refused | None:
+async def _limits(
+    tickets: Tickets, user_id: int, owner: str, now: datetime, urgent: bool = False
+) -> Refused | None:
     """Counted by the id and by its keyed hash, which /forget does not remove. An urgent
     ticket (from a crisis answer) is never refused for unanswered ones: a person in danger
     must not be told to wait for their earlier questions."""
@@ -68,9 +69,15 @@ async def _limits(tickets: Tickets, user_id: int, owner: str, now: datetime,
     return None
 
 
-async def open_ticket(db: Database, user_id: int, language: Language,
-                      now: datetime | None = None, *, urgent: bool = False,
-                      crisis_kind: str | None = None) -> Opened | Refused:
+async def open_ticket(
+    db: Database,
+    user_id: int,
+    language: Language,
+    now: datetime | None = None,
+    *,
+    urgent: bool = False,
+    crisis_kind: str | None = None,
+) -> Opened | Refused:
     """Check the limits and create the ticket in one transaction, so two messages sent at
     once cannot both slip under a limit."""
     now = now or clock.now()
@@ -85,14 +92,14 @@ async def open_ticket(db: Database, user_id: int, language: Language,
         rejected = await questions.last_rejected_topic(user_id, clock.iso(now - REJECTED_WITHIN))
         asked = await questions.count_for_user(user_id)
         before = await tickets.count_for_user(user_id)
-        ticket = await tickets.add(user_id, language, rejected, now=clock.iso(now), urgent=urgent,
-                                   crisis_kind=crisis_kind)
+        ticket = await tickets.add(
+            user_id, language, rejected, now=clock.iso(now), urgent=urgent, crisis_kind=crisis_kind
+        )
         await owners.mark_ticket(ticket.id, owner, clock.iso(now))
     return Opened(ticket, asked, before)
 
 
-async def attach(db: Database, ticket_id: int,
-                 *messages: tuple[int, int, MessageRole]) -> None:
+async def attach(db: Database, ticket_id: int, *messages: tuple[int, int, MessageRole]) -> None:
     """Record messages (chat, message, role) of a ticket's thread."""
     async with db.transaction() as conn:
         tickets = Tickets(conn)
@@ -136,8 +143,9 @@ async def adopt(db: Database, ticket_id: int, chat_id: int, message_id: int) -> 
         return ticket
 
 
-async def find(db: Database, chat_id: int, message_id: int,
-               roles: tuple[MessageRole, ...]) -> Ticket | None:
+async def find(
+    db: Database, chat_id: int, message_id: int, roles: tuple[MessageRole, ...]
+) -> Ticket | None:
     return await Tickets(db.conn).by_message(chat_id, message_id, roles)
 
 
@@ -149,8 +157,9 @@ async def thread_message(db: Database, ticket_id: int, role: MessageRole) -> tup
     return await Tickets(db.conn).message_of(ticket_id, role)
 
 
-async def answered(db: Database, ticket_id: int, operator_id: int,
-                   delivered: list[tuple[int, int]]) -> Ticket:
+async def answered(
+    db: Database, ticket_id: int, operator_id: int, delivered: list[tuple[int, int]]
+) -> Ticket:
     """The operator's reply reached the user: mark the ticket and remember the copies, so
     that the user's reply to any of them is a follow-up of this ticket."""
     async with db.transaction() as conn:
@@ -168,8 +177,9 @@ async def user_blocked(db: Database, ticket: Ticket) -> Ticket | None:
         return await Tickets(conn).set_status(ticket.id, "closed")
 
 
-async def followed_up(db: Database, ticket_id: int,
-                      messages: list[tuple[int, int, MessageRole]]) -> Ticket | None:
+async def followed_up(
+    db: Database, ticket_id: int, messages: list[tuple[int, int, MessageRole]]
+) -> Ticket | None:
     """The user wrote again in the thread: it is theirs to answer again, so it reopens."""
     async with db.transaction() as conn:
         tickets = Tickets(conn)
@@ -190,7 +200,7 @@ async def close(db: Database, ticket_id: int) -> Ticket | None:
 
 
 def expected_answer(content_dir: Path, lang: Language) -> str | None:
-    """"When to expect an answer" from `content/handoff.toml`, or None while it is missing,
+    """ "When to expect an answer" from `content/handoff.toml`, or None while it is missing,
     broken or still holds a `[[FILL: …]]` placeholder (the bot then says a neutral sentence
     and never guesses hours). Read on every ticket: a small file, and edits apply at once."""
     try:
@@ -205,4 +215,3 @@ def expected_answer(content_dir: Path, lang: Language) -> str | None:
     if not isinstance(text, str) or not text.strip() or FILL.search(text):
         return None
     return text.strip()
-

@@ -53,8 +53,7 @@ async def over_daily_limit(db: Database, user_id: int, now: datetime | None = No
     return made >= MAX_PER_DAY
 
 
-async def submit(db: Database, new: NewRegistration,
-                 now: datetime | None = None) -> Registration:
+async def submit(db: Database, new: NewRegistration, now: datetime | None = None) -> Registration:
     """Store consent + registration atomically; raises `DuplicateRegistration`, or
     `TooManyToday` past the daily limit (register, cancel, register… leaves a copy of the
     personal data and a card in the group each round)."""
@@ -75,7 +74,8 @@ async def expire(db: Database, now: datetime | None = None) -> list[Post]:
     now = now or clock.now()
     async with db.transaction() as conn:
         posts = await Registrations(conn).expire_finished(
-            clock.iso(now - timedelta(days=RETENTION_DAYS)), clock.iso(now))
+            clock.iso(now - timedelta(days=RETENTION_DAYS)), clock.iso(now)
+        )
         await Owners(conn).purge(clock.iso(now - MARKS_KEPT))
     return posts
 
@@ -85,8 +85,9 @@ async def get(db: Database, reg_id: int) -> Registration | None:
         return await Registrations(conn).get(reg_id)
 
 
-async def export_rows(db: Database, topic_id: str | None = None, since: str | None = None,
-                      until: str | None = None) -> list[Registration]:
+async def export_rows(
+    db: Database, topic_id: str | None = None, since: str | None = None, until: str | None = None
+) -> list[Registration]:
     """The rows of `/export` and `python -m bot export` (stripped rows are left out); days
     are inclusive ISO dates."""
     async with db.transaction() as conn:
@@ -104,8 +105,9 @@ async def mark_posted(db: Database, reg_ids: list[int], message_id: int) -> None
         await Registrations(conn).mark_notified(reg_ids, message_id)
 
 
-async def record_post(db: Database, chat_id: int, message_id: int,
-                      reg_ids: list[int]) -> list[Registration]:
+async def record_post(
+    db: Database, chat_id: int, message_id: int, reg_ids: list[int]
+) -> list[Registration]:
     """Remember that a message shows `reg_ids`; returns what it shows as of now."""
     async with db.transaction() as conn:
         repo = Registrations(conn)
@@ -160,8 +162,9 @@ async def cancel(db: Database, user_id: int, reg_id: int) -> Registration | None
 CANCELLED_BY_USER: Final = "cancelled"
 
 
-async def change_status(db: Database, reg_id: int, status: str
-                        ) -> Registration | Literal["cancelled"] | None:
+async def change_status(
+    db: Database, reg_id: int, status: str
+) -> Registration | Literal["cancelled"] | None:
     """An admin sets the status; None if the registration is gone or was forgotten.
 
     A registration the user cancelled stays cancelled (`CANCELLED_BY_USER`): an old card's
@@ -207,6 +210,8 @@ async def forget(db: Database, user_id: int) -> Forgotten:
     # The deleted values are zeroed in the pages just written, but the WAL's older frames
     # and the main file still hold them until a checkpoint: make the erasure true on disk now.
     if not await db.checkpoint():
-        log.warning("the WAL could not be truncated after /forget (a reader was busy);"
-                    " housekeeping will retry")
+        log.warning(
+            "the WAL could not be truncated after /forget (a reader was busy);"
+            " housekeeping will retry"
+        )
     return Forgotten(posts, ticket_posts, ticket_ids)

@@ -30,17 +30,25 @@ class Gap:
     topics: tuple[str, ...]  # topics the bot offered for it, if any
 
 
-async def gaps(db: Database, days: int = 30, limit: int = 20,
-               now: datetime | None = None) -> list[Gap]:
+async def gaps(
+    db: Database, days: int = 30, limit: int = 20, now: datetime | None = None
+) -> list[Gap]:
     """The most frequent unanswered or not-helpful questions of the last `days` days.
 
     Crisis messages are left out: they are answered with the helplines by design, and the
     report should not put such words in front of editors as "content to add"."""
     since = clock.iso((now or clock.now()) - timedelta(days=clamp_days(days)))
     rows = await Reports(db.conn).gaps(since, max(1, limit))
-    return [Gap(r["normalised"], r["n"], r["unanswered"], r["not_helpful"],
-                tuple(sorted((r["topics"] or "").split(",")) if r["topics"] else ()))
-            for r in rows]
+    return [
+        Gap(
+            r["normalised"],
+            r["n"],
+            r["unanswered"],
+            r["not_helpful"],
+            tuple(sorted((r["topics"] or "").split(",")) if r["topics"] else ()),
+        )
+        for r in rows
+    ]
 
 
 @dataclass(slots=True)
@@ -74,8 +82,9 @@ async def stats(db: Database, days: int = 30, now: datetime | None = None) -> St
     since = clock.iso(now - timedelta(days=days))
     result = Stats(days=days)
     figures = Reports(db.conn)
-    row = await figures.users(clock.iso(now - timedelta(days=7)),
-                              clock.iso(now - timedelta(days=30)))
+    row = await figures.users(
+        clock.iso(now - timedelta(days=7)), clock.iso(now - timedelta(days=30))
+    )
     if row is not None:
         result.users = row["total"] or 0
         result.active_7, result.active_30 = row["a7"] or 0, row["a30"] or 0
@@ -86,12 +95,15 @@ async def stats(db: Database, days: int = 30, now: datetime | None = None) -> St
         result.registrations.setdefault(r["topic_id"], {})[r["status"]] = r["n"]
     for r in await figures.tickets():
         result.tickets[r["status"]] = r["n"]
-    waits = [clock.parse_iso(r["first_answer_at"]) - clock.parse_iso(r["created_at"])
-             for r in await figures.answered_tickets(since)]
+    waits = [
+        clock.parse_iso(r["first_answer_at"]) - clock.parse_iso(r["created_at"])
+        for r in await figures.answered_tickets(since)
+    ]
     if waits:
         # The median of durations, taken in seconds (statistics wants numbers).
         result.median_answer = timedelta(
-            seconds=statistics.median(w.total_seconds() for w in waits))
+            seconds=statistics.median(w.total_seconds() for w in waits)
+        )
     row = await figures.questions(since)
     if row is not None:
         result.questions, result.answered = row["n"] or 0, row["answered"] or 0

@@ -11,8 +11,22 @@ from typing import Any
 
 # Tags Telegram accepts in HTML parse mode (https://core.telegram.org/bots/api#html-style).
 ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
-    "a", "code", "pre", "blockquote", "tg-emoji",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
 }
 ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
@@ -62,12 +76,18 @@ def parse_html(text: str) -> str:
     # A bare "<" or "&" that does not start a tag or a known entity is an error in Telegram.
     for match in re.finditer(r"&[^;\s]{0,10};?", text):
         if not ENTITY.match(match.group(0)):
-            raise ApiError(400, f"Bad Request: can't parse entities: unsupported entity at "
-                                f"byte offset {match.start()}")
+            raise ApiError(
+                400,
+                f"Bad Request: can't parse entities: unsupported entity at "
+                f"byte offset {match.start()}",
+            )
     for match in re.finditer(r"<", text):
-        if not re.match(r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?>", text[match.start():]):
-            raise ApiError(400, "Bad Request: can't parse entities: unexpected \"<\" at "
-                                f"byte offset {match.start()}")
+        if not re.match(r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?>", text[match.start() :]):
+            raise ApiError(
+                400,
+                'Bad Request: can\'t parse entities: unexpected "<" at '
+                f"byte offset {match.start()}",
+            )
     parser = _TelegramHtml()
     parser.feed(text)
     parser.close()

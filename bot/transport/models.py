@@ -26,8 +26,9 @@ class PinResponseModels(BaseRequestMiddleware):
     def __init__(self) -> None:
         self._pinned: dict[type[Any], type[Any]] = {}
 
-    async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
-                       method: TelegramMethod[Any]) -> Response[Any]:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+    ) -> Response[Any]:
         kind = type(method)
         if kind not in self._pinned:
             self._pinned[kind] = Response[method.__returning__]  # type: ignore[name-defined]

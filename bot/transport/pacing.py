@@ -107,8 +107,14 @@ class Pacer(BaseRequestMiddleware):
     """The bot-wide bucket (`rate` messages a second) and the announcements' own limit
     (`background_rate`) within it; paces every message call that does not pace itself."""
 
-    def __init__(self, rate: float, background_rate: float, clock: Clock | None = None,
-                 max_flood_wait: float = 10.0, max_total_wait: float = 60.0) -> None:
+    def __init__(
+        self,
+        rate: float,
+        background_rate: float,
+        clock: Clock | None = None,
+        max_flood_wait: float = 10.0,
+        max_total_wait: float = 60.0,
+    ) -> None:
         clock = clock or Clock()
         self.bucket = TokenBucket(rate, clock)
         self.background = TokenBucket(background_rate, clock)
@@ -128,8 +134,9 @@ class Pacer(BaseRequestMiddleware):
         self.flood_waits += 1
         self.bucket.hold(seconds)
 
-    async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
-                       method: TelegramMethod[Any]) -> Response[Any]:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+    ) -> Response[Any]:
         name = method.__api_method__
         if own_retries.get() or not is_paced(name):
             return await make_request(bot, method)
@@ -143,8 +150,11 @@ class Pacer(BaseRequestMiddleware):
                 if exc.retry_after > self.max_flood_wait or waited > self.max_total_wait:
                     raise
                 self.hold(exc.retry_after)
-                log.warning("%s met a flood wait: everyone waits %ss, then it is sent",
-                            name, exc.retry_after)
+                log.warning(
+                    "%s met a flood wait: everyone waits %ss, then it is sent",
+                    name,
+                    exc.retry_after,
+                )
 
 
 def pacer(bot: Bot) -> Pacer | None:

@@ -48,12 +48,27 @@ log = logging.getLogger(__name__)
 # Calls that set a state (or only read): repeating one after an unknown outcome is harmless.
 # An edit that already happened answers "not modified", a second answerCallbackQuery "query
 # is too old"; the handlers already take both in their stride.
-REPEATABLE = frozenset({
-    "getMe", "getChat", "getChatMember", "getFile", "getMyCommands", "getWebhookInfo",
-    "setMyCommands", "deleteMyCommands", "setWebhook", "deleteWebhook",
-    "editMessageText", "editMessageCaption", "editMessageReplyMarkup", "deleteMessage",
-    "setMessageReaction", "answerCallbackQuery", "sendChatAction",
-})
+REPEATABLE = frozenset(
+    {
+        "getMe",
+        "getChat",
+        "getChatMember",
+        "getFile",
+        "getMyCommands",
+        "getWebhookInfo",
+        "setMyCommands",
+        "deleteMyCommands",
+        "setWebhook",
+        "deleteWebhook",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+        "deleteMessage",
+        "setMessageReaction",
+        "answerCallbackQuery",
+        "sendChatAction",
+    }
+)
 NOT_RETRIED = frozenset({"getUpdates"})
 # The gateway's answers that mean the Bot API behind it never got the call.
 NEVER_REACHED_STATUSES = frozenset({502, 503})
@@ -65,23 +80,28 @@ def never_reached(exc: BaseException) -> bool:
     """True when the failed call certainly did nothing, so even a send may be made again."""
     if isinstance(exc, ServerError):
         return exc.status in NEVER_REACHED_STATUSES
-    return isinstance(exc, TelegramNetworkError) and isinstance(
-        exc.__cause__, ClientConnectorError)
+    return isinstance(exc, TelegramNetworkError) and isinstance(exc.__cause__, ClientConnectorError)
 
 
 class RetryMiddleware(BaseRequestMiddleware):
     """Up to `attempts` tries per call, waiting `backoff * 2**n` (or Telegram's retry_after)."""
 
-    def __init__(self, attempts: int = 3, backoff: float = 0.5, max_wait: float = 10.0,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        attempts: int = 3,
+        backoff: float = 0.5,
+        max_wait: float = 10.0,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
         self.attempts = attempts
         self.backoff = backoff
         self.max_wait = max_wait
         self.sleep = sleep
         self.retried = 0
 
-    async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
-                       method: TelegramMethod[Any]) -> Response[Any]:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+    ) -> Response[Any]:
         if own_retries.get():
             return await make_request(bot, method)
         name = method.__api_method__
@@ -93,8 +113,14 @@ class RetryMiddleware(BaseRequestMiddleware):
                 wait = self._wait(name, exc, attempt)
                 if wait is None:
                     raise
-                log.warning("%s failed (%s), retry %d of %d in %.1fs", name,
-                            type(exc).__name__, attempt, self.attempts - 1, wait)
+                log.warning(
+                    "%s failed (%s), retry %d of %d in %.1fs",
+                    name,
+                    type(exc).__name__,
+                    attempt,
+                    self.attempts - 1,
+                    wait,
+                )
             self.retried += 1
             attempt += 1
             await self.sleep(wait)
@@ -111,4 +137,3 @@ class RetryMiddleware(BaseRequestMiddleware):
         if never_reached(exc) or name in REPEATABLE:
             return float(self.backoff * 2 ** (attempt - 1))
         return None
-

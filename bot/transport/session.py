@@ -35,8 +35,7 @@ class ServerError(TelegramServerError):
     """A 5xx answer, from the Bot API (JSON) or from the gateway in front of it (an HTML page);
     `status` says which kind of failure it was."""
 
-    def __init__(self, method: TelegramMethod[Any], status: int, message: str,
-                 page: bool) -> None:
+    def __init__(self, method: TelegramMethod[Any], status: int, message: str, page: bool) -> None:
         super().__init__(method=method, message=message)
         self.status = status
         self.page = page  # True: not the Bot API's JSON (nginx answered itself)
@@ -55,8 +54,12 @@ def server_error(method: TelegramMethod[Any], status: int, content: Any) -> Serv
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = "Server Error"
-    return ServerError(method, status, f"{status} {phrase} (a page from Telegram's gateway, "
-                                        "not the Bot API's answer)", page=True)
+    return ServerError(
+        method,
+        status,
+        f"{status} {phrase} (a page from Telegram's gateway, not the Bot API's answer)",
+        page=True,
+    )
 
 
 def _dumps(value: Any) -> str:
@@ -69,8 +72,9 @@ class JsonSession(AiohttpSession):
     def __init__(self, api: TelegramAPIServer = PRODUCTION, **kwargs: Any) -> None:
         super().__init__(api=api, json_loads=orjson.loads, json_dumps=_dumps, **kwargs)
 
-    def check_response(self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int,
-                       content: str) -> Response[TelegramType]:
+    def check_response(
+        self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str
+    ) -> Response[TelegramType]:
         """aiogram's checks, after the status: a 5xx is a server error whatever the body."""
         if status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
             raise server_error(method, status_code, content)
@@ -92,7 +96,9 @@ class JsonSession(AiohttpSession):
         return None if files else payload
 
     async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType],
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
         timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
     ) -> TelegramType:
         payload = self.build_json(bot, method)
@@ -102,7 +108,9 @@ class JsonSession(AiohttpSession):
         url = self.api.api_url(token=bot.token, method=method.__api_method__)
         try:
             async with session.post(
-                url, data=orjson.dumps(payload), headers=JSON_HEADERS,
+                url,
+                data=orjson.dumps(payload),
+                headers=JSON_HEADERS,
                 timeout=ClientTimeout(total=self.timeout if timeout is None else timeout),
             ) as resp:
                 raw = await resp.read()
@@ -110,8 +118,9 @@ class JsonSession(AiohttpSession):
             raise TelegramNetworkError(method=method, message="Request timeout error") from exc
         except ClientError as exc:
             raise TelegramNetworkError(
-                method=method, message=f"{type(exc).__name__}: {exc}") from exc
+                method=method, message=f"{type(exc).__name__}: {exc}"
+            ) from exc
         response = self.check_response(
-            bot=bot, method=method, status_code=resp.status, content=cast(str, raw))
+            bot=bot, method=method, status_code=resp.status, content=cast(str, raw)
+        )
         return cast(TelegramType, response.result)
-

@@ -71,14 +71,14 @@ class WebhookHandler(SimpleRequestHandler):
 
     async def handle(self, request: web.Request) -> web.Response:
         bot = self.bot
-        if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""),
-                                  bot):
+        if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), bot):
             return web.Response(body="Unauthorized", status=401)
         if self.dispatcher.draining:
             return web.Response(body="Shutting down", status=503)
         try:
-            update = Update.model_validate(await request.json(loads=bot.session.json_loads),
-                                           context={"bot": bot})
+            update = Update.model_validate(
+                await request.json(loads=bot.session.json_loads), context={"bot": bot}
+            )
         except (ValueError, ValidationError) as exc:  # not JSON, or JSON but no update
             log.warning("webhook: a request that is not an update (%s)", type(exc).__name__)
             return web.Response(body="Bad Request", status=400)
@@ -89,7 +89,8 @@ class WebhookHandler(SimpleRequestHandler):
             self.dispatcher.hold(asyncio.create_task(self._feed(bot, update)))
             return web.json_response({}, dumps=bot.session.json_dumps)
         result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
-            bot, update, **self.data)
+            bot, update, **self.data
+        )
         return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
     async def _feed(self, bot: Bot, update: Update) -> None:
@@ -119,8 +120,9 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-def build_app(dp: GracefulDispatcher, bot: Bot, settings: Settings, db: Database, *,
-              background: bool = True) -> web.Application:
+def build_app(
+    dp: GracefulDispatcher, bot: Bot, settings: Settings, db: Database, *, background: bool = True
+) -> web.Application:
     """The aiohttp application; `background=False` answers after the update is handled
     (tests); Telegram gets its 200 at once in production, so a slow handler never makes it
     resend the update."""
@@ -130,7 +132,9 @@ def build_app(dp: GracefulDispatcher, bot: Bot, settings: Settings, db: Database
     app[DB] = db
     app.router.add_get("/healthz", healthz)
     WebhookHandler(
-        dp, bot, handle_in_background=background,
+        dp,
+        bot,
+        handle_in_background=background,
         secret_token=settings.webhook_secret.get_secret_value(),
     ).register(app, path=webhook_path(settings))
     workflow = {"app": app, "dispatcher": dp, "bot": bot, **dp.workflow_data}
@@ -152,17 +156,21 @@ def build_app(dp: GracefulDispatcher, bot: Bot, settings: Settings, db: Database
     return app
 
 
-async def _set_webhook(bot: Bot, dispatcher: GracefulDispatcher, settings: Settings,
-                       setup_calls: SetupCalls) -> None:
+async def _set_webhook(
+    bot: Bot, dispatcher: GracefulDispatcher, settings: Settings, setup_calls: SetupCalls
+) -> None:
     """Tell Telegram where to post, with the secret and only the update types we handle; if
     Telegram fails the call, the server starts anyway and the call is made again."""
     url, secret = settings.webhook_url, settings.webhook_secret
     assert url is not None and secret is not None
 
     async def call() -> None:
-        await bot.set_webhook(url, secret_token=secret.get_secret_value(),
-                              allowed_updates=dispatcher.resolve_used_update_types(),
-                              drop_pending_updates=False)
+        await bot.set_webhook(
+            url,
+            secret_token=secret.get_secret_value(),
+            allowed_updates=dispatcher.resolve_used_update_types(),
+            drop_pending_updates=False,
+        )
         log.info("webhook set for %s", urlsplit(url).netloc)
 
     await setup_calls.run("setWebhook", call)

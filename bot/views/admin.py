@@ -15,15 +15,22 @@ GAP_TEXT = 200  # characters of a logged question shown in the report
 RELOAD_LINES = 15  # problems listed in the chat; the command line prints them all
 
 
-def gaps_report(t: Translator, content: ContentStore, days: int,
-                found: list[reports.Gap]) -> list[str]:
+def gaps_report(
+    t: Translator, content: ContentStore, days: int, found: list[reports.Gap]
+) -> list[str]:
     if not found:
         return [t("admin-gaps-empty", days=days)]
     blocks = [t("admin-gaps-title", days=days)]
     for i, gap in enumerate(found, 1):
         text = gap.text if len(gap.text) <= GAP_TEXT else gap.text[:GAP_TEXT] + "…"
-        line = t("admin-gaps-line", n=i, count=gap.count, text=text,
-                 unanswered=gap.unanswered, not_helpful=gap.not_helpful)
+        line = t(
+            "admin-gaps-line",
+            n=i,
+            count=gap.count,
+            text=text,
+            unanswered=gap.unanswered,
+            not_helpful=gap.not_helpful,
+        )
         if gap.topics:
             titles = [_title(content, t, tid) for tid in gap.topics]
             line += "\n" + t("admin-gaps-topics", topics=", ".join(titles))
@@ -46,21 +53,35 @@ def _duration(t: Translator, value: timedelta | None) -> str:
 def stats_report(t: Translator, content: ContentStore, s: reports.Stats) -> str:
     registrations = []
     for topic_id, by_status in s.registrations.items():
-        counts = ", ".join(t(f"admin-reg-{status}", n=by_status[status])
-                           for status in STATUSES if status in by_status)
+        counts = ", ".join(
+            t(f"admin-reg-{status}", n=by_status[status])
+            for status in STATUSES
+            if status in by_status
+        )
         registrations.append(f"• {escape(_title(content, t, topic_id))}: {counts}")
     rate = s.answer_rate
     return t(
         "admin-stats",
-        days=s.days, users=s.users, active7=s.active_7, active30=s.active_30,
-        kk=s.languages.get("kk", 0), ru=s.languages.get("ru", 0),
-        unset=s.languages.get("", 0), subscribed=s.subscribed, blocked=s.blocked,
+        days=s.days,
+        users=s.users,
+        active7=s.active_7,
+        active30=s.active_30,
+        kk=s.languages.get("kk", 0),
+        ru=s.languages.get("ru", 0),
+        unset=s.languages.get("", 0),
+        subscribed=s.subscribed,
+        blocked=s.blocked,
         registrations=Html("\n".join(registrations) or escape(t("admin-stats-no-data"))),
-        open=s.tickets.get("open", 0), answered=s.tickets.get("answered", 0),
-        closed=s.tickets.get("closed", 0), median=_duration(t, s.median_answer),
-        questions=s.questions, bot_answered=s.answered,
+        open=s.tickets.get("open", 0),
+        answered=s.tickets.get("answered", 0),
+        closed=s.tickets.get("closed", 0),
+        median=_duration(t, s.median_answer),
+        questions=s.questions,
+        bot_answered=s.answered,
         rate=t("admin-stats-no-data") if rate is None else f"{rate}%",
-        helpful=s.helpful, not_helpful=s.not_helpful, uzbek=s.written_in.get("uz", 0),
+        helpful=s.helpful,
+        not_helpful=s.not_helpful,
+        uzbek=s.written_in.get("uz", 0),
         crisis=", ".join(f"{t(f'crisis-kind-{kind}')} {n}" for kind, n in sorted(s.crisis.items()))
         or t("admin-stats-no-data"),
     )

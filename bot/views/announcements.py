@@ -48,22 +48,26 @@ def job_id_of(callback_data: BroadcastCD) -> int | None:
 # --- keyboards -------------------------------------------------------------------------------
 
 
-def announcement_keyboard(t: Translator, *, kind: str | None, topic_id: str, title: str,
-                          bot_username: str) -> InlineKeyboardMarkup:
+def announcement_keyboard(
+    t: Translator, *, kind: str | None, topic_id: str, title: str, bot_username: str
+) -> InlineKeyboardMarkup:
     """Under an announcement: the chosen topic card or registration link, then "stop"."""
     kb = InlineKeyboardBuilder()
     if kind == "card":
         kb.button(text=t("bc-button-card", title=Html(title)), callback_data=TopicCD(id=topic_id))
     elif kind == "reg" and bot_username:
-        kb.button(text=t("bc-button-reg", title=Html(title)),
-                  url=f"https://t.me/{bot_username}?start=reg-{topic_id}")
+        kb.button(
+            text=t("bc-button-reg", title=Html(title)),
+            url=f"https://t.me/{bot_username}?start=reg-{topic_id}",
+        )
     kb.button(text=t("sub-stop-button"), callback_data=SubscriptionCD(on=0))
     kb.adjust(1)
     return kb.as_markup()
 
 
-def announcement_markup(t: Translator, catalog: Catalog, buttons: dict[str, str],
-                        bot_username: str) -> InlineKeyboardMarkup:
+def announcement_markup(
+    t: Translator, catalog: Catalog, buttons: dict[str, str], bot_username: str
+) -> InlineKeyboardMarkup:
     """The keyboard under an announcement in `t`'s language, from the job's stored buttons:
     a topic gone from the catalog, or a registration since closed, leaves only "stop"."""
     topic = catalog.get(buttons.get("topic", ""))
@@ -71,19 +75,28 @@ def announcement_markup(t: Translator, catalog: Catalog, buttons: dict[str, str]
     if topic is None or (kind == "reg" and not topic.registration_open):
         kind = None
     return announcement_keyboard(
-        t, kind=kind, topic_id=topic.id if topic else "",
-        title=topic.text(t.lang).title if topic else "", bot_username=bot_username)
+        t,
+        kind=kind,
+        topic_id=topic.id if topic else "",
+        title=topic.text(t.lang).title if topic else "",
+        bot_username=bot_username,
+    )
 
 
-def subscription_flipped(t: Translator, markup: InlineKeyboardMarkup,
-                         on: bool) -> InlineKeyboardMarkup:
+def subscription_flipped(
+    t: Translator, markup: InlineKeyboardMarkup, on: bool
+) -> InlineKeyboardMarkup:
     """The keyboard under an announcement with its stop/resume button turned into the
     opposite of what was just done; the other buttons stay as they were."""
     flipped = SubscriptionCD(on=int(not on))
     label = t("sub-resume-button" if not on else "sub-stop-button")
     rows = [
-        [InlineKeyboardButton(text=label, callback_data=flipped.pack())
-         if b.callback_data and b.callback_data.startswith("sb:") else b for b in row]
+        [
+            InlineKeyboardButton(text=label, callback_data=flipped.pack())
+            if b.callback_data and b.callback_data.startswith("sb:")
+            else b
+            for b in row
+        ]
         for row in markup.inline_keyboard
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -103,15 +116,15 @@ def progress_keyboard(t: Translator, job_id: int, status: str) -> InlineKeyboard
     return None
 
 
-def choice_keyboard(t: Translator, do: str, choices: list[tuple[str, str]],
-                    columns: int = 1) -> InlineKeyboardMarkup:
+def choice_keyboard(
+    t: Translator, do: str, choices: list[tuple[str, str]], columns: int = 1
+) -> InlineKeyboardMarkup:
     """A step of the admin's flow: one button per (value, label), then "cancel"."""
     kb = InlineKeyboardBuilder()
     for value, label in choices:
         kb.button(text=label, callback_data=BroadcastCD(do=do, val=value))
     kb.adjust(columns)
-    kb.row(InlineKeyboardButton(text=t("bc-cancel"),
-                                callback_data=BroadcastCD(do="x").pack()))
+    kb.row(InlineKeyboardButton(text=t("bc-cancel"), callback_data=BroadcastCD(do="x").pack()))
     return kb.as_markup()
 
 
@@ -161,8 +174,9 @@ def status_choice(t: Translator) -> InlineKeyboardMarkup:
 
 
 def button_kind_choice(t: Translator) -> InlineKeyboardMarkup:
-    return choice_keyboard(t, "btn", [("none", t("bc-btn-none")), ("card", t("bc-btn-card")),
-                                      ("reg", t("bc-btn-reg"))])
+    return choice_keyboard(
+        t, "btn", [("none", t("bc-btn-none")), ("card", t("bc-btn-card")), ("reg", t("bc-btn-reg"))]
+    )
 
 
 def button_topic_choice(t: Translator, topics: list[Topic]) -> InlineKeyboardMarkup:
@@ -172,9 +186,14 @@ def button_topic_choice(t: Translator, topics: list[Topic]) -> InlineKeyboardMar
 def list_keyboard(t: Translator, jobs: list[Broadcast]) -> InlineKeyboardMarkup | None:
     """A stop button per job that can still change; None when none can."""
     buttons = [
-        [InlineKeyboardButton(text=t("bc-stop-n", id=job.id),
-                              callback_data=BroadcastCD(do="stop", val=str(job.id)).pack())]
-        for job in jobs if job.status in ("scheduled", "paused", "running")
+        [
+            InlineKeyboardButton(
+                text=t("bc-stop-n", id=job.id),
+                callback_data=BroadcastCD(do="stop", val=str(job.id)).pack(),
+            )
+        ]
+        for job in jobs
+        if job.status in ("scheduled", "paused", "running")
     ]
     return InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None
 
@@ -198,31 +217,39 @@ def duration_text(seconds: float | None) -> str:
 
 
 def audience_text(t: Translator, audience: Audience, catalog: Catalog) -> str:
-    """"Everyone subscribed", "Language: Қазақша", "Programme: NEET (status: enrolled)"…"""
+    """ "Everyone subscribed", "Language: Қазақша", "Programme: NEET (status: enrolled)"…"""
     if audience.kind == "all":
         return t("bc-aud-everyone")
     if audience.kind == "lang":
-        return t("bc-aud-is", what=t("bc-aud-name-lang"),
-                 value=t(f"lang-button-{audience.value}"))
+        return t("bc-aud-is", what=t("bc-aud-name-lang"), value=t(f"lang-button-{audience.value}"))
     if audience.kind == "topic":
         topic = catalog.get(audience.value or "")
         title = topic.text(t.lang).title if topic else audience.value
         status = t(f"bc-status-{audience.status or 'any'}")
         return t("bc-aud-topic-is", title=title, status=status)
-    what = t("bc-aud-name-district" if audience.kind == "district"
-             else "bc-aud-name-occupation")
+    what = t("bc-aud-name-district" if audience.kind == "district" else "bc-aud-name-occupation")
     prefix = "district" if audience.kind == "district" else "bc-occ"
     return t("bc-aud-is", what=what, value=t(f"{prefix}-{audience.value}"))
 
 
-def progress_text(t: Translator, job: Broadcast, tally: Tally, rate: float,
-                  eta: float | None) -> str:
+def progress_text(
+    t: Translator, job: Broadcast, tally: Tally, rate: float, eta: float | None
+) -> str:
     total = tally.total
     percent = round(100 * tally.processed / total) if total else 100
-    text = t("bc-progress", id=job.id, state=t(f"bc-state-{job.status}"),
-             bar=progress_bar(tally.processed, total), percent=percent, sent=tally.sent,
-             failed=tally.failed, blocked=tally.blocked, left=tally.remaining,
-             rate=f"{rate:.1f}", eta=duration_text(eta))
+    text = t(
+        "bc-progress",
+        id=job.id,
+        state=t(f"bc-state-{job.status}"),
+        bar=progress_bar(tally.processed, total),
+        percent=percent,
+        sent=tally.sent,
+        failed=tally.failed,
+        blocked=tally.blocked,
+        left=tally.remaining,
+        rate=f"{rate:.1f}",
+        eta=duration_text(eta),
+    )
     if tally.skipped or tally.uncertain:
         text += "\n" + t("bc-progress-extra", skipped=tally.skipped, uncertain=tally.uncertain)
     return text
@@ -233,18 +260,35 @@ def report_text(t: Translator, job: Broadcast, tally: Tally) -> str:
     if job.started_at and job.finished_at:
         taken = clock.parse_iso(job.finished_at) - clock.parse_iso(job.started_at)
         seconds = taken.total_seconds()
-    return t("bc-report", id=job.id, state=t(f"bc-state-{job.status}"), total=tally.total,
-             sent=tally.sent, failed=tally.failed, blocked=tally.blocked,
-             skipped=tally.skipped, uncertain=tally.uncertain, left=tally.remaining,
-             time=duration_text(seconds))
+    return t(
+        "bc-report",
+        id=job.id,
+        state=t(f"bc-state-{job.status}"),
+        total=tally.total,
+        sent=tally.sent,
+        failed=tally.failed,
+        blocked=tally.blocked,
+        skipped=tally.skipped,
+        uncertain=tally.uncertain,
+        left=tally.remaining,
+        time=duration_text(seconds),
+    )
 
 
 def list_item(t: Translator, job: Broadcast, tally: Tally, catalog: Catalog) -> str:
     when = clock.shown(job.started_at or job.due_at)
-    return t("bc-list-item", id=job.id, state=t(f"bc-state-{job.status}"), when=when,
-             audience=Html(audience_text(t, job.audience, catalog)), total=tally.total,
-             sent=tally.sent, failed=tally.failed, blocked=tally.blocked,
-             uncertain=tally.uncertain)
+    return t(
+        "bc-list-item",
+        id=job.id,
+        state=t(f"bc-state-{job.status}"),
+        when=when,
+        audience=Html(audience_text(t, job.audience, catalog)),
+        total=tally.total,
+        sent=tally.sent,
+        failed=tally.failed,
+        blocked=tally.blocked,
+        uncertain=tally.uncertain,
+    )
 
 
 def list_text(t: Translator, jobs: list[tuple[Broadcast, Tally]], catalog: Catalog) -> str:

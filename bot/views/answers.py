@@ -17,29 +17,30 @@ from bot.views.menu import AskCD, MenuCD, RegisterCD, TopicCD
 
 
 class NotThisCD(CallbackData, prefix="n"):
-    """"Not what I asked" under a free-text answer; `q` is the question-log row (0: unknown)."""
+    """ "Not what I asked" under a free-text answer; `q` is the question-log row (0: unknown)."""
 
     id: str
     q: RowId = 0
 
 
 class FeedbackCD(CallbackData, prefix="f"):
-    """"Helpful" (`ok=1`) or "not helpful" (`ok=0`) for the question-log row `q`."""
+    """ "Helpful" (`ok=1`) or "not helpful" (`ok=0`) for the question-log row `q`."""
 
     q: RowId
     ok: Flag
 
 
 class CrisisCD(CallbackData, prefix="cr"):
-    """"Write to a specialist now" under a crisis answer: `m` is the user's own message,
+    """ "Write to a specialist now" under a crisis answer: `m` is the user's own message,
     which is copied to the operators' group only when they press the button."""
 
     m: int
     c: str = ""  # the detector's category, for the operators' header
 
 
-def answer_keyboard(t: Translator, topic_id: str, *, registration_open: bool,
-                    question_id: int | None = None) -> InlineKeyboardMarkup:
+def answer_keyboard(
+    t: Translator, topic_id: str, *, registration_open: bool, question_id: int | None = None
+) -> InlineKeyboardMarkup:
     """Under a free-text answer: helpful / not helpful (when the question was logged), the
     full card, register if open, "not what I asked". (A crisis answer has its own keyboard,
     `crisis_keyboard`, which asks for no rating.)"""
@@ -63,13 +64,16 @@ def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarku
     if markup is None:
         return None
     prefix = f"{FeedbackCD.__prefix__}:"
-    rows = [[b for b in row if not (b.callback_data or "").startswith(prefix)]
-            for row in markup.inline_keyboard]
+    rows = [
+        [b for b in row if not (b.callback_data or "").startswith(prefix)]
+        for row in markup.inline_keyboard
+    ]
     return InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
 
 
-def crisis_keyboard(t: Translator, message_id: int | None, topic_id: str,
-                    category: str = "") -> InlineKeyboardMarkup:
+def crisis_keyboard(
+    t: Translator, message_id: int | None, topic_id: str, category: str = ""
+) -> InlineKeyboardMarkup:
     """Under a crisis answer: a person now (when there is an operators' group to reach),
     the psychological-help card, the menu. No rating, no "not what I asked"."""
     kb = InlineKeyboardBuilder()
@@ -102,8 +106,9 @@ def choices_keyboard(t: Translator, topics: list[tuple[str, str]]) -> InlineKeyb
     return kb.as_markup()
 
 
-def render_answer(t: Translator, answer: Answer,
-                  question_id: int | None = None) -> tuple[str, object]:
+def render_answer(
+    t: Translator, answer: Answer, question_id: int | None = None
+) -> tuple[str, object]:
     """The message text and keyboard for each kind of answer; `question_id` (the log row)
     puts "helpful / not helpful" under a confident answer. A message written in Uzbek is
     answered in the user's language, after one line saying so."""
@@ -118,9 +123,12 @@ def _answer(t: Translator, answer: Answer, question_id: int | None) -> tuple[str
         title = answer.topic.text(t.lang).title
         body = content_html(answer.text)
         text = f"<b>{escape(title)}</b>\n\n{body}"
-        markup = answer_keyboard(t, answer.topic.id,
-                                 registration_open=answer.topic.registration_open,
-                                 question_id=question_id)
+        markup = answer_keyboard(
+            t,
+            answer.topic.id,
+            registration_open=answer.topic.registration_open,
+            question_id=question_id,
+        )
         return text, markup
     if answer.kind == "unsure" and answer.topic is not None:
         topics = [answer.topic, *answer.alternatives]
@@ -129,8 +137,9 @@ def _answer(t: Translator, answer: Answer, question_id: int | None) -> tuple[str
     return t("answers-unknown"), specialist_keyboard(t)
 
 
-def render_crisis(t: Translator, key: str, message: Message, settings: Settings,
-                  category: str = "") -> tuple[str, InlineKeyboardMarkup]:
+def render_crisis(
+    t: Translator, key: str, message: Message, settings: Settings, category: str = ""
+) -> tuple[str, InlineKeyboardMarkup]:
     """A crisis text and its keyboard; "write to a specialist now" (which would copy
     `message`) when there is an operators' group to reach."""
     message_id = message.message_id if settings.admin_chat_id is not None else None

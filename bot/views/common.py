@@ -34,8 +34,12 @@ def same_for_everyone(build: Callable[..., Markup]) -> Callable[..., Markup]:
 
     @functools.wraps(build)
     def cached(t: Translator, *args: Any, **kwargs: Any) -> Markup:
-        key = (t.lang, id(t.texts), *(a if isinstance(a, SCALARS) else id(a) for a in args),
-               *sorted(kwargs.items()))
+        key = (
+            t.lang,
+            id(t.texts),
+            *(a if isinstance(a, SCALARS) else id(a) for a in args),
+            *sorted(kwargs.items()),
+        )
         hit = kept.get(key)
         if hit is not None:
             kept.move_to_end(key)

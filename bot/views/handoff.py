@@ -1,4 +1,4 @@
-""""Ask a specialist" screens: the ticket's buttons and header in the operators' group, the
+""" "Ask a specialist" screens: the ticket's buttons and header in the operators' group, the
 user's text shortened and escaped for it, and the user's side of the form."""
 
 from __future__ import annotations
@@ -60,8 +60,9 @@ def group_texts(content: ContentStore, settings: Settings) -> Translator:
     return content.i18n(settings.default_language)
 
 
-def ticket_keyboard(status_label: str, ticket_id: int, *, close_label: str | None
-                    ) -> InlineKeyboardMarkup:
+def ticket_keyboard(
+    status_label: str, ticket_id: int, *, close_label: str | None
+) -> InlineKeyboardMarkup:
     """Under a ticket in the operators' group: its status (press for details) and, while it
     is not closed, a close button. Labels are plain text: buttons take no HTML."""
     kb = InlineKeyboardBuilder()
@@ -72,15 +73,19 @@ def ticket_keyboard(status_label: str, ticket_id: int, *, close_label: str | Non
     return kb.as_markup()
 
 
-def ticket_status_markup(g: Translator, ticket: Ticket, operator: str | None = None
-                         ) -> InlineKeyboardMarkup:
+def ticket_status_markup(
+    g: Translator, ticket: Ticket, operator: str | None = None
+) -> InlineKeyboardMarkup:
     """The ticket's status as a button under its group message: editing the keyboard works
     the same for text and photo tickets and needs no copy of the question."""
     # Button labels are plain text: the name must not be HTML-escaped (Html passes it as is).
     if ticket.status == "answered" and ticket.answered_at:
-        label = g("handoff-status-answered", number=ticket.id,
-                  name=Html(operator or str(ticket.answered_by)),
-                  time=clock.in_shymkent(ticket.answered_at, clock.TIME_DATE))
+        label = g(
+            "handoff-status-answered",
+            number=ticket.id,
+            name=Html(operator or str(ticket.answered_by)),
+            time=clock.in_shymkent(ticket.answered_at, clock.TIME_DATE),
+        )
     else:
         label = g(f"handoff-status-{ticket.status}", number=ticket.id)
     close = g("handoff-close") if ticket.status != "closed" else None
@@ -138,8 +143,9 @@ def who(g: Translator, user: TgUser | None) -> dict[str, object]:
     return {"name": user.full_name, "user_id": user.id, "username": username}
 
 
-def ticket_header(g: Translator, content: ContentStore, opened: Opened,
-                  user: TgUser | None, lang: Language) -> str:
+def ticket_header(
+    g: Translator, content: ContentStore, opened: Opened, user: TgUser | None, lang: Language
+) -> str:
     """Above a new ticket: urgency, number, language, author, their history, the answer they
     rejected just before, and how to reply."""
     ticket = opened.ticket
@@ -147,8 +153,11 @@ def ticket_header(g: Translator, content: ContentStore, opened: Opened,
     lines = [g("crisis-ticket-urgent", kind=g(f"crisis-kind-{kind}"))] if ticket.urgent else []
     lines += [
         g("handoff-ticket", number=ticket.id, language=g(f"handoff-lang-{lang}"), **who(g, user)),
-        g("handoff-ticket-history", questions=opened.questions_before,
-          tickets=opened.tickets_before),
+        g(
+            "handoff-ticket-history",
+            questions=opened.questions_before,
+            tickets=opened.tickets_before,
+        ),
     ]
     if ticket.rejected_topic:
         topic = content.catalog.get(ticket.rejected_topic)

@@ -48,7 +48,7 @@ class TopicCD(CallbackData, prefix="t"):
 
 
 class AskCD(CallbackData, prefix="a"):
-    """"Ask a specialist": `go` starts the question, `x` cancels it."""
+    """ "Ask a specialist": `go` starts the question, `x` cancels it."""
 
     do: str = "go"
 
@@ -105,7 +105,11 @@ def topics_keyboard(t: Translator, catalog: Catalog, category_id: str) -> Inline
 
 @same_for_everyone
 def topic_keyboard(
-    t: Translator, topic_id: str, category_id: str, *, registration_open: bool,
+    t: Translator,
+    topic_id: str,
+    category_id: str,
+    *,
+    registration_open: bool,
     full: bool = False,
 ) -> InlineKeyboardMarkup:
     """Under a card: more (unless already showing it), register if open, back, menu."""
@@ -157,8 +161,9 @@ def topic_full(t: Translator, topic: Topic) -> list[str]:
     if text.faq:
         blocks.append(f"<b>{escape(t('card-faq'))}</b>")
         for item in text.faq:
-            blocks.append(f"<i>{escape(_as_question(item.questions[0]))}</i>\n"
-                          f"{content_html(item.answer)}")
+            blocks.append(
+                f"<i>{escape(_as_question(item.questions[0]))}</i>\n{content_html(item.answer)}"
+            )
     return split_blocks(blocks)
 
 

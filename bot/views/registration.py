@@ -71,10 +71,23 @@ FORM: tuple[Step, ...] = (
     Step("name", column="full_name", parse=parse_name),
     Step("age", column="age", parse=parse_age),
     Step("phone", column="phone", parse=parse_phone, contact=True, accepted="reg-phone-ok"),
-    Step("district", column="district", choices=DISTRICTS, act="district", label="district",
-         rows=(2, 2, 1), typed_choice=True),
-    Step("occupation", column="occupation", choices=OCCUPATIONS, act="occ",
-         label="occupation", rows=(1, 1, 1, 1)),
+    Step(
+        "district",
+        column="district",
+        choices=DISTRICTS,
+        act="district",
+        label="district",
+        rows=(2, 2, 1),
+        typed_choice=True,
+    ),
+    Step(
+        "occupation",
+        column="occupation",
+        choices=OCCUPATIONS,
+        act="occ",
+        label="occupation",
+        rows=(1, 1, 1, 1),
+    ),
     Step("comment", column="comment", parse=parse_comment, skip=True, empty="reg-no-comment"),
     Step(CONSENT),
 )
@@ -178,8 +191,10 @@ def shown_value(t: Translator, step: Step, value: object) -> object:
 def answers_html(t: Translator, values: Mapping[str, object], title: str) -> Html:
     """The form's answers, one per line; every value typed by the user is escaped."""
     lines = [t("reg-line-programme", value=title)]
-    lines += [t(f"reg-line-{step.name}", value=shown_value(t, step, values.get(step.name)))
-              for step in FIELDS]
+    lines += [
+        t(f"reg-line-{step.name}", value=shown_value(t, step, values.get(step.name)))
+        for step in FIELDS
+    ]
     if values.get("guardian"):
         lines.append(t("reg-line-guardian"))
     return Html("\n".join(lines))
@@ -187,8 +202,9 @@ def answers_html(t: Translator, values: Mapping[str, object], title: str) -> Htm
 
 def registration_values(reg: Registration) -> dict[str, object]:
     """A stored registration as the form's data (step name → value)."""
-    values: dict[str, object] = {step.name: getattr(reg, step.column) for step in FIELDS
-                                 if step.column is not None}
+    values: dict[str, object] = {
+        step.name: getattr(reg, step.column) for step in FIELDS if step.column is not None
+    }
     values["guardian"] = reg.guardian_confirmed
     return values
 
@@ -198,8 +214,9 @@ def form_columns(data: Mapping[str, Any]) -> dict[str, Any]:
     return {step.column: data.get(step.name) for step in FIELDS if step.column is not None}
 
 
-def question(t: Translator, name: str, *, minor: bool, notice: ConsentNotice | None
-             ) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup]:
+def question(
+    t: Translator, name: str, *, minor: bool, notice: ConsentNotice | None
+) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup]:
     """A step's question and its keyboard; the consent step carries the short notice (and
     a note for a guardian when the user is under 18)."""
     step = STEP[name]
@@ -223,8 +240,13 @@ def summary_text(t: Translator, catalog: Catalog, data: Mapping[str, object]) ->
 
 def already_text(t: Translator, reg: Registration, title: str) -> str:
     """The user is already registered for this programme: since when, and where it stands."""
-    return t("reg-already", programme=title, id=reg.id, status=t(f"status-{reg.status}"),
-             date=clock.in_shymkent(reg.created_at))
+    return t(
+        "reg-already",
+        programme=title,
+        id=reg.id,
+        status=t(f"status-{reg.status}"),
+        date=clock.in_shymkent(reg.created_at),
+    )
 
 
 def topic_title(catalog: Catalog, t: Translator, topic_id: str) -> str:
@@ -233,26 +255,36 @@ def topic_title(catalog: Catalog, t: Translator, topic_id: str) -> str:
     return topic.text(t.lang).title if topic else topic_id
 
 
-def my_list(t: Translator, catalog: Catalog, regs: list[Registration],
-            note: str | None = None) -> tuple[str, InlineKeyboardMarkup | None]:
+def my_list(
+    t: Translator, catalog: Catalog, regs: list[Registration], note: str | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """`/my`: each registration with its status; a cancel button for the active ones, and
     `note` (what was just done) above."""
     text, markup = _my_list(t, catalog, regs)
     return (f"{note}\n\n{text}" if note else text), markup
 
 
-def _my_list(t: Translator, catalog: Catalog, regs: list[Registration]
-             ) -> tuple[str, InlineKeyboardMarkup | None]:
+def _my_list(
+    t: Translator, catalog: Catalog, regs: list[Registration]
+) -> tuple[str, InlineKeyboardMarkup | None]:
     if not regs:
         return t("my-empty"), None
     lines = [t("my-title")]
     kb = InlineKeyboardBuilder()
     for reg in regs:
-        lines.append(t("my-item", id=reg.id, programme=topic_title(catalog, t, reg.topic_id),
-                       status=t(f"status-{reg.status}"), date=clock.in_shymkent(reg.created_at)))
+        lines.append(
+            t(
+                "my-item",
+                id=reg.id,
+                programme=topic_title(catalog, t, reg.topic_id),
+                status=t(f"status-{reg.status}"),
+                date=clock.in_shymkent(reg.created_at),
+            )
+        )
         if reg.active:
-            kb.button(text=t("my-button-cancel", id=reg.id),
-                      callback_data=MyRegCD(act="ask", id=reg.id))
+            kb.button(
+                text=t("my-button-cancel", id=reg.id), callback_data=MyRegCD(act="ask", id=reg.id)
+            )
     kb.button(text=t("button-main-menu"), callback_data=MenuCD(to="main"))
     kb.adjust(1)
     return "\n\n".join(lines), kb.as_markup()
@@ -260,8 +292,10 @@ def _my_list(t: Translator, catalog: Catalog, regs: list[Registration]
 
 def programmes_keyboard(t: Translator, catalog: Catalog) -> InlineKeyboardMarkup | None:
     """`/register`: the programmes open for registration, or None when none is."""
-    open_topics = sorted((tp for tp in catalog.topics.values() if tp.registration_open),
-                         key=lambda tp: (tp.order, tp.id))
+    open_topics = sorted(
+        (tp for tp in catalog.topics.values() if tp.registration_open),
+        key=lambda tp: (tp.order, tp.id),
+    )
     if not open_topics:
         return None
     kb = InlineKeyboardBuilder()
@@ -272,12 +306,16 @@ def programmes_keyboard(t: Translator, catalog: Catalog) -> InlineKeyboardMarkup
     return kb.as_markup()
 
 
-def admin_card(t: Translator, catalog: Catalog, reg: Registration, *,
-               first_name: str | None = None) -> Html:
+def admin_card(
+    t: Translator, catalog: Catalog, reg: Registration, *, first_name: str | None = None
+) -> Html:
     """A registration as the department reads it in the admin chat (all values escaped)."""
     values = registration_values(reg)
-    user_link = (f'<a href="tg://user?id={reg.user_id}">{escape(first_name or reg.user_id)}</a>'
-                 if reg.user_id else "—")
+    user_link = (
+        f'<a href="tg://user?id={reg.user_id}">{escape(first_name or reg.user_id)}</a>'
+        if reg.user_id
+        else "—"
+    )
     head = t("admin-reg-title", id=reg.id, date=clock.in_shymkent(reg.created_at))
     body = answers_html(t, values, topic_title(catalog, t, reg.topic_id))
     tail = t("admin-reg-user", user=Html(user_link), status=t(f"status-{reg.status}"))
@@ -290,18 +328,25 @@ def admin_card(t: Translator, catalog: Catalog, reg: Registration, *,
 
 def status_set_card(t: Translator, catalog: Catalog, reg: Registration, who: str) -> Html:
     """The admin card after a status button: who set it, and when."""
-    return Html(f"{admin_card(t, catalog, reg)}\n"
-                f"{t('admin-status-set-by', who=who, time=clock.in_shymkent(reg.updated_at))}")
+    return Html(
+        f"{admin_card(t, catalog, reg)}\n"
+        f"{t('admin-status-set-by', who=who, time=clock.in_shymkent(reg.updated_at))}"
+    )
 
 
 def status_changed_text(t: Translator, catalog: Catalog, reg: Registration) -> str:
     """What the young person reads when the department changes their registration's status."""
-    return t("reg-status-changed", id=reg.id, status=t(f"status-{reg.status}"),
-             programme=topic_title(catalog, t, reg.topic_id))
+    return t(
+        "reg-status-changed",
+        id=reg.id,
+        status=t(f"status-{reg.status}"),
+        programme=topic_title(catalog, t, reg.topic_id),
+    )
 
 
-def admin_post(t: Translator, catalog: Catalog, regs: list[Registration]
-               ) -> tuple[Html, InlineKeyboardMarkup | None]:
+def admin_post(
+    t: Translator, catalog: Catalog, regs: list[Registration]
+) -> tuple[Html, InlineKeyboardMarkup | None]:
     """A post in the operators' chat: one registration's card with status buttons, or a
     digest of several with a button per card."""
     if len(regs) == 1:
@@ -312,10 +357,16 @@ def admin_post(t: Translator, catalog: Catalog, regs: list[Registration]
 def digest_html(t: Translator, catalog: Catalog, regs: list[Registration]) -> Html:
     lines = [t("admin-digest-title", count=len(regs))]
     for reg in regs:
-        lines.append(t("admin-digest-item", id=reg.id,
-                       programme=topic_title(catalog, t, reg.topic_id),
-                       name=reg.full_name or "—", phone=reg.phone or "—",
-                       date=clock.in_shymkent(reg.created_at)))
+        lines.append(
+            t(
+                "admin-digest-item",
+                id=reg.id,
+                programme=topic_title(catalog, t, reg.topic_id),
+                name=reg.full_name or "—",
+                phone=reg.phone or "—",
+                date=clock.in_shymkent(reg.created_at),
+            )
+        )
     return Html("\n".join(lines))
 
 
@@ -325,8 +376,9 @@ def admin_status_keyboard(t: Translator, reg: Registration) -> InlineKeyboardMar
     kb = InlineKeyboardBuilder()
     for status in ADMIN_STATUSES:
         if status != reg.status:
-            kb.button(text=t(f"admin-set-{status}"),
-                      callback_data=RegStatusCD(id=reg.id, status=status))
+            kb.button(
+                text=t(f"admin-set-{status}"), callback_data=RegStatusCD(id=reg.id, status=status)
+            )
     kb.adjust(3)
     return kb.as_markup()
 
@@ -335,8 +387,10 @@ def digest_keyboard(t: Translator, regs: list[Registration]) -> InlineKeyboardMa
     """Under a digest: one button per registration that opens its card with status buttons."""
     kb = InlineKeyboardBuilder()
     for reg in regs:
-        kb.button(text=t("admin-open-card", id=reg.id),
-                  callback_data=RegStatusCD(id=reg.id, status="open"))
+        kb.button(
+            text=t("admin-open-card", id=reg.id),
+            callback_data=RegStatusCD(id=reg.id, status="open"),
+        )
     kb.adjust(4)
     return kb.as_markup()
 

@@ -70,9 +70,16 @@ class Broadcaster:
     shutdown; handlers call `wake()` after creating a job and `pause/resume/cancel`."""
 
     def __init__(
-        self, db: Database, content: ContentStore, settings: Settings,
-        clock: Clock | None = None, *, concurrency: int = 8, max_attempts: int = 4,
-        backoff: float = 0.5, progress_every: float = 3.0,
+        self,
+        db: Database,
+        content: ContentStore,
+        settings: Settings,
+        clock: Clock | None = None,
+        *,
+        concurrency: int = 8,
+        max_attempts: int = 4,
+        backoff: float = 0.5,
+        progress_every: float = 3.0,
     ) -> None:
         self.db = db
         self.content = content
@@ -104,8 +111,11 @@ class Broadcaster:
         async with self.db.transaction() as conn:
             uncertain = await Broadcasts(conn).recover()
         if uncertain:
-            log.warning("%d announcement deliveries were in flight at the last stop: "
-                        "counted as uncertain, not sent again", uncertain)
+            log.warning(
+                "%d announcement deliveries were in flight at the last stop: "
+                "counted as uncertain, not sent again",
+                uncertain,
+            )
         self._task = asyncio.create_task(self._loop(), name="broadcaster")
 
     async def stop(self) -> None:
@@ -147,8 +157,9 @@ class Broadcaster:
 
     async def _control(self, job_id: int, status: str, allowed: tuple[str, ...]) -> bool:
         async with self.db.transaction() as conn:
-            changed = await Broadcasts(conn).control(job_id, status, allowed,
-                                                     clock.iso(self.clock.now()))
+            changed = await Broadcasts(conn).control(
+                job_id, status, allowed, clock.iso(self.clock.now())
+            )
         if changed and status != "running" and job_id == self._current:
             self._requests[job_id] = status
         self.wake()
@@ -204,8 +215,7 @@ class Broadcaster:
                 if not batch:
                     if not in_flight:
                         break
-                    await asyncio.wait(set(in_flight.values()),
-                                       return_when=asyncio.FIRST_COMPLETED)
+                    await asyncio.wait(set(in_flight.values()), return_when=asyncio.FIRST_COMPLETED)
                     continue
                 for recipient in batch:
                     await slots.acquire()
@@ -240,16 +250,20 @@ class Broadcaster:
     async def _deliver(self, job: Broadcast, recipient: Recipient) -> None:
         assert self._bot is not None
         async with self.db.transaction() as conn:
-            if not await Broadcasts(conn).claim(job.id, recipient.user_id,
-                                                clock.iso(self.clock.now())):
+            if not await Broadcasts(conn).claim(
+                job.id, recipient.user_id, clock.iso(self.clock.now())
+            ):
                 return
         markup = self.markup(job.buttons, recipient.language)
         failures = 0
         while True:
             try:
                 sent = await self._bot.copy_message(
-                    chat_id=recipient.user_id, from_chat_id=job.source_chat_id,
-                    message_id=job.source_message_id, reply_markup=markup)
+                    chat_id=recipient.user_id,
+                    from_chat_id=job.source_chat_id,
+                    message_id=job.source_message_id,
+                    reply_markup=markup,
+                )
             except TelegramRetryAfter as exc:
                 # A flood wait is for the whole bot: every sender stops, then this one retries.
                 self.pacer.hold(exc.retry_after)
@@ -269,8 +283,9 @@ class Broadcaster:
                 if failures >= self.max_attempts:
                     await self._settle(job, recipient, "failed", error=str(exc)[:200])
                     return
-                await self._between_tries(job, recipient,
-                                          self.clock.sleep(self.backoff * 2 ** (failures - 1)))
+                await self._between_tries(
+                    job, recipient, self.clock.sleep(self.backoff * 2 ** (failures - 1))
+                )
                 await self._between_tries(job, recipient, self.pacer.acquire(background=True))
                 continue
             except TelegramAPIError as exc:
@@ -283,15 +298,20 @@ class Broadcaster:
             except Exception as exc:
                 # An answer that could not be read: the copy may be there. Settled now rather
                 # than left in flight until the next start.
-                log.warning("announcement %s: unreadable answer for %s: %s", job.id,
-                            recipient.user_id, type(exc).__name__)
+                log.warning(
+                    "announcement %s: unreadable answer for %s: %s",
+                    job.id,
+                    recipient.user_id,
+                    type(exc).__name__,
+                )
                 await self._settle(job, recipient, "uncertain", error=type(exc).__name__)
                 return
             await self._settle(job, recipient, "sent", message_id=sent.message_id)
             return
 
-    async def _between_tries(self, job: Broadcast, recipient: Recipient,
-                             wait: Awaitable[Any]) -> None:
+    async def _between_tries(
+        self, job: Broadcast, recipient: Recipient, wait: Awaitable[Any]
+    ) -> None:
         """A wait before trying again, when the copy certainly has not gone out: a stop (a
         deploy) meanwhile leaves the delivery pending, to be sent at the next start, instead
         of in flight, which the next start would count as maybe delivered and never send."""
@@ -305,18 +325,31 @@ class Broadcaster:
         async with self.db.transaction() as conn:
             await Broadcasts(conn).release(job.id, recipient.user_id, clock.iso(self.clock.now()))
 
-    async def _settle(self, job: Broadcast, recipient: Recipient, status: str, *,
-                      message_id: int | None = None, error: str | None = None) -> None:
+    async def _settle(
+        self,
+        job: Broadcast,
+        recipient: Recipient,
+        status: str,
+        *,
+        message_id: int | None = None,
+        error: str | None = None,
+    ) -> None:
         async with self.db.transaction() as conn:
-            await Broadcasts(conn).settle(job.id, recipient.user_id, status,
-                                          clock.iso(self.clock.now()), message_id=message_id,
-                                          error=error)
+            await Broadcasts(conn).settle(
+                job.id,
+                recipient.user_id,
+                status,
+                clock.iso(self.clock.now()),
+                message_id=message_id,
+                error=error,
+            )
             if status == "blocked":
                 await Users(conn).set_blocked(recipient.user_id, True)
 
     def _language(self, stored: str | None) -> Language:
-        return "kk" if stored == "kk" else "ru" if stored == "ru" else \
-            self.settings.default_language
+        return (
+            "kk" if stored == "kk" else "ru" if stored == "ru" else self.settings.default_language
+        )
 
     def markup(self, buttons: dict[str, str], language: str | None) -> InlineKeyboardMarkup:
         """The keyboard under an announcement in the recipient's language (the preview uses
@@ -333,8 +366,7 @@ class Broadcaster:
         if job is None or job.progress_message_id is None or job_id == self._current:
             return
         tally = await Broadcasts(self.db.conn).tally(job_id)
-        await self._show_progress(_Run(job, self.clock.monotonic(), tally.processed),
-                                  final=True)
+        await self._show_progress(_Run(job, self.clock.monotonic(), tally.processed), final=True)
 
     async def _progress_loop(self, run: _Run) -> None:
         while True:
@@ -361,21 +393,25 @@ class Broadcaster:
         bot = self._bot
         if job.progress_message_id is None or job.progress_chat_id is None:
             message = await self._paced(
-                lambda: bot.send_message(job.created_by, text, reply_markup=markup))
+                lambda: bot.send_message(job.created_by, text, reply_markup=markup)
+            )
             async with self.db.transaction() as conn:
-                await Broadcasts(conn).set_progress_message(job.id, message.chat.id,
-                                                            message.message_id)
+                await Broadcasts(conn).set_progress_message(
+                    job.id, message.chat.id, message.message_id
+                )
         else:
             chat_id, message_id = job.progress_chat_id, job.progress_message_id
             try:
-                await self._paced(lambda: bot.edit_message_text(
-                    text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup))
+                await self._paced(
+                    lambda: bot.edit_message_text(
+                        text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+                    )
+                )
             except TelegramBadRequest as exc:
                 if "not modified" not in exc.message:
                     raise
         if final and job.status in ("done", "cancelled"):
-            await self._paced(
-                lambda: bot.send_message(job.created_by, report_text(t, job, tally)))
+            await self._paced(lambda: bot.send_message(job.created_by, report_text(t, job, tally)))
 
     async def _paced(self, call: Callable[[], Awaitable[T]]) -> T:
         """A call to the admin, inside the same rate as the announcements; a flood wait
@@ -399,15 +435,19 @@ class Broadcaster:
         return rate, eta
 
 
-def _finisher(in_flight: dict[int, asyncio.Task[None]], user_id: int,
-              slots: asyncio.Semaphore) -> Callable[[asyncio.Task[None]], None]:
+def _finisher(
+    in_flight: dict[int, asyncio.Task[None]], user_id: int, slots: asyncio.Semaphore
+) -> Callable[[asyncio.Task[None]], None]:
     """When a delivery ends: free its slot, and log a failure that is not Telegram's."""
 
     def done(task: asyncio.Task[None]) -> None:
         in_flight.pop(user_id, None)
         slots.release()
         if not task.cancelled() and task.exception() is not None:
-            log.error("delivery to %s failed: %r (left in flight: counted uncertain at the "
-                      "next start)", user_id, task.exception())
+            log.error(
+                "delivery to %s failed: %r (left in flight: counted uncertain at the next start)",
+                user_id,
+                task.exception(),
+            )
 
     return done

@@ -26,9 +26,9 @@ from bot.views.registration import admin_post
 
 log = logging.getLogger(__name__)
 
-PACE = 3.0          # seconds between posts: 20 a minute, Telegram's limit for one group
-DIGEST_MAX = 20     # registrations in one digest message (stays far below 4096 characters)
-IDLE_CHECK = 60.0   # look for a backlog this often even when nobody wakes the poster
+PACE = 3.0  # seconds between posts: 20 a minute, Telegram's limit for one group
+DIGEST_MAX = 20  # registrations in one digest message (stays far below 4096 characters)
+IDLE_CHECK = 60.0  # look for a backlog this often even when nobody wakes the poster
 HOUSEKEEPING_EVERY = 3600.0  # retention of finished registrations and limit marks
 STOP_GRACE = 10.0  # a stop waits this long for a post on its way, so it is not sent twice
 
@@ -36,8 +36,15 @@ STOP_GRACE = 10.0  # a stop waits this long for a post on its way, so it is not 
 class RegistrationPoster:
     """One background task per bot process; `wake()` after each new registration."""
 
-    def __init__(self, db: Database, content: ContentStore, chat_id: int | None,
-                 lang: str, *, pace: float = PACE) -> None:
+    def __init__(
+        self,
+        db: Database,
+        content: ContentStore,
+        chat_id: int | None,
+        lang: str,
+        *,
+        pace: float = PACE,
+    ) -> None:
         self.db = db
         self.content = content
         self.chat_id = chat_id
@@ -96,8 +103,9 @@ class RegistrationPoster:
                 continue
             except (TelegramAPIError, aiosqlite.Error) as exc:
                 # A network fault or a locked database: the rows stay unposted; try later.
-                log.warning("posting registrations to the admin chat failed: %s",
-                            type(exc).__name__)
+                log.warning(
+                    "posting registrations to the admin chat failed: %s", type(exc).__name__
+                )
                 await asyncio.sleep(self.pace * 5)
                 self._wake.set()
                 continue
@@ -124,8 +132,9 @@ class RegistrationPoster:
         t = self.content.i18n(self.lang)  # type: ignore[arg-type]
         return admin_post(t, self.content.catalog, regs)
 
-    async def record(self, bot: Bot, chat_id: int, message_id: int,
-                     shown: list[Registration]) -> None:
+    async def record(
+        self, bot: Bot, chat_id: int, message_id: int, shown: list[Registration]
+    ) -> None:
         """Remember that a message shows `shown`, then look at them again.
 
         A send can take seconds (the group's 20 messages a minute, retries); a /forget that
@@ -133,8 +142,7 @@ class RegistrationPoster:
         leaves no gap: either /forget finds the message recorded and redraws it, or the
         re-read here sees the registration forgotten and redraws it now.
         """
-        now = await registrations.record_post(self.db, chat_id, message_id,
-                                              [r.id for r in shown])
+        now = await registrations.record_post(self.db, chat_id, message_id, [r.id for r in shown])
         had_data = {r.id for r in shown if r.user_id is not None}
         if any(r.id in had_data and r.user_id is None for r in now):
             await self._redraw_one(bot, chat_id, message_id, now)
@@ -149,13 +157,15 @@ class RegistrationPoster:
             regs = await registrations.on_post(self.db, chat_id, message_id)
             await self._redraw_one(bot, chat_id, message_id, regs)
 
-    async def _redraw_one(self, bot: Bot, chat_id: int, message_id: int,
-                          regs: list[Registration]) -> None:
+    async def _redraw_one(
+        self, bot: Bot, chat_id: int, message_id: int, regs: list[Registration]
+    ) -> None:
         if not regs:
             return
         text, markup = self.render(regs)
         try:
-            await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
-                                        reply_markup=markup)
+            await bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
         except TelegramAPIError as exc:  # "not modified", or deleted by hand
             log.info("could not redraw admin post %s: %s", message_id, type(exc).__name__)

@@ -16,19 +16,39 @@ from bot.sandbox.emulator import TelegramEmulator
 from bot.services.answers import Answerer
 from tests.conversation import Conversation, Harness
 
-STICKER = {"file_id": "st1", "file_unique_id": "u1", "type": "regular", "width": 512,
-           "height": 512, "is_animated": False, "is_video": False}
+STICKER = {
+    "file_id": "st1",
+    "file_unique_id": "u1",
+    "type": "regular",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+}
 MEDIA: dict[str, dict[str, Any]] = {
     "sticker": {"sticker": STICKER},
     "voice": {"voice": {"file_id": "v1", "file_unique_id": "v1u", "duration": 3}},
-    "video_note": {"video_note": {"file_id": "n1", "file_unique_id": "n1u", "length": 240,
-                                  "duration": 4}},
+    "video_note": {
+        "video_note": {"file_id": "n1", "file_unique_id": "n1u", "length": 240, "duration": 4}
+    },
     "location": {"location": {"latitude": 42.32, "longitude": 69.59}},
-    "poll": {"poll": {"id": "p1", "question": "?", "options": [
-        {"text": "a", "voter_count": 0, "persistent_id": "a"},
-        {"text": "b", "voter_count": 0, "persistent_id": "b"}],
-        "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular",
-        "allows_multiple_answers": False, "allows_revoting": False, "members_only": False}},
+    "poll": {
+        "poll": {
+            "id": "p1",
+            "question": "?",
+            "options": [
+                {"text": "a", "voter_count": 0, "persistent_id": "a"},
+                {"text": "b", "voter_count": 0, "persistent_id": "b"},
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+            "allows_revoting": False,
+            "members_only": False,
+        }
+    },
     "dice": {"dice": {"emoji": "🎲", "value": 3}},
     "contact": {"contact": {"phone_number": "+77011234567", "first_name": "X", "user_id": 1}},
     "photo": {"photo": [{"file_id": "ph", "file_unique_id": "phu", "width": 9, "height": 9}]},
@@ -45,8 +65,11 @@ def refused(api: TelegramEmulator) -> list[tuple[str, int, str]]:
 
 
 async def test_a_crashing_handler_is_logged_without_text_and_the_user_is_told(
-        user: Conversation, harness: Harness, caplog: pytest.LogCaptureFixture,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    user: Conversation,
+    harness: Harness,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     await user.start("Русский")
     answerer: Answerer = harness.dp["answerer"]
 
@@ -65,8 +88,9 @@ async def test_a_crashing_handler_is_logged_without_text_and_the_user_is_told(
     assert "что-то пошло не так" not in user.last_text
 
 
-async def test_a_crashing_button_handler_answers_too(user: Conversation, harness: Harness,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_crashing_button_handler_answers_too(
+    user: Conversation, harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     await user.start("Қазақша")
 
     async def boom(*args: object, **kwargs: object) -> None:
@@ -77,8 +101,9 @@ async def test_a_crashing_button_handler_answers_too(user: Conversation, harness
     assert user.last_text == harness.dp["content"].i18n.get("kk", "error-generic")
 
 
-async def test_polling_never_stops_after_a_failure(harness: Harness,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_polling_never_stops_after_a_failure(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Real long polling: a handler crash, a 502 from getUpdates, then normal service."""
     user = harness.user(5002, language_code="ru")
     api = harness.api
@@ -91,9 +116,15 @@ async def test_polling_never_stops_after_a_failure(harness: Harness,
 
     monkeypatch.setattr(harness.dp["answerer"], "answer", boom)
     api.user_sends(user.id, "вопрос")
-    task = asyncio.create_task(harness.dp.start_polling(
-        harness.bot, handle_signals=False, polling_timeout=1, close_bot_session=False,
-        backoff_config=BackoffConfig(min_delay=0.05, max_delay=0.2, factor=1.5, jitter=0.1)))
+    task = asyncio.create_task(
+        harness.dp.start_polling(
+            harness.bot,
+            handle_signals=False,
+            polling_timeout=1,
+            close_bot_session=False,
+            backoff_config=BackoffConfig(min_delay=0.05, max_delay=0.2, factor=1.5, jitter=0.1),
+        )
+    )
     try:
         await wait_for(lambda: len(user.messages) >= 1)
         assert crashed and "что-то пошло не так" in user.last_text
@@ -116,8 +147,9 @@ async def wait_for(condition: Any, seconds: float = 10.0) -> None:
     raise AssertionError("condition not met in time")
 
 
-async def test_media_in_a_private_chat_gets_a_way_back(harness: Harness,
-                                                       caplog: pytest.LogCaptureFixture) -> None:
+async def test_media_in_a_private_chat_gets_a_way_back(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     user = harness.user(5100, language_code="ru")
     await user.start("Русский")
     for kind in sorted(MEDIA):  # one harness for all: each would cost a second to build
@@ -127,7 +159,8 @@ async def test_media_in_a_private_chat_gets_a_way_back(harness: Harness,
 
 
 async def test_updates_the_bot_does_not_handle_are_ignored_quietly(
-        harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     api = harness.api
     user = harness.user(5101, language_code="kk")
     await user.start("Қазақша")
@@ -135,20 +168,38 @@ async def test_updates_the_bot_does_not_handle_are_ignored_quietly(
     stranger = api.add_chat(-100999, "Some group", type="supergroup")
     channel = api.add_chat(-100888, "Some channel", type="channel")
     chat = api.chats[user.id]
-    message = {"message_id": 1, "date": 0, "chat": chat.as_chat(), "from": chat.as_user(),
-               "text": "edited", "edit_date": 1}
+    message = {
+        "message_id": 1,
+        "date": 0,
+        "chat": chat.as_chat(),
+        "from": chat.as_user(),
+        "text": "edited",
+        "edit_date": 1,
+    }
     updates: list[dict[str, Any]] = [
         {"edited_message": message},
         {"channel_post": {"message_id": 2, "date": 0, "chat": channel.as_chat(), "text": "x"}},
-        {"edited_channel_post": {"message_id": 2, "date": 0, "chat": channel.as_chat(),
-                                 "text": "y", "edit_date": 1}},
-        {"inline_query": {"id": "iq1", "from": chat.as_user(), "query": "грант",
-                          "offset": ""}},
+        {
+            "edited_channel_post": {
+                "message_id": 2,
+                "date": 0,
+                "chat": channel.as_chat(),
+                "text": "y",
+                "edit_date": 1,
+            }
+        },
+        {"inline_query": {"id": "iq1", "from": chat.as_user(), "query": "грант", "offset": ""}},
         {"chosen_inline_result": {"result_id": "r", "from": chat.as_user(), "query": "q"}},
         {"poll": MEDIA["poll"]["poll"]},
-        {"my_chat_member": {"chat": stranger.as_chat(), "from": chat.as_user(), "date": 0,
-                            "old_chat_member": {"status": "left", "user": chat.as_user()},
-                            "new_chat_member": {"status": "member", "user": chat.as_user()}}},
+        {
+            "my_chat_member": {
+                "chat": stranger.as_chat(),
+                "from": chat.as_user(),
+                "date": 0,
+                "old_chat_member": {"status": "left", "user": chat.as_user()},
+                "new_chat_member": {"status": "member", "user": chat.as_user()},
+            }
+        },
     ]
     for raw in updates:
         await harness.feed({"update_id": 900000 + len(api.calls), **raw})
@@ -163,20 +214,59 @@ async def test_updates_the_bot_does_not_handle_are_ignored_quietly(
 
 async def test_a_button_of_an_inline_message_is_out_of_date(harness: Harness) -> None:
     chat = harness.api.add_chat(5102, "X", language_code="ru")
-    await harness.feed({"update_id": 77, "callback_query": {
-        "id": "cb77", "from": chat.as_user(), "chat_instance": "ci", "inline_message_id": "im",
-        "data": "m:main"}})
-    await harness.feed({"update_id": 78, "callback_query": {
-        "id": "cb78", "from": chat.as_user(), "chat_instance": "ci", "game_short_name": "g"}})
+    await harness.feed(
+        {
+            "update_id": 77,
+            "callback_query": {
+                "id": "cb77",
+                "from": chat.as_user(),
+                "chat_instance": "ci",
+                "inline_message_id": "im",
+                "data": "m:main",
+            },
+        }
+    )
+    await harness.feed(
+        {
+            "update_id": 78,
+            "callback_query": {
+                "id": "cb78",
+                "from": chat.as_user(),
+                "chat_instance": "ci",
+                "game_short_name": "g",
+            },
+        }
+    )
     assert "устарела" in harness.api.answered_callbacks["cb78"].get("text", "")
     assert refused(harness.api) == []
 
 
 FORGED = [
-    "t:../../etc:f", "c:", "m:", "m:nowhere", "l:en",
-    "f:abc:1", "f:1:7", "f:999999:1", "n:neet:x", "a:zz", "k:1:s", "k:x:c",
-    "rf:confirm:", "rf:edit:phone", "rm:1:yes", "rm:x:ask", "rm:1:boom", "fg:maybe",
-    "rs:1:enrolled", "rs:1:open", ":", "::::::", "\u202e\u0000", "é" * 32, "1" * 64,
+    "t:../../etc:f",
+    "c:",
+    "m:",
+    "m:nowhere",
+    "l:en",
+    "f:abc:1",
+    "f:1:7",
+    "f:999999:1",
+    "n:neet:x",
+    "a:zz",
+    "k:1:s",
+    "k:x:c",
+    "rf:confirm:",
+    "rf:edit:phone",
+    "rm:1:yes",
+    "rm:x:ask",
+    "rm:1:boom",
+    "fg:maybe",
+    "rs:1:enrolled",
+    "rs:1:open",
+    ":",
+    "::::::",
+    "\u202e\u0000",
+    "é" * 32,
+    "1" * 64,
 ]
 
 
@@ -190,12 +280,23 @@ async def test_forged_or_stale_buttons_are_out_of_date(harness: Harness) -> None
     assert refused(harness.api) == []
 
 
-async def test_odd_deep_link_payloads_get_a_plain_answer(harness: Harness,
-                                                         caplog: pytest.LogCaptureFixture
-                                                         ) -> None:
+async def test_odd_deep_link_payloads_get_a_plain_answer(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     user = harness.user(5104, language_code="kk")
-    for payload in ("reg-", "reg-x", "reg-NEET", "reg-neet-", "reg-" + "a" * 60, "reg-../x",
-                    "reg-neet%00", "anything", "<b>", "a" * 64, "reg-контакт"):
+    for payload in (
+        "reg-",
+        "reg-x",
+        "reg-NEET",
+        "reg-neet-",
+        "reg-" + "a" * 60,
+        "reg-../x",
+        "reg-neet%00",
+        "anything",
+        "<b>",
+        "a" * 64,
+        "reg-контакт",
+    ):
         before = len(user.messages)
         await user.send(f"/start {payload}")
         assert len(user.messages) > before, payload

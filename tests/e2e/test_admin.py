@@ -29,27 +29,43 @@ async def seed(db: Database) -> None:
 
     async with db.transaction() as conn:
         for uid, lang, seen, subscribed, blocked in (
-            (1, "kk", ago(days=1), 1, 0), (2, "kk", ago(days=10), 0, 0),
-            (3, "ru", ago(days=20), 1, 1), (4, "ru", ago(days=40), 1, 0),
+            (1, "kk", ago(days=1), 1, 0),
+            (2, "kk", ago(days=10), 0, 0),
+            (3, "ru", ago(days=20), 1, 1),
+            (4, "ru", ago(days=40), 1, 0),
             (5, None, ago(days=3), 1, 0),
         ):
             await conn.execute(
                 "INSERT INTO users (telegram_id, language, first_seen, last_seen, subscribed,"
-                " blocked) VALUES (?, ?, ?, ?, ?, ?)", (uid, lang, seen, seen, subscribed, blocked))
-        for topic, status in (("youth-practice", "new"), ("youth-practice", "new"),
-                              ("youth-practice", "enrolled"), ("neet", "contacted")):
+                " blocked) VALUES (?, ?, ?, ?, ?, ?)",
+                (uid, lang, seen, seen, subscribed, blocked),
+            )
+        for topic, status in (
+            ("youth-practice", "new"),
+            ("youth-practice", "new"),
+            ("youth-practice", "enrolled"),
+            ("neet", "contacted"),
+        ):
             await conn.execute(
                 "INSERT INTO registrations (topic_id, status, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?)", (topic, status, ago(days=2), ago(days=2)))
+                " VALUES (?, ?, ?, ?)",
+                (topic, status, ago(days=2), ago(days=2)),
+            )
         # Answer waits 1 h, 3 h, 2 h in the period (median 2 h); 5 h long ago (not counted).
-        for status, created, wait in (("answered", 2, 1), ("answered", 3, 3), ("answered", 4, 2),
-                                      ("open", 1, None), ("closed", 40, 5)):
+        for status, created, wait in (
+            ("answered", 2, 1),
+            ("answered", 3, 3),
+            ("answered", 4, 2),
+            ("open", 1, None),
+            ("closed", 40, 5),
+        ):
             opened = now - timedelta(days=created)
             first = iso(opened + timedelta(hours=wait)) if wait else None
             await conn.execute(
                 "INSERT INTO tickets (user_id, language, status, created_at, first_answer_at,"
                 " answered_at, updated_at) VALUES (1, 'kk', ?, ?, ?, ?, ?)",
-                (status, iso(opened), first, first, iso(opened)))
+                (status, iso(opened), first, first, iso(opened)),
+            )
         for text, n, answered, helpful, topic, crisis, when in (
             ("погода завтра", 3, 0, None, None, 0, ago(days=1)),
             ("как стать волонтером", 2, 1, 0, "volunteering", 0, ago(days=1)),
@@ -63,7 +79,8 @@ async def seed(db: Database) -> None:
                 await conn.execute(
                     "INSERT INTO question_log (user_id, asked_at, normalised, language, topic_id,"
                     " score, answered, crisis, helpful) VALUES (1, ?, ?, 'ru', ?, 0.5, ?, ?, ?)",
-                    (when, text, topic, answered, crisis, helpful))
+                    (when, text, topic, answered, crisis, helpful),
+                )
 
 
 async def test_stats_figures(harness: Harness, db: Database) -> None:
@@ -115,9 +132,12 @@ async def test_non_admins_cannot_use_reports(harness: Harness, db: Database) -> 
         assert "Такой команды я не знаю" in user.last_text, command
 
 
-async def test_gaps_command_line(settings: Settings, db: Database,
-                                 monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+async def test_gaps_command_line(
+    settings: Settings,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     await seed(db)
     monkeypatch.setenv("DATABASE_PATH", str(settings.database_path))
     monkeypatch.setenv("CONTENT_DIR", str(settings.content_dir))
@@ -133,25 +153,28 @@ async def test_gaps_command_line(settings: Settings, db: Database,
 
 
 async def test_question_text_is_kept_only_as_long_as_the_gaps_report_needs_it(
-        harness: Harness, db: Database, content: ContentStore) -> None:
+    harness: Harness, db: Database, content: ContentStore
+) -> None:
     """At start-up (and periodically) questions older than the retention lose their text
     and their author; the count stays for /stats. The files hold the text no more."""
     now = datetime.now(UTC)
     async with db.transaction() as conn:
-        await conn.execute("INSERT INTO users (telegram_id, first_seen, last_seen)"
-                           " VALUES (42, ?, ?)", (iso(now), iso(now)))
+        await conn.execute(
+            "INSERT INTO users (telegram_id, first_seen, last_seen) VALUES (42, ?, ?)",
+            (iso(now), iso(now)),
+        )
         for text, days in (("қайда барамын ескі сұрақ", 100), ("жаңа сұрақ грант", 10)):
             await conn.execute(
                 "INSERT INTO question_log (user_id, asked_at, normalised, language, score,"
                 " answered) VALUES (42, ?, ?, 'kk', 0.1, 0)",
-                (iso(now - timedelta(days=days)), text))
+                (iso(now - timedelta(days=days)), text),
+            )
     # The bot restarts (a deploy): a new dispatcher on the same database.
     await harness.dp.emit_shutdown(bot=harness.bot, **harness.dp.workflow_data)
     harness.dp = create_dispatcher(harness.settings, db, content)
     await harness.dp.emit_startup(bot=harness.bot, **harness.dp.workflow_data)
     rows = await db.fetch_all("SELECT user_id, normalised FROM question_log ORDER BY id")
-    assert [(r["user_id"], r["normalised"]) for r in rows] == [
-        (None, ""), (42, "жаңа сұрақ грант")]
+    assert [(r["user_id"], r["normalised"]) for r in rows] == [(None, ""), (42, "жаңа сұрақ грант")]
     path = Path(harness.settings.database_path)
     raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
     assert "ескі сұрақ".encode() not in raw

@@ -78,8 +78,15 @@ async def until(check: Callable[[], Awaitable[bool] | bool]) -> None:
             await asyncio.sleep(0.02)
 
 
-async def seed_users(h: Harness, db: Database, ids: range | list[int], *, language: str = "ru",
-                     subscribed: bool = True, blocked: bool = False) -> None:
+async def seed_users(
+    h: Harness,
+    db: Database,
+    ids: range | list[int],
+    *,
+    language: str = "ru",
+    subscribed: bool = True,
+    blocked: bool = False,
+) -> None:
     """Users who talked to the bot earlier: rows in `users` and chats in the fake API."""
     async with db.transaction() as conn:
         for uid in ids:
@@ -87,16 +94,26 @@ async def seed_users(h: Harness, db: Database, ids: range | list[int], *, langua
             await conn.execute(
                 "INSERT INTO users (telegram_id, language, first_seen, last_seen, subscribed,"
                 " blocked) VALUES (?, ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', ?, ?)",
-                (uid, language, int(subscribed), int(blocked)))
+                (uid, language, int(subscribed), int(blocked)),
+            )
 
 
-async def register(db: Database, user_id: int, topic: str, *, status: str = "new",
-                   district: str = "abai", occupation: str = "neet") -> None:
+async def register(
+    db: Database,
+    user_id: int,
+    topic: str,
+    *,
+    status: str = "new",
+    district: str = "abai",
+    occupation: str = "neet",
+) -> None:
     async with db.transaction() as conn:
         await conn.execute(
             "INSERT INTO registrations (user_id, topic_id, district, occupation, status,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, '2026-01-01T00:00:00Z',"
-            " '2026-01-01T00:00:00Z')", (user_id, topic, district, occupation, status))
+            " '2026-01-01T00:00:00Z')",
+            (user_id, topic, district, occupation, status),
+        )
 
 
 def copies(h: Harness, chat_id: int, source: tuple[int, int]) -> int:
@@ -105,12 +122,19 @@ def copies(h: Harness, chat_id: int, source: tuple[int, int]) -> int:
 
 async def statuses(db: Database, job_id: int) -> dict[int, str]:
     rows = await db.fetch_all(
-        "SELECT user_id, status FROM broadcast_deliveries WHERE broadcast_id = ?", (job_id,))
+        "SELECT user_id, status FROM broadcast_deliveries WHERE broadcast_id = ?", (job_id,)
+    )
     return {row[0]: row[1] for row in rows}
 
 
-async def start_dispatcher(settings: Settings, db: Database, content: ContentStore,
-                           api: FakeTelegramServer, clock: Clock, **worker: float) -> Harness:
+async def start_dispatcher(
+    settings: Settings,
+    db: Database,
+    content: ContentStore,
+    api: FakeTelegramServer,
+    clock: Clock,
+    **worker: float,
+) -> Harness:
     api_settings = settings.model_copy(update={"telegram_api_url": api.base_url})
     bot = create_bot(api_settings, TOKEN)
     dp = create_dispatcher(api_settings, db, content, clock=clock)
@@ -127,8 +151,9 @@ async def stop_dispatcher(h: Harness) -> None:
 
 
 @pytest.fixture
-async def setup(settings: Settings, db: Database, content: ContentStore,
-                fake_api: FakeTelegramServer) -> AsyncIterator[Setup]:
+async def setup(
+    settings: Settings, db: Database, content: ContentStore, fake_api: FakeTelegramServer
+) -> AsyncIterator[Setup]:
     # A high rate keeps the tests quick; the bench measures the real one.
     fast = settings.model_copy(update={"broadcast_rate": 400.0})
     clock = FakeClock(datetime(2026, 12, 25, 10, 0, tzinfo=UTC))  # 15:00 in Shymkent
@@ -139,8 +164,9 @@ async def setup(settings: Settings, db: Database, content: ContentStore,
     await stop_dispatcher(h)
 
 
-async def compose(admin: Conversation, text: str, audience: list[str],
-                  button: list[str] | None = None) -> tuple[int, int]:
+async def compose(
+    admin: Conversation, text: str, audience: list[str], button: list[str] | None = None
+) -> tuple[int, int]:
     """The admin's flow up to the preview; returns the source message (chat, id)."""
     await admin.send("/announce")
     assert "Новое объявление" in admin.last_text
@@ -164,8 +190,9 @@ async def test_everyone_gets_exactly_one_copy_and_blocked_users_are_marked(setup
     await seed_users(h, db, [2201], blocked=True)
     for uid in (2005, 2006, 2007):  # they blocked the bot; the database does not know yet
         h.api.chats[uid].blocked = True
-    source = await compose(setup.admin, "Грант на обучение: приём заявок до 1 марта",
-                           ["Всем подписчикам"])
+    source = await compose(
+        setup.admin, "Грант на обучение: приём заявок до 1 марта", ["Всем подписчикам"]
+    )
     preview = setup.admin.new_messages()
     assert preview[0].copied_from == source, "the preview is the copy users will get"
     assert [b.text for r in preview[0].buttons for b in r] == ["🔕 Не присылать объявления"]
@@ -204,9 +231,12 @@ async def test_programme_registrants_with_a_status_and_a_registration_link(
     await register(db, 3004, "neet", status="enrolled")
     async with db.transaction() as conn:
         await Users(conn).set_subscribed(3004, False)
-    source = await compose(setup.admin, "Встреча участников в пятницу",
-                           ["Записавшимся на программу", "NEET", "Зачислен"],
-                           ["Ссылка на запись", "NEET"])
+    source = await compose(
+        setup.admin,
+        "Встреча участников в пятницу",
+        ["Записавшимся на программу", "NEET", "Зачислен"],
+        ["Ссылка на запись", "NEET"],
+    )
     assert "Получателей:</b> 1" in (setup.admin.last.html or "")
     await setup.admin.click("Отправить сейчас")
     await setup.broadcaster.settle()
@@ -235,8 +265,12 @@ async def test_audiences_by_language_district_and_occupation(setup: Setup) -> No
     with pytest.raises(ValueError):
         Audience("district", "nowhere")
     # The same through the admin's buttons: by district, to the card of a topic.
-    source = await compose(setup.admin, "В Туранском районе открылся молодёжный центр",
-                           ["По району", "Туранский"], ["Карточка темы", "NEET"])
+    source = await compose(
+        setup.admin,
+        "В Туранском районе открылся молодёжный центр",
+        ["По району", "Туранский"],
+        ["Карточка темы", "NEET"],
+    )
     await setup.admin.click("Отправить сейчас")
     await setup.broadcaster.settle()
     assert [copies(h, uid, source) for uid in (4001, 4002, 4003)] == [1, 0, 1]
@@ -290,7 +324,9 @@ async def test_a_chat_that_keeps_failing_is_marked_failed_after_bounded_retries(
 
 
 async def test_killed_half_way_and_restarted_finishes_without_duplicates(
-    settings: Settings, db: Database, content: ContentStore,
+    settings: Settings,
+    db: Database,
+    content: ContentStore,
 ) -> None:
     server = await GatedServer(open_for=12).start()
     clock = FakeClock(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
@@ -377,7 +413,9 @@ async def test_a_scheduled_announcement_can_be_cancelled(setup: Setup) -> None:
 
 
 async def test_pause_resume_and_cancel_from_the_progress_message(
-    settings: Settings, db: Database, content: ContentStore,
+    settings: Settings,
+    db: Database,
+    content: ContentStore,
 ) -> None:
     server = await GatedServer(open_for=5).start()
     clock = FakeClock(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
@@ -398,8 +436,10 @@ async def test_pause_resume_and_cancel_from_the_progress_message(
         assert job is not None and job.status == "paused"
         paused = await Broadcasts(db.conn).tally(1)
         assert paused.pending > 0 and paused.sending == 0
-        assert "на паузе" in (h.api.find_message(ADMIN, job.progress_message_id or 0)
-                              or admin.last).text
+        assert (
+            "на паузе"
+            in (h.api.find_message(ADMIN, job.progress_message_id or 0) or admin.last).text
+        )
         await admin.click("Продолжить")
         await h.dp["broadcaster"].settle()
         done = await Broadcasts(db.conn).tally(1)
@@ -442,9 +482,17 @@ async def test_non_admins_cannot_announce_or_press_admin_buttons(setup: Setup) -
 async def test_wrong_input_re_asks_and_cancel_leaves_at_any_step(setup: Setup) -> None:
     admin = setup.admin
     await admin.send("/announce")
-    await admin.send(sticker={"file_id": "s1", "file_unique_id": "s1", "type": "regular",
-                              "width": 512, "height": 512, "is_animated": False,
-                              "is_video": False})
+    await admin.send(
+        sticker={
+            "file_id": "s1",
+            "file_unique_id": "s1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
+    )
     assert "нельзя" in admin.last_text
     await admin.send("/menu")
     assert "нельзя" in admin.last_text, "a command is not an announcement"
@@ -472,8 +520,10 @@ async def test_photo_with_caption_is_copied_with_its_media(setup: Setup) -> None
     h, db = setup.h, setup.db
     await seed_users(h, db, [9101])
     await setup.admin.send("/announce")
-    await setup.admin.send(photo=[{"file_id": "ph1", "file_unique_id": "ph1", "width": 800,
-                                   "height": 600}], caption="Афиша фестиваля")
+    await setup.admin.send(
+        photo=[{"file_id": "ph1", "file_unique_id": "ph1", "width": 800, "height": 600}],
+        caption="Афиша фестиваля",
+    )
     await setup.admin.click("Всем подписчикам")
     await setup.admin.click("Без кнопки")
     await setup.admin.click("Отправить сейчас")
@@ -549,7 +599,8 @@ async def test_a_deleted_original_cancels_the_job_instead_of_failing_everyone(
 
 
 async def test_a_broadcast_through_gateway_pages_reaches_everyone_exactly_once(
-        setup: Setup) -> None:
+    setup: Setup,
+) -> None:
     """300 recipients; the gateway answers some copies with 502/503 pages: each recipient
     gets one copy and nothing stays in flight or uncertain."""
     h, db = setup.h, setup.db
@@ -565,8 +616,9 @@ async def test_a_broadcast_through_gateway_pages_reaches_everyone_exactly_once(
     assert (tally.sent, tally.sending, tally.uncertain, tally.failed) == (301, 0, 0, 0)
 
 
-async def only_user(setup: Setup, user_id: int, text: str,
-                    language: str = "ru") -> tuple[int, tuple[int, int]]:
+async def only_user(
+    setup: Setup, user_id: int, text: str, language: str = "ru"
+) -> tuple[int, tuple[int, int]]:
     """A job for the one user who speaks `language` (the admin unsubscribes): (job id,
     source)."""
     await seed_users(setup.h, setup.db, [user_id], language=language)
@@ -597,7 +649,8 @@ async def test_a_copy_behind_a_504_or_500_page_counts_as_maybe_delivered(setup: 
 
 
 async def test_a_stop_during_a_flood_wait_leaves_the_delivery_for_the_next_start(
-        setup: Setup) -> None:
+    setup: Setup,
+) -> None:
     """A deploy while the worker waits out a 429: that copy never went out, so it is pending
     at the next start and delivered then, once (not "uncertain" and lost)."""
     h = setup.h
@@ -616,7 +669,8 @@ async def test_a_stop_during_a_flood_wait_leaves_the_delivery_for_the_next_start
 
 
 async def test_a_copy_that_timed_out_but_arrived_is_not_sent_twice(
-        setup: Setup, fake_api: FakeTelegramServer) -> None:
+    setup: Setup, fake_api: FakeTelegramServer
+) -> None:
     """Telegram is slow: the worker gives up waiting, Telegram delivers anyway."""
     h = setup.h
     h.bot.session.timeout = 0.3

@@ -61,8 +61,10 @@ async def test_crisis_gets_helplines_first(user: Conversation, db: Database) -> 
 
 async def test_crisis_wins_over_commands_and_captions(user: Conversation) -> None:
     await user.start("Русский")
-    await user.send(photo=[{"file_id": "p", "file_unique_id": "p1", "width": 1, "height": 1}],
-                    caption="меня бьют дома")
+    await user.send(
+        photo=[{"file_id": "p", "file_unique_id": "p1", "width": 1, "height": 1}],
+        caption="меня бьют дома",
+    )
     assert "112" in user.last_text and "102" in user.last_text  # the answer to violence
     assert "нет вашей вины" in user.last_text
 

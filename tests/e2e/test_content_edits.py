@@ -52,16 +52,28 @@ def _to_cp1251(path: Path) -> None:
 
 def _cli(*args: str, content: Path, cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "ADMIN_IDS")}
-    env.update(PYTHONPATH=str(ROOT), CONTENT_DIR=str(content),
-               DATABASE_PATH=str(cwd / "db" / "bot.sqlite3"), **extra)
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
-                          env=env, cwd=cwd, timeout=120)
+    env.update(
+        PYTHONPATH=str(ROOT),
+        CONTENT_DIR=str(content),
+        DATABASE_PATH=str(cwd / "db" / "bot.sqlite3"),
+        **extra,
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 # --- item 6: texts Telegram would refuse ---------------------------------------------------
 
+
 async def test_reload_refuses_a_ui_text_telegram_would_refuse(
-        harness: Harness, settings: Settings) -> None:
+    harness: Harness, settings: Settings
+) -> None:
     admin = harness.user(1001, "Admin", language_code="ru")
     await admin.start("Русский")
     reader = harness.user(5002, "Аян", language_code="kk")
@@ -85,11 +97,11 @@ async def test_reload_refuses_a_ui_text_telegram_would_refuse(
 def test_check_content_names_the_file_the_key_and_the_reason(settings: Settings) -> None:
     content = settings.content_dir
     _edit(content / "ui" / "ru.ftl", MENU_TITLE_RU, "menu-title =\n    <b>Главное меню\n")
-    _edit(content / "ui" / "kk.ftl", "<b>{ $step }.</b> Тегіңіз",
-          "<b>{ $step }.</i> Тегіңіз")
+    _edit(content / "ui" / "kk.ftl", "<b>{ $step }.</b> Тегіңіз", "<b>{ $step }.</i> Тегіңіз")
     errors = check(content).errors
-    assert any(e.startswith("ui/ru.ftl: menu-title: ") and 'unclosed start tag "b"' in e
-               for e in errors), errors
+    assert any(
+        e.startswith("ui/ru.ftl: menu-title: ") and 'unclosed start tag "b"' in e for e in errors
+    ), errors
     # Placeholders are filled with sample values before the check.
     assert any(e.startswith("ui/kk.ftl: reg-ask-name: ") for e in errors), errors
     result = _cli("check-content", content=content, cwd=content.parent)
@@ -97,12 +109,16 @@ def test_check_content_names_the_file_the_key_and_the_reason(settings: Settings)
     assert "ERROR   ui/ru.ftl: menu-title: Telegram would refuse this HTML" in result.stdout
 
 
-@pytest.mark.parametrize(("old", "new", "reason"), [
-    ("lang-changed = ", "lang-changed = Сәлем :{ ", "Fluent cannot read it"),
-    ("lang-changed = ", "lang-changed = { name } ", "cannot be filled in"),
-])
-def test_a_brace_the_bot_cannot_fill_is_named(settings: Settings, old: str, new: str,
-                                             reason: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        ("lang-changed = ", "lang-changed = Сәлем :{ ", "Fluent cannot read it"),
+        ("lang-changed = ", "lang-changed = { name } ", "cannot be filled in"),
+    ],
+)
+def test_a_brace_the_bot_cannot_fill_is_named(
+    settings: Settings, old: str, new: str, reason: str
+) -> None:
     _edit(settings.content_dir / "ui" / "kk.ftl", old, new)
     errors = check(settings.content_dir).errors
     assert any(e.startswith("ui/kk.ftl: lang-changed: ") and reason in e for e in errors), errors
@@ -111,9 +127,12 @@ def test_a_brace_the_bot_cannot_fill_is_named(settings: Settings, old: str, new:
 def test_start_up_refuses_a_broken_text_in_one_line(settings: Settings) -> None:
     content = settings.content_dir
     _edit(content / "ui" / "ru.ftl", MENU_TITLE_RU, "menu-title =\n    <b>Главное меню\n")
-    result = _cli(content=content, cwd=content.parent,
-                  BOT_TOKEN="123456:AAAbbbCCCdddEEEfffGGGhhh",
-                  TELEGRAM_API_URL="http://127.0.0.1:9")
+    result = _cli(
+        content=content,
+        cwd=content.parent,
+        BOT_TOKEN="123456:AAAbbbCCCdddEEEfffGGGhhh",
+        TELEGRAM_API_URL="http://127.0.0.1:9",
+    )
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     line = result.stderr.strip()
@@ -122,8 +141,10 @@ def test_start_up_refuses_a_broken_text_in_one_line(settings: Settings) -> None:
 
 # --- item 7: a file saved in another encoding ----------------------------------------------
 
+
 async def test_handoff_file_in_cp1251_does_not_fail_the_ticket(
-        harness: Harness, settings: Settings) -> None:
+    harness: Harness, settings: Settings
+) -> None:
     harness.api.add_chat(GROUP, "Jastar operators", type="supergroup")
     _to_cp1251(settings.content_dir / "handoff.toml")
     user = harness.user(5001, "Айгүл", language_code="ru")
@@ -155,9 +176,12 @@ def test_a_file_in_cp1251_is_one_line_everywhere(settings: Settings, name: str) 
     checked = _cli("check-content", content=content, cwd=content.parent)
     assert checked.returncode == 1 and "Traceback" not in checked.stderr, checked.stderr
     assert f"ERROR   file {label} is not UTF-8" in checked.stdout, checked.stdout
-    started = _cli(content=content, cwd=content.parent,
-                   BOT_TOKEN="123456:AAAbbbCCCdddEEEfffGGGhhh",
-                   TELEGRAM_API_URL="http://127.0.0.1:9")
+    started = _cli(
+        content=content,
+        cwd=content.parent,
+        BOT_TOKEN="123456:AAAbbbCCCdddEEEfffGGGhhh",
+        TELEGRAM_API_URL="http://127.0.0.1:9",
+    )
     assert started.returncode == 2 and "Traceback" not in started.stderr, started.stderr
     line = started.stderr.strip()
     assert "\n" not in line and f"file {label} is not UTF-8" in line, line
@@ -165,13 +189,16 @@ def test_a_file_in_cp1251_is_one_line_everywhere(settings: Settings, name: str) 
 
 def test_a_byte_order_mark_is_not_an_error(settings: Settings) -> None:
     """Older Notepad saves "UTF-8" with a BOM, which TOML itself does not allow."""
-    for path in (settings.content_dir / "ui" / "ru.ftl",
-                 settings.content_dir / "topics" / "neet.toml"):
+    for path in (
+        settings.content_dir / "ui" / "ru.ftl",
+        settings.content_dir / "topics" / "neet.toml",
+    ):
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert check(settings.content_dir).errors == []
 
 
 # --- item 9: a FIFO among the topics -------------------------------------------------------
+
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 async def test_reload_skips_a_fifo_in_topics(harness: Harness, settings: Settings) -> None:
@@ -186,5 +213,6 @@ async def test_reload_skips_a_fifo_in_topics(harness: Harness, settings: Setting
         with contextlib.suppress(OSError):
             os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
     assert "Контент обновлён" in admin.last_text, admin.last_text
-    assert any("topics/zz-pipe.toml: not a regular file" in w
-               for w in check(settings.content_dir).warnings)
+    assert any(
+        "topics/zz-pipe.toml: not a regular file" in w for w in check(settings.content_dir).warnings
+    )

@@ -22,32 +22,59 @@ OPERATOR = 9001
 # (kind, a message in Kazakh, one in Russian, what the Kazakh answer says, the Russian one).
 # Written for these tests; none comes from the dev or held-out sets.
 KINDS = [
-    ("suicide", "енді өмір сүргім келмейді", "хочу покончить с собой",
-     "Сіз жалғыз емессіз", "Вы не одни"),
-    ("self-harm", "қолымды тағы кестім", "опять режу руки",
-     "таза матамен", "чистой тканью"),
-    ("friend", "досым өзін өлтіргісі келетінін айтты", "подруга говорит что не хочет жить",
-     "Тура сұраңыз", "Спросите прямо"),
-    ("abuse", "өгей әкем мені күнде ұрады", "отчим бьёт меня",
-     "кінәлі емессіз", "нет вашей вины"),
-    ("online", "бір ағай суретімді ата-анаңа жіберемін деп қорқытады",
-     "взрослый мужчина требует интимные фото и угрожает разослать",
-     "Ештеңе жібермеңіз", "Ничего не отправляйте"),
-    ("home", "өгей әкем үйден қуып шықты, түнейтін жерім жоқ",
-     "меня выгнали из дома, ночую на вокзале",
-     "Түнді көшеде өткізбеңіз", "ночью на улице"),
-    ("addiction", "ставкадан қарызға баттым, тоқтата алмаймын",
-     "проиграл всё на ставках, долги, не могу остановиться",
-     "қайта ойнамаңыз", "отыграться"),
+    (
+        "suicide",
+        "енді өмір сүргім келмейді",
+        "хочу покончить с собой",
+        "Сіз жалғыз емессіз",
+        "Вы не одни",
+    ),
+    ("self-harm", "қолымды тағы кестім", "опять режу руки", "таза матамен", "чистой тканью"),
+    (
+        "friend",
+        "досым өзін өлтіргісі келетінін айтты",
+        "подруга говорит что не хочет жить",
+        "Тура сұраңыз",
+        "Спросите прямо",
+    ),
+    ("abuse", "өгей әкем мені күнде ұрады", "отчим бьёт меня", "кінәлі емессіз", "нет вашей вины"),
+    (
+        "online",
+        "бір ағай суретімді ата-анаңа жіберемін деп қорқытады",
+        "взрослый мужчина требует интимные фото и угрожает разослать",
+        "Ештеңе жібермеңіз",
+        "Ничего не отправляйте",
+    ),
+    (
+        "home",
+        "өгей әкем үйден қуып шықты, түнейтін жерім жоқ",
+        "меня выгнали из дома, ночую на вокзале",
+        "Түнді көшеде өткізбеңіз",
+        "ночью на улице",
+    ),
+    (
+        "addiction",
+        "ставкадан қарызға баттым, тоқтата алмаймын",
+        "проиграл всё на ставках, долги, не могу остановиться",
+        "қайта ойнамаңыз",
+        "отыграться",
+    ),
 ]
 # Every answer names a number to call now; these are the ones each kind must name.
-NUMBERS = {"suicide": ("112", "150", "111"), "self-harm": ("103", "112", "150"),
-           "friend": ("112", "150"), "abuse": ("112", "102", "111", "150"),
-           "online": ("102", "150", "112"), "home": ("112", "102", "150"),
-           "addiction": ("111", "150", "112")}
-CASES = [pytest.param(kind, lang, text, marker, id=f"{kind}-{lang}")
-         for kind, kk, ru, kk_marker, ru_marker in KINDS
-         for lang, text, marker in (("kk", kk, kk_marker), ("ru", ru, ru_marker))]
+NUMBERS = {
+    "suicide": ("112", "150", "111"),
+    "self-harm": ("103", "112", "150"),
+    "friend": ("112", "150"),
+    "abuse": ("112", "102", "111", "150"),
+    "online": ("102", "150", "112"),
+    "home": ("112", "102", "150"),
+    "addiction": ("111", "150", "112"),
+}
+CASES = [
+    pytest.param(kind, lang, text, marker, id=f"{kind}-{lang}")
+    for kind, kk, ru, kk_marker, ru_marker in KINDS
+    for lang, text, marker in (("kk", kk, kk_marker), ("ru", ru, ru_marker))
+]
 BUTTON = {"kk": "Қазақша", "ru": "Русский"}
 WRITE = {"kk": "Маманға қазір жазу", "ru": "Написать специалисту сейчас"}
 
@@ -63,7 +90,8 @@ def assert_crisis_answer(user: Conversation, kind: str, marker: str) -> None:
 
 @pytest.mark.parametrize(("kind", "lang", "text", "marker"), CASES)
 async def test_answer_fits_the_danger_right_after_start(
-        user: Conversation, db: Database, kind: str, lang: str, text: str, marker: str) -> None:
+    user: Conversation, db: Database, kind: str, lang: str, text: str, marker: str
+) -> None:
     await user.start(BUTTON[lang])
     await user.send(text)
     assert_crisis_answer(user, kind, marker)
@@ -76,7 +104,8 @@ async def test_answer_fits_the_danger_right_after_start(
 
 @pytest.mark.parametrize(("kind", "lang", "text", "marker"), CASES)
 async def test_answer_comes_first_in_the_middle_of_a_form(
-        user: Conversation, kind: str, lang: str, text: str, marker: str) -> None:
+    user: Conversation, kind: str, lang: str, text: str, marker: str
+) -> None:
     await user.start(BUTTON[lang])
     await user.send("/start reg-neet")
     await user.send("Сейітов Ерлан")
@@ -88,7 +117,8 @@ async def test_answer_comes_first_in_the_middle_of_a_form(
 
 
 async def test_a_crisis_message_is_never_dropped_by_flood_control(
-        harness: Harness, db: Database) -> None:
+    harness: Harness, db: Database
+) -> None:
     harness.dp["flood_control"].rate = 1
     user = harness.user(5002, "Айбек", language_code="ru")
     await user.start("Русский")
@@ -98,8 +128,9 @@ async def test_a_crisis_message_is_never_dropped_by_flood_control(
     assert "112" in user.last_text
 
 
-async def test_the_words_are_kept_nowhere(user: Conversation, db: Database, settings: Settings,
-                                          caplog: pytest.LogCaptureFixture) -> None:
+async def test_the_words_are_kept_nowhere(
+    user: Conversation, db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     secret = "ертең көпірден секіремін, бәрі бітеді"
     await user.start("Қазақша")
@@ -107,8 +138,7 @@ async def test_the_words_are_kept_nowhere(user: Conversation, db: Database, sett
     assert "112" in user.last_text
     word = "көпірден"
     assert word not in caplog.text
-    raw = b"".join(p.read_bytes() for p in settings.database_path.parent.glob("*")
-                   if p.is_file())
+    raw = b"".join(p.read_bytes() for p in settings.database_path.parent.glob("*") if p.is_file())
     assert word.encode() not in raw and "копирден".encode() not in raw
     row = await db.fetch_one("SELECT crisis_kind, normalised FROM question_log")
     assert row is not None and row["crisis_kind"] == "plan_means" and row["normalised"] == ""
@@ -131,8 +161,9 @@ async def test_helplines_stay_in_view_for_an_hour(user: Conversation, db: Databa
     assert user.last_text.startswith("💛 Я рядом") and "Молодёжная практика" in user.last_text
     # An hour later the bot answers as usual.
     async with db.statement() as conn:
-        await conn.execute("UPDATE users SET crisis_at = ?",
-                           (iso(datetime.now(UTC) - timedelta(hours=2)),))
+        await conn.execute(
+            "UPDATE users SET crisis_at = ?", (iso(datetime.now(UTC) - timedelta(hours=2)),)
+        )
     await user.send("какая погода завтра")
     assert "нет ответа" in user.last_text and "Я рядом" not in user.last_text
 
@@ -151,7 +182,8 @@ class TestWithOperators:
 
     @pytest.mark.parametrize("lang", ["kk", "ru"])
     async def test_urgent_ticket_reaches_the_group_first(
-            self, desk: Harness, db: Database, lang: str) -> None:
+        self, desk: Harness, db: Database, lang: str
+    ) -> None:
         user = desk.user(5001, "Дана", language_code=lang)
         await user.start(BUTTON[lang])
         text = "енді өмір сүргім келмейді" if lang == "kk" else "хочу покончить с собой"
@@ -174,13 +206,20 @@ class TestWithOperators:
         assert row is not None and row["urgent"] == 1 and row["status"] == "open"
         assert row["crisis_kind"] == "suicidal"
         # The operator answers the copy; the user gets it and the pin is lifted.
-        await desk.feed(desk.api.user_sends(GROUP, "Дана, мен осындамын. Қоңырау шалайын ба?",
-                                            from_id=OPERATOR, reply_to=copy.message_id))
+        await desk.feed(
+            desk.api.user_sends(
+                GROUP,
+                "Дана, мен осындамын. Қоңырау шалайын ба?",
+                from_id=OPERATOR,
+                reply_to=copy.message_id,
+            )
+        )
         assert "мен осындамын" in "\n".join(m.text for m in desk.api.bot_messages(5001))
         assert desk.api.chats[GROUP].pinned == []
 
     async def test_an_urgent_post_whose_fate_is_unknown_is_kept(
-            self, desk: Harness, db: Database, fake_api: FakeTelegramServer) -> None:
+        self, desk: Harness, db: Database, fake_api: FakeTelegramServer
+    ) -> None:
         """The 🆘 post times out but arrives: the ticket stays, the user keeps the helplines,
         and the operator's reply to the post still reaches them."""
         user = desk.user(5004, "Мадина", language_code="ru")
@@ -197,12 +236,16 @@ class TestWithOperators:
         assert "СРОЧНО" in header.text or "ШҰҒЫЛ" in header.text
         row = await db.fetch_one("SELECT urgent FROM tickets")
         assert row is not None and row["urgent"] == 1  # kept, not withdrawn
-        await desk.feed(desk.api.user_sends(GROUP, "Мадина, я здесь, напишите мне",
-                                            from_id=OPERATOR, reply_to=header.message_id))
+        await desk.feed(
+            desk.api.user_sends(
+                GROUP, "Мадина, я здесь, напишите мне", from_id=OPERATOR, reply_to=header.message_id
+            )
+        )
         assert any(m.text == "Мадина, я здесь, напишите мне" for m in user.messages)
 
     async def test_urgent_ticket_is_not_refused_for_unanswered_questions(
-            self, desk: Harness, db: Database) -> None:
+        self, desk: Harness, db: Database
+    ) -> None:
         user = desk.user(5003, "Ержан", language_code="ru")
         await user.start("Русский")
         for n in range(3):

@@ -50,8 +50,9 @@ def sends(h: Harness, method: str = "sendMessage") -> int:
     return sum(1 for m, _ in h.api.calls if m == method)
 
 
-async def test_idempotent_calls_are_retried_after_5xx(user: Conversation, harness: Harness,
-                                                      retry: RetryMiddleware) -> None:
+async def test_idempotent_calls_are_retried_after_5xx(
+    user: Conversation, harness: Harness, retry: RetryMiddleware
+) -> None:
     await user.start("Қазақша")
     harness.api.fail_next("answerCallbackQuery", 500, "Internal Server Error")
     harness.api.fail_next("editMessageText", 502, "Bad Gateway")
@@ -60,8 +61,9 @@ async def test_idempotent_calls_are_retried_after_5xx(user: Conversation, harnes
     assert retry.retried == 2 and retry.waits == [0.5, 0.5]
 
 
-async def test_a_send_is_not_repeated_after_5xx(user: Conversation, harness: Harness,
-                                                retry: RetryMiddleware) -> None:
+async def test_a_send_is_not_repeated_after_5xx(
+    user: Conversation, harness: Harness, retry: RetryMiddleware
+) -> None:
     """The server may have sent it before failing: no retry, so never twice. The user is
     told (the next call goes through) and can simply ask again."""
     await user.start("Русский")
@@ -69,19 +71,20 @@ async def test_a_send_is_not_repeated_after_5xx(user: Conversation, harness: Har
     harness.api.fail_next("sendMessage", 500, "Internal Server Error")
     await user.send("/menu")
     assert [m.text for m in user.messages[before:]] == [
-        harness.dp["content"].i18n.get("ru", "error-generic")]
+        harness.dp["content"].i18n.get("ru", "error-generic")
+    ]
     assert retry.retried == 0
     await user.send("/menu")  # the API is back
     assert "Главное меню" in user.last_text
 
 
-async def test_429_waits_retry_after_and_sends_once(user: Conversation, harness: Harness,
-                                                    retry: RetryMiddleware) -> None:
+async def test_429_waits_retry_after_and_sends_once(
+    user: Conversation, harness: Harness, retry: RetryMiddleware
+) -> None:
     """A flood wait holds the bot-wide pace (transport/pacing.py); the reply goes out after it."""
     await user.start("Русский")
     before = len(user.messages)
-    harness.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1",
-                          retry_after=1)
+    harness.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     await user.send("/menu")
     assert [m.text for m in user.messages[before:]] == [user.last_text]
     assert "Главное меню" in user.last_text
@@ -90,13 +93,13 @@ async def test_429_waits_retry_after_and_sends_once(user: Conversation, harness:
 
 
 async def test_a_long_flood_wait_is_not_waited_and_not_answered_with_an_error(
-        user: Conversation, harness: Harness, retry: RetryMiddleware) -> None:
+    user: Conversation, harness: Harness, retry: RetryMiddleware
+) -> None:
     """Five minutes is no global limit but a restriction on one chat: the bot does not stop
     for everyone, and the user is not sent an error message that would meet the same wait."""
     await user.start("Русский")
     before = len(user.messages)
-    harness.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 300",
-                          retry_after=300)
+    harness.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 300", retry_after=300)
     await user.send("/menu")
     assert user.messages[before:] == [] and retry.waits == []
     other = harness.user(5009, "Марат", language_code="ru")
@@ -105,8 +108,9 @@ async def test_a_long_flood_wait_is_not_waited_and_not_answered_with_an_error(
     assert pacer(harness.bot).flood_waits == 0  # type: ignore[union-attr]
 
 
-async def test_retries_are_bounded(user: Conversation, harness: Harness,
-                                   retry: RetryMiddleware) -> None:
+async def test_retries_are_bounded(
+    user: Conversation, harness: Harness, retry: RetryMiddleware
+) -> None:
     await user.start("Русский")
     for _ in range(3):
         harness.api.fail_next("answerCallbackQuery", 503, "Service Unavailable")
@@ -115,8 +119,9 @@ async def test_retries_are_bounded(user: Conversation, harness: Harness,
     assert "что-то пошло не так" in user.last_text
 
 
-async def test_timeouts(user: Conversation, harness: Harness, fake_api: FakeTelegramServer,
-                        retry: RetryMiddleware) -> None:
+async def test_timeouts(
+    user: Conversation, harness: Harness, fake_api: FakeTelegramServer, retry: RetryMiddleware
+) -> None:
     """A call that times out may still arrive: a send is not repeated (one menu in the end),
     a read is."""
     await user.start("Русский")
@@ -132,8 +137,9 @@ async def test_timeouts(user: Conversation, harness: Harness, fake_api: FakeTele
     assert me.username == harness.api.username and retry.retried == 1
 
 
-async def test_a_failed_confirmation_leaves_no_duplicate(user: Conversation, harness: Harness,
-                                                         db: Database) -> None:
+async def test_a_failed_confirmation_leaves_no_duplicate(
+    user: Conversation, harness: Harness, db: Database
+) -> None:
     """The registration is stored, then telling the user fails; pressing "confirm" again
     cannot store a second row."""
     await user.start("Қазақша")
@@ -149,6 +155,7 @@ async def test_a_failed_confirmation_leaves_no_duplicate(user: Conversation, har
 
 
 # --- SQLite under concurrent writers ---------------------------------------------------------
+
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
@@ -179,8 +186,9 @@ def hold_write_lock(path: str, seconds: float, started: threading.Event) -> None
     conn.close()
 
 
-async def test_forms_forget_and_status_changes_at_once(harness: Harness, db: Database,
-                                                      settings: Settings) -> None:
+async def test_forms_forget_and_status_changes_at_once(
+    harness: Harness, db: Database, settings: Settings
+) -> None:
     """Twenty forms, five /forget, admin status changes and an announcement to everyone run
     together while another connection holds the write lock: busy_timeout and the single
     writer absorb it all."""
@@ -198,25 +206,32 @@ async def test_forms_forget_and_status_changes_at_once(harness: Harness, db: Dat
         await u.click("Иә, бәрін жою")
 
     async def set_status(reg_id: int) -> None:
-        await harness.feed(harness.api.user_presses(ADMIN_CHAT, 1, f"rs:{reg_id}:contacted",
-                                                    from_id=ADMIN))
+        await harness.feed(
+            harness.api.user_presses(ADMIN_CHAT, 1, f"rs:{reg_id}:contacted", from_id=ADMIN)
+        )
 
     # An announcement to everyone subscribed so far, delivered while the rest goes on.
     harness.api.add_chat(ADMIN, "Admin")
     source = harness.api.user_sends(ADMIN, "Жаңалық: жастар форумы")["message"]["message_id"]
     broadcaster = harness.dp["broadcaster"]
-    job_id, audience = await create_broadcast(db, Draft(ADMIN, ADMIN, source),
-                                              broadcaster.clock.now())
+    job_id, audience = await create_broadcast(
+        db, Draft(ADMIN, ADMIN, source), broadcaster.clock.now()
+    )
 
     started = threading.Event()
-    locker = threading.Thread(target=hold_write_lock,
-                              args=(str(settings.database_path), 0.5, started))
+    locker = threading.Thread(
+        target=hold_write_lock, args=(str(settings.database_path), 0.5, started)
+    )
     locker.start()
     started.wait(5)
     try:
         broadcaster.wake()
-        await asyncio.gather(*(register(u) for u in forms), *(leave(u) for u in leavers),
-                             *(set_status(i) for i in ids), broadcaster.settle())
+        await asyncio.gather(
+            *(register(u) for u in forms),
+            *(leave(u) for u in leavers),
+            *(set_status(i) for i in ids),
+            broadcaster.settle(),
+        )
     finally:
         locker.join()
     await broadcaster.settle()
@@ -240,10 +255,17 @@ async def test_forms_forget_and_status_changes_at_once(harness: Harness, db: Dat
 
 # --- backup ----------------------------------------------------------------------------------
 
+
 async def test_online_backup_restores_to_a_working_bot(
-        harness: Harness, db: Database, settings: Settings, content: ContentStore,
-        fake_api: FakeTelegramServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    harness: Harness,
+    db: Database,
+    settings: Settings,
+    content: ContentStore,
+    fake_api: FakeTelegramServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     first = [harness.user(8300 + i, f"B{i}", language_code="kk") for i in range(3)]
     for u in first:
         await register(u)
@@ -252,18 +274,22 @@ async def test_online_backup_restores_to_a_working_bot(
     monkeypatch.setenv("CONTENT_DIR", str(settings.content_dir))
     # The backup runs (as its own command) while more people register.
     later = [harness.user(8400 + i, f"C{i}", language_code="kk") for i in range(8)]
-    code, _ = await asyncio.gather(asyncio.to_thread(main, ["backup", str(target)]),
-                                   asyncio.gather(*(register(u) for u in later)))
+    code, _ = await asyncio.gather(
+        asyncio.to_thread(main, ["backup", str(target)]),
+        asyncio.gather(*(register(u) for u in later)),
+    )
     assert code == 0 and "backup written" in capsys.readouterr().out
     copy = sqlite3.connect(target)
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # (The poster marks rows as posted meanwhile: `admin_notified_at` is left out.)
-    query = "SELECT id, user_id, topic_id, full_name, phone, status, created_at " \
-            "FROM registrations ORDER BY id"
+    query = (
+        "SELECT id, user_id, topic_id, full_name, phone, status, created_at "
+        "FROM registrations ORDER BY id"
+    )
     backed = copy.execute(query).fetchall()
     copy.close()
     live = [tuple(r) for r in await db.fetch_all(query)]
-    assert len(backed) >= len(first) and backed == live[:len(backed)]  # a consistent prefix
+    assert len(backed) >= len(first) and backed == live[: len(backed)]  # a consistent prefix
     # Restore: the copy becomes the database of a freshly started bot.
     restored_path = tmp_path / "restored" / "bot.sqlite3"
     restored_path.parent.mkdir()
@@ -283,6 +309,7 @@ async def test_online_backup_restores_to_a_working_bot(
 
 # --- a database the bot cannot write -----------------------------------------------------------
 
+
 def _as_an_ordinary_user() -> list[str]:
     """root writes to read-only files anyway: drop that power for the bot's process, as a
     service user (`User=jastar` in the unit) never had it."""
@@ -296,7 +323,8 @@ def _as_an_ordinary_user() -> list[str]:
 
 
 async def test_a_read_only_database_is_one_line_at_start_up(
-        settings: Settings, fake_api: FakeTelegramServer, tmp_path: Path) -> None:
+    settings: Settings, fake_api: FakeTelegramServer, tmp_path: Path
+) -> None:
     """The usual cause: a backup restored as root leaves a file the bot's user can only read.
     `python -m bot` says so in one line and exits, no traceback (old: start-up crashed on
     its first write with 80 lines of stack)."""
@@ -304,12 +332,23 @@ async def test_a_read_only_database_is_one_line_at_start_up(
     async with Database(path) as made:
         await made.migrate()
     path.chmod(0o444)
-    env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake_api.base_url,
-           "DATABASE_PATH": str(path), "CONTENT_DIR": str(settings.content_dir)}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": fake_api.base_url,
+        "DATABASE_PATH": str(path),
+        "CONTENT_DIR": str(settings.content_dir),
+    }
     proc = await asyncio.create_subprocess_exec(
-        *_as_an_ordinary_user(), sys.executable, "-m", "bot", env=env,
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE)
+        *_as_an_ordinary_user(),
+        sys.executable,
+        "-m",
+        "bot",
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         out, err = await asyncio.wait_for(proc.communicate(), 60)
     finally:

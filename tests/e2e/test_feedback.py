@@ -39,8 +39,9 @@ async def test_not_helpful_offers_a_specialist(user: Conversation, db: Database)
     assert "/ask" in texts[-1]
 
 
-async def test_not_this_marks_the_answer_and_offers_a_specialist(user: Conversation,
-                                                                 db: Database) -> None:
+async def test_not_this_marks_the_answer_and_offers_a_specialist(
+    user: Conversation, db: Database
+) -> None:
     await user.start("Қазақша")
     await user.send("жастар практикасына кім қатыса алады")
     await user.click("Сұрағым басқа еді")
@@ -68,8 +69,7 @@ async def test_crisis_answer_asks_for_no_rating(user: Conversation) -> None:
     assert not any("Помогло" in b for b in user.buttons())
 
 
-async def test_someone_elses_feedback_button_is_out_of_date(harness: Harness,
-                                                            db: Database) -> None:
+async def test_someone_elses_feedback_button_is_out_of_date(harness: Harness, db: Database) -> None:
     asker = harness.user(5201, language_code="ru")
     await asker.start("Русский")
     await asker.send("что такое молодежная практика")

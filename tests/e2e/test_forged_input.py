@@ -37,7 +37,8 @@ def no_errors(caplog: pytest.LogCaptureFixture) -> None:
 
 
 async def test_gaps_with_a_superscript_digit_is_the_default_report(
-        harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.ERROR)
     admin = harness.user(1001, "Admin", language_code="ru")
     await admin.start("Русский")
@@ -48,15 +49,19 @@ async def test_gaps_with_a_superscript_digit_is_the_default_report(
     no_errors(caplog)
 
 
-@pytest.mark.parametrize("data", [
-    f"f:{TOO_BIG}:1",  # helpful / not helpful on a question-log row
-    f"n:neet:{TOO_BIG}",  # "not what I asked"
-    f"rm:ask:{TOO_BIG}",  # /my: cancel a registration
-    f"sb:{TOO_BIG}",  # stop / resume announcements
-    "f:1:7",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        f"f:{TOO_BIG}:1",  # helpful / not helpful on a question-log row
+        f"n:neet:{TOO_BIG}",  # "not what I asked"
+        f"rm:ask:{TOO_BIG}",  # /my: cancel a registration
+        f"sb:{TOO_BIG}",  # stop / resume announcements
+        "f:1:7",
+    ],
+)
 async def test_a_forged_id_of_2_to_the_64_is_out_of_date(
-        harness: Harness, data: str, caplog: pytest.LogCaptureFixture) -> None:
+    harness: Harness, data: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.ERROR)
     user = harness.user(5001, "Аян", language_code="ru")
     await user.start("Русский")
@@ -67,7 +72,8 @@ async def test_a_forged_id_of_2_to_the_64_is_out_of_date(
 
 
 async def test_a_forged_announcement_control_is_out_of_date(
-        harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.ERROR)
     admin = harness.user(1001, "Admin", language_code="ru")
     await admin.start("Русский")
@@ -77,10 +83,12 @@ async def test_a_forged_announcement_control_is_out_of_date(
     no_errors(caplog)
 
 
-@pytest.mark.parametrize("data", [f"k:{TOO_BIG}:s", f"k:{TOO_BIG}:c", f"rs:{TOO_BIG}:enrolled",
-                                  "zz:unknown"])
+@pytest.mark.parametrize(
+    "data", [f"k:{TOO_BIG}:s", f"k:{TOO_BIG}:c", f"rs:{TOO_BIG}:enrolled", "zz:unknown"]
+)
 async def test_a_forged_press_in_the_operators_chat_is_answered(
-        harness: Harness, group: int, data: str, caplog: pytest.LogCaptureFixture) -> None:
+    harness: Harness, group: int, data: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.ERROR)
     update = harness.api.user_presses(GROUP, group, data, from_id=1001)
     await harness.feed(update)
@@ -91,7 +99,8 @@ async def test_a_forged_press_in_the_operators_chat_is_answered(
 
 
 async def test_a_non_admin_pressing_a_status_button_is_told(
-        harness: Harness, group: int, caplog: pytest.LogCaptureFixture) -> None:
+    harness: Harness, group: int, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.ERROR)
     for data in ("rs:1:contacted", "rs:1:open"):
         update = harness.api.user_presses(GROUP, group, data, from_id=OPERATOR)

@@ -15,7 +15,8 @@ MENU = "Главное меню"
 
 
 async def test_a_reply_that_met_502_and_503_pages_arrives_once_without_an_error(
-        user: Conversation, harness: Harness) -> None:
+    user: Conversation, harness: Harness
+) -> None:
     await user.start("Русский")
     before = len(user.messages)
     harness.api.gateway_page_next("sendMessage", 502)
@@ -26,7 +27,8 @@ async def test_a_reply_that_met_502_and_503_pages_arrives_once_without_an_error(
 
 
 async def test_a_reply_that_met_a_504_page_is_not_sent_twice(
-        user: Conversation, harness: Harness) -> None:
+    user: Conversation, harness: Harness
+) -> None:
     """504: the Bot API got the call and sent the menu; the gateway lost the answer."""
     await user.start("Русский")
     before = len(user.messages)

@@ -84,8 +84,11 @@ async def test_question_answer_followup_answer(desk: Harness, db: Database) -> N
 
     # Operator 1 answers by replying to the ticket.
     user.new_messages()
-    await desk.feed(desk.api.user_sends(GROUP, "Обратитесь в ЦЗН, вот список.", from_id=OP1,
-                                        reply_to=ticket.message_id))
+    await desk.feed(
+        desk.api.user_sends(
+            GROUP, "Обратитесь в ЦЗН, вот список.", from_id=OP1, reply_to=ticket.message_id
+        )
+    )
     answer, note = user.new_messages()
     assert answer.copied_from is not None and answer.copied_from[0] == GROUP
     assert answer.text == "Обратитесь в ЦЗН, вот список."
@@ -109,8 +112,11 @@ async def test_question_answer_followup_answer(desk: Harness, db: Database) -> N
 
     # Operator 2 answers the follow-up with a photo.
     user.new_messages()
-    await desk.feed(desk.api.user_sends(GROUP, from_id=OP2, reply_to=followup.message_id,
-                                        photo=PHOTO, caption="Вот схема"))
+    await desk.feed(
+        desk.api.user_sends(
+            GROUP, from_id=OP2, reply_to=followup.message_id, photo=PHOTO, caption="Вот схема"
+        )
+    )
     photo, _note = user.new_messages()
     assert photo.kind == "photo" and photo.text == "Вот схема"
     row = await ticket_row(db, 1)
@@ -128,9 +134,13 @@ async def test_group_chatter_is_ignored(desk: Harness, db: Database) -> None:
     before = len(desk.api.calls)
     # Not replies, commands, crisis-like words, an admin's command, a reply to a non-ticket:
     # the bot says nothing in the group and sends nothing anywhere.
-    for text, sender, reply in (("Бүгін жиналыс бар", OP1, None), ("/start", OP1, None),
-                                ("/stats", 1001, None), ("өмір сүргім келмейді", OP2, None),
-                                ("жұмыс керек", OP1, None)):
+    for text, sender, reply in (
+        ("Бүгін жиналыс бар", OP1, None),
+        ("/start", OP1, None),
+        ("/stats", 1001, None),
+        ("өмір сүргім келмейді", OP2, None),
+        ("жұмыс керек", OP1, None),
+    ):
         desk.api.add_chat(1001, "Admin")
         await desk.feed(desk.api.user_sends(GROUP, text, from_id=sender, reply_to=reply))
     chatter = _last_human(desk)
@@ -218,13 +228,16 @@ async def test_open_and_daily_limits(desk: Harness, db: Database) -> None:
         for hours in range(1, 8):  # 3 + 7 = 10 tickets in the last day
             await conn.execute(
                 "INSERT INTO tickets (user_id, language, status, created_at, updated_at)"
-                " VALUES (5007, 'ru', 'answered', ?, ?)", (iso(now - timedelta(hours=hours)),) * 2)
+                " VALUES (5007, 'ru', 'answered', ?, ?)",
+                (iso(now - timedelta(hours=hours)),) * 2,
+            )
     await user.send("/ask")
     assert "дневной предел" in user.last_text
     # A day later the oldest ones no longer count.
     async with db.transaction() as conn:
-        await conn.execute("UPDATE tickets SET created_at = ? WHERE id <= 5",
-                           (iso(now - timedelta(hours=25)),))
+        await conn.execute(
+            "UPDATE tickets SET created_at = ? WHERE id <= 5", (iso(now - timedelta(hours=25)),)
+        )
     await user.send("/ask")
     assert "одним сообщением" in user.last_text
 
@@ -232,8 +245,9 @@ async def test_open_and_daily_limits(desk: Harness, db: Database) -> None:
 async def test_limit_holds_when_questions_arrive_at_once(db: Database) -> None:
     """The check and the insert share one transaction: parallel requests cannot overshoot."""
     async with db.transaction() as conn:
-        await conn.execute("INSERT INTO users (telegram_id, first_seen, last_seen)"
-                           " VALUES (77, 'x', 'x')")
+        await conn.execute(
+            "INSERT INTO users (telegram_id, first_seen, last_seen) VALUES (77, 'x', 'x')"
+        )
     results = await asyncio.gather(*(handoff.open_ticket(db, 77, "kk") for _ in range(6)))
     assert sum(isinstance(r, Opened) for r in results) == handoff.MAX_OPEN
     assert all(r.reason == "open" for r in results if isinstance(r, Refused))
@@ -254,13 +268,15 @@ async def test_operators_close_a_ticket_and_read_its_status(desk: Harness, db: D
     await user.send("/ask")
     await user.send("Сұрақ")
     [ticket] = group(desk)
-    status = desk.api.user_presses(GROUP, ticket.message_id, ticket.buttons[0][0].callback_data,
-                                   from_id=OP1)
+    status = desk.api.user_presses(
+        GROUP, ticket.message_id, ticket.buttons[0][0].callback_data, from_id=OP1
+    )
     await desk.feed(status)
     popup = desk.api.answered_callbacks[status["callback_query"]["id"]]
     assert popup["text"] == "№1 сұрақ: жауап күтуде."
-    close = desk.api.user_presses(GROUP, ticket.message_id, ticket.buttons[1][0].callback_data,
-                                  from_id=OP2)
+    close = desk.api.user_presses(
+        GROUP, ticket.message_id, ticket.buttons[1][0].callback_data, from_id=OP2
+    )
     await desk.feed(close)
     assert (await ticket_row(db, 1))["status"] == "closed"
     shown = desk.api.find_message(GROUP, ticket.message_id)
@@ -286,13 +302,15 @@ async def test_forget_blanks_the_ticket_in_the_group(desk: Harness) -> None:
 
 # --- restarts and sends whose fate is unknown (issue 14, items 3 and 4) ---------------------
 
+
 async def ask(user: Conversation, question: str) -> None:
     await user.send("/ask")
     await user.send(question)
 
 
 async def test_a_ticket_post_without_an_answer_may_have_arrived(
-        desk: Harness, db: Database, fake_api: FakeTelegramServer) -> None:
+    desk: Harness, db: Database, fake_api: FakeTelegramServer
+) -> None:
     """The group post times out, yet Telegram posts it: the ticket is kept (closed: no slot
     held), its number is never given to another ticket, so the post's "close" cannot close
     someone else's, and an operator's reply to the post still reaches its author."""
@@ -313,20 +331,23 @@ async def test_a_ticket_post_without_an_answer_may_have_arrived(
     await bek.start("Русский")
     await ask(bek, "Вопрос Бека")
     assert "№2" in bek.last_text
-    close = desk.api.user_presses(GROUP, orphan.message_id, orphan.buttons[1][0].callback_data,
-                                  from_id=OP1)
+    close = desk.api.user_presses(
+        GROUP, orphan.message_id, orphan.buttons[1][0].callback_data, from_id=OP1
+    )
     await desk.feed(close)
     assert (await ticket_row(db, 2))["status"] == "open"  # Bek's question is still open
 
-    await desk.feed(desk.api.user_sends(GROUP, "Ответ для Аиды", from_id=OP1,
-                                        reply_to=orphan.message_id))
+    await desk.feed(
+        desk.api.user_sends(GROUP, "Ответ для Аиды", from_id=OP1, reply_to=orphan.message_id)
+    )
     assert any(m.text == "Ответ для Аиды" for m in aida.messages)
     assert not any("Аиды" in m.text for m in bek.messages)
     assert (await ticket_row(db, 1))["status"] == "answered"
 
 
 async def test_a_crash_between_ticket_and_post_leaves_no_orphan(
-        desk: Harness, db: Database, fake_api: FakeTelegramServer, settings: Settings) -> None:
+    desk: Harness, db: Database, fake_api: FakeTelegramServer, settings: Settings
+) -> None:
     """`python -m bot` is killed (SIGKILL: no clean-up) while the group post is on its way;
     the post arrives, the link to it was never written. After the restart the ticket holds
     none of the user's open slots, and the operator's reply to the post reaches the user."""
@@ -337,11 +358,19 @@ async def test_a_crash_between_ticket_and_post_leaves_no_orphan(
     await user.send("/ask")
     fake_api.hang_next("sendMessage", 1.0)
     desk.api.user_sends(user.id, "Жатақхана бар ма?")  # taken by the bot below, not the harness
-    env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake_api.base_url,
-           "DATABASE_PATH": str(settings.database_path), "CONTENT_DIR": str(settings.content_dir),
-           "ADMIN_CHAT_ID": str(GROUP), "FLOOD_RATE": "0", "LOG_LEVEL": "WARNING"}
-    bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", env=env,
-                                               stdin=DEVNULL, stdout=DEVNULL, stderr=DEVNULL)
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": fake_api.base_url,
+        "DATABASE_PATH": str(settings.database_path),
+        "CONTENT_DIR": str(settings.content_dir),
+        "ADMIN_CHAT_ID": str(GROUP),
+        "FLOOD_RATE": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", env=env, stdin=DEVNULL, stdout=DEVNULL, stderr=DEVNULL
+    )
     try:
         await asyncio.wait_for(fake_api.holding.wait(), 60)
     finally:
@@ -358,15 +387,17 @@ async def test_a_crash_between_ticket_and_post_leaves_no_orphan(
         await h.feed(desk.api.user_sends(user.id, "/ask"))
         assert "бір хабарламамен" in user.last_text  # not "3 questions are waiting"
         await h.feed(desk.api.user_sends(user.id, "/cancel"))
-        await h.feed(desk.api.user_sends(GROUP, "Иә, жатақхана бар.", from_id=OP1,
-                                         reply_to=post.message_id))
+        await h.feed(
+            desk.api.user_sends(GROUP, "Иә, жатақхана бар.", from_id=OP1, reply_to=post.message_id)
+        )
         assert any(m.text == "Иә, жатақхана бар." for m in user.messages)
     finally:
         await restarted.emit_shutdown(bot=desk.bot, **restarted.workflow_data)
 
 
 async def test_a_reply_to_a_post_no_ticket_knows_gets_a_note(
-        desk: Harness, fake_api: FakeTelegramServer) -> None:
+    desk: Harness, fake_api: FakeTelegramServer
+) -> None:
     """A follow-up's group post timed out but arrived: the bot never learnt its message id.
     An operator's reply to it is not lost in silence."""
     user = desk.user(5024, "Дина", language_code="ru")
@@ -384,8 +415,9 @@ async def test_a_reply_to_a_post_no_ticket_knows_gets_a_note(
     followup = group(desk)[-1]
     assert "А для иногородних?" in followup.text
     before = len(group(desk))
-    await desk.feed(desk.api.user_sends(GROUP, "Тоже да.", from_id=OP2,
-                                        reply_to=followup.message_id))
+    await desk.feed(
+        desk.api.user_sends(GROUP, "Тоже да.", from_id=OP2, reply_to=followup.message_id)
+    )
     note = group(desk)[-1]
     assert len(group(desk)) == before + 1 and note.reply_to == _last_human(desk).message_id
     assert "ешкімге жеткізілмеді" in note.text  # the group reads the default language (kk)
@@ -414,8 +446,7 @@ async def test_forget_deletes_photo_and_document_questions(desk: Harness) -> Non
     assert not [m for m in group(desk) if "Касымова" in m.text]
 
 
-async def test_forget_replaces_the_media_when_telegram_refuses_to_delete(desk: Harness
-                                                                        ) -> None:
+async def test_forget_replaces_the_media_when_telegram_refuses_to_delete(desk: Harness) -> None:
     user = desk.user(5006, "Дана", language_code="ru", username="dana_k")
     await user.start("Русский")
     await user.send("/ask")
@@ -445,13 +476,12 @@ async def test_forget_closes_the_users_open_tickets(desk: Harness, db: Database)
     await admin.start("Русский")
     await admin.send("/stats")
     assert "ждут ответа 0" in admin.last_text and "закрыты 2" in admin.last_text
-    assert not [b for m in group(desk) for row in m.buttons for b in row
-                if "күтуде" in b.text]
+    assert not [b for m in group(desk) for row in m.buttons for b in row if "күтуде" in b.text]
 
 
-async def test_only_group_members_and_admins_answer_or_close(desk: Harness, db: Database,
-                                                             caplog: pytest.LogCaptureFixture
-                                                             ) -> None:
+async def test_only_group_members_and_admins_answer_or_close(
+    desk: Harness, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
     """Item 11: someone who can post in the group but is not a member (a public group, a
     pending join request) cannot answer as the department nor close a ticket; a member and
     an admin of the bot (ADMIN_IDS) can. Membership is read once per person, then cached."""
@@ -465,8 +495,11 @@ async def test_only_group_members_and_admins_answer_or_close(desk: Harness, db: 
     [ticket] = group(desk)
     user.new_messages()
     caplog.set_level("INFO")
-    await desk.feed(desk.api.user_sends(GROUP, "Мен бөлімненмін, телефоныңды жаз", from_id=stranger,
-                                        reply_to=ticket.message_id))
+    await desk.feed(
+        desk.api.user_sends(
+            GROUP, "Мен бөлімненмін, телефоныңды жаз", from_id=stranger, reply_to=ticket.message_id
+        )
+    )
     close = ticket.buttons[1][0].callback_data
     await desk.feed(desk.api.user_presses(GROUP, ticket.message_id, close, from_id=stranger))
     assert user.new_messages() == []
@@ -485,11 +518,16 @@ async def test_only_group_members_and_admins_answer_or_close(desk: Harness, db: 
 
 
 async def test_start_up_warns_about_a_public_operators_group(
-        settings: Settings, db: Database, content: ContentStore, fake_api: FakeTelegramServer,
-        caplog: pytest.LogCaptureFixture) -> None:
+    settings: Settings,
+    db: Database,
+    content: ContentStore,
+    fake_api: FakeTelegramServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     """Item 11: a public ADMIN_CHAT_ID (getChat shows a username) is named in a warning."""
-    fake_api.emulator.add_chat(GROUP, "Jastar operators", type="supergroup",
-                               username="jastar_public")
+    fake_api.emulator.add_chat(
+        GROUP, "Jastar operators", type="supergroup", username="jastar_public"
+    )
     api_settings = settings.model_copy(update={"telegram_api_url": fake_api.base_url})
     bot = create_bot(api_settings, TOKEN)
     dp = create_dispatcher(api_settings, db, content)
@@ -511,8 +549,9 @@ async def test_forget_does_not_reset_the_ticket_limits(desk: Harness, db: Databa
         await user.send("/ask")
         await user.send(f"Вопрос {i}")
         assert "передан" in user.last_text
-        await desk.feed(desk.api.user_sends(GROUP, "Ответ", from_id=OP1,
-                                            reply_to=group(desk)[-1].message_id))
+        await desk.feed(
+            desk.api.user_sends(GROUP, "Ответ", from_id=OP1, reply_to=group(desk)[-1].message_id)
+        )
     await user.send("/ask")
     assert "дневной предел" in user.last_text
     await user.send("/forget")
@@ -538,15 +577,18 @@ async def test_followups_cannot_take_the_groups_rate(desk: Harness) -> None:
     await user.send("Первый вопрос")
     [ticket] = group(desk)
     user.new_messages()
-    await desk.feed(desk.api.user_sends(GROUP, "Ответ", from_id=OP1,
-                                        reply_to=ticket.message_id))
+    await desk.feed(desk.api.user_sends(GROUP, "Ответ", from_id=OP1, reply_to=ticket.message_id))
     answer = user.new_messages()[0]
     before = len(desk.api.calls)
     for i in range(30):
         await user.send(f"уточнение {i}", reply_to=answer.message_id)
-    to_group = [(m, p) for m, p in desk.api.calls[before:]
-                if p.get("chat_id") == str(GROUP) and m.startswith(("send", "copy", "edit"))
-                and m != "editMessageReplyMarkup"]
+    to_group = [
+        (m, p)
+        for m, p in desk.api.calls[before:]
+        if p.get("chat_id") == str(GROUP)
+        and m.startswith(("send", "copy", "edit"))
+        and m != "editMessageReplyMarkup"
+    ]
     assert len(to_group) <= PER_TICKET  # one ticket takes at most its part of the share
     followups = group(desk)[1:]
     assert len(followups) == 1 and "уточнение 0" in followups[0].text
@@ -563,15 +605,13 @@ async def test_followups_cannot_take_the_groups_rate(desk: Harness) -> None:
     assert "Где найти работу летом?" in question.text
     # …and the honest user's own follow-up is not refused for the other's flood.
     honest.new_messages()
-    await desk.feed(desk.api.user_sends(GROUP, "В ЦЗН", from_id=OP1,
-                                        reply_to=question.message_id))
+    await desk.feed(desk.api.user_sends(GROUP, "В ЦЗН", from_id=OP1, reply_to=question.message_id))
     reply = honest.new_messages()[0]
     await honest.send("А летом тоже?", reply_to=reply.message_id)
     assert "Уточнение передано" in honest.last_text
 
 
-async def test_forget_does_not_free_the_open_slots_of_unanswered_questions(
-        desk: Harness) -> None:
+async def test_forget_does_not_free_the_open_slots_of_unanswered_questions(desk: Harness) -> None:
     """Ask three, /forget, ask three more: the closed, unanswered questions still hold the
     slots for a day, counted by the keyed hash that /forget leaves."""
     user = desk.user(5031, "Ерке", language_code="ru")
@@ -591,8 +631,7 @@ async def test_forget_drops_the_folded_follow_ups_held_in_memory(desk: Harness) 
     await ask(user, "Где стажировка?")
     [ticket] = group(desk)
     user.new_messages()
-    await desk.feed(desk.api.user_sends(GROUP, "В ЦЗН", from_id=OP1,
-                                        reply_to=ticket.message_id))
+    await desk.feed(desk.api.user_sends(GROUP, "В ЦЗН", from_id=OP1, reply_to=ticket.message_id))
     answer = user.new_messages()[0]
     await user.send("мой телефон 87011234567", reply_to=answer.message_id)
     gate = desk.dp["followups"]

@@ -29,8 +29,9 @@ def thawed() -> Iterator[None]:
 
 
 @pytest.fixture
-async def serving(settings: Settings, db: Database, content: ContentStore,
-                  fake_api: FakeTelegramServer) -> AsyncIterator[Harness]:
+async def serving(
+    settings: Settings, db: Database, content: ContentStore, fake_api: FakeTelegramServer
+) -> AsyncIterator[Harness]:
     """The dispatcher as `python -m bot run` builds it, on the fake Bot API."""
     api_settings = settings.model_copy(update={"telegram_api_url": fake_api.base_url})
     bot = create_bot(api_settings, TOKEN)
@@ -53,7 +54,8 @@ async def test_start_up_freezes_what_it_built(serving: Harness, content: Content
 
 
 async def test_a_reload_lets_the_old_content_go_and_freezes_the_new(
-        serving: Harness, content: ContentStore) -> None:
+    serving: Harness, content: ContentStore
+) -> None:
     old = weakref.ref(content.catalog)
     admin = serving.user(ADMIN, "Admin", language_code="ru")
     await admin.send("/reload")
@@ -63,8 +65,9 @@ async def test_a_reload_lets_the_old_content_go_and_freezes_the_new(
     assert gc.get_freeze_count() > 0
 
 
-async def test_the_tests_and_chat_dispatcher_freeze_nothing(harness: Harness,
-                                                           content: ContentStore) -> None:
+async def test_the_tests_and_chat_dispatcher_freeze_nothing(
+    harness: Harness, content: ContentStore
+) -> None:
     admin = harness.user(ADMIN, "Admin", language_code="ru")
     await admin.send("/reload")
     assert gc.get_freeze_count() == 0

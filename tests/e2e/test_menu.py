@@ -96,8 +96,15 @@ async def test_help_and_menu_commands(user: Conversation) -> None:
 async def test_commands_menu_is_set_per_language(harness: Harness) -> None:
     commands = harness.api.commands
     assert {"kk", "ru", ""} <= set(commands)
-    assert [c["command"] for c in commands["ru"]] == ["start", "menu", "register", "my", "ask",
-                                                      "language", "help"]
+    assert [c["command"] for c in commands["ru"]] == [
+        "start",
+        "menu",
+        "register",
+        "my",
+        "ask",
+        "language",
+        "help",
+    ]
     assert commands["kk"][1]["description"] == "Басты мәзір"
 
 
@@ -114,9 +121,17 @@ async def test_stale_and_forged_buttons_get_a_polite_answer(user: Conversation) 
 
 async def test_free_text_and_stickers_get_a_way_back(user: Conversation) -> None:
     await user.start("Қазақша")
-    await user.send(sticker={"file_id": "s1", "file_unique_id": "u1", "type": "regular",
-                             "width": 512, "height": 512, "is_animated": False,
-                             "is_video": False})
+    await user.send(
+        sticker={
+            "file_id": "s1",
+            "file_unique_id": "u1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
+    )
     assert "Мәзірден таңдаңыз" in user.last_text
     assert user.buttons()
 
@@ -142,8 +157,9 @@ async def test_real_long_polling_loop(harness: Harness) -> None:
     user = harness.user(5003, language_code="ru")
     harness.api.user_sends(user.id, "/start")
     task = asyncio.create_task(
-        harness.dp.start_polling(harness.bot, handle_signals=False, polling_timeout=1,
-                                 close_bot_session=False)
+        harness.dp.start_polling(
+            harness.bot, handle_signals=False, polling_timeout=1, close_bot_session=False
+        )
     )
     try:
         for _ in range(300):

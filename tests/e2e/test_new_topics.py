@@ -22,13 +22,16 @@ QUESTIONS = [
 
 @pytest.mark.parametrize(("lang", "button", "question", "title"), QUESTIONS)
 async def test_a_new_topic_answers_a_young_persons_question(
-        harness: Harness, lang: str, button: str, question: str, title: str) -> None:
+    harness: Harness, lang: str, button: str, question: str, title: str
+) -> None:
     user = harness.user(5201, language_code=lang)
     await user.start(button)
     await user.send(question)
     assert title in user.last_text, (question, user.last_text[:200])
-    topic_id = next(t.id for t in harness.dp["content"].catalog.topics.values()
-                    if t.text(lang).title == title)  # type: ignore[arg-type]
+    topic_id = next(
+        t.id for t in harness.dp["content"].catalog.topics.values() if t.text(lang).title == title
+    )  # type: ignore[arg-type]
     await user.press(user.last.message_id, TopicCD(id=topic_id, view="c").pack())
     assert user.last_text.rstrip().endswith(
-        "жағдайы бойынша" if lang == "kk" else "Данные на 07.12.2026"), user.last_text[-80:]
+        "жағдайы бойынша" if lang == "kk" else "Данные на 07.12.2026"
+    ), user.last_text[-80:]

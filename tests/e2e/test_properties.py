@@ -23,25 +23,75 @@ from bot.services.answers import Answerer
 from bot.services.form_fields import MAX_COMMENT
 from tests.conversation import Harness
 
-EXAMPLES = examples(max_examples=25, deadline=None, derandomize=False,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
-META = ["<", ">", "&", "&amp;", "&#0;", "<b>", "</i>", "<a href='x'>", "*", "_", "`", "```",
-        "[x](y)", "~", "||", "'", '"', ";", "--", "/*", "%", "\\", "' OR 1=1 --",
-        "'); DROP TABLE users;--", "{name}", "{0}", "%s", "\x00", "\u202e", "\u200b", "\ufeff",
-        "\r\n", "\t", "🙂", "𝕏", "Ә", "қ", "\U0001F468\u200d\U0001F469\u200d\U0001F467"]
+EXAMPLES = examples(
+    max_examples=25,
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+META = [
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "&#0;",
+    "<b>",
+    "</i>",
+    "<a href='x'>",
+    "*",
+    "_",
+    "`",
+    "```",
+    "[x](y)",
+    "~",
+    "||",
+    "'",
+    '"',
+    ";",
+    "--",
+    "/*",
+    "%",
+    "\\",
+    "' OR 1=1 --",
+    "'); DROP TABLE users;--",
+    "{name}",
+    "{0}",
+    "%s",
+    "\x00",
+    "\u202e",
+    "\u200b",
+    "\ufeff",
+    "\r\n",
+    "\t",
+    "🙂",
+    "𝕏",
+    "Ә",
+    "қ",
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+]
 texts = st.one_of(
     st.text(min_size=1, max_size=200),
     st.lists(st.sampled_from(META), min_size=1, max_size=30).map("".join),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=50),
-    st.builds(lambda s, n: (s * n)[:5000], st.text(min_size=1, max_size=8),
-              st.integers(min_value=500, max_value=5000)),
+    st.builds(
+        lambda s, n: (s * n)[:5000],
+        st.text(min_size=1, max_size=8),
+        st.integers(min_value=500, max_value=5000),
+    ),
     st.from_regex(r"[+]?[78]?[\s()\-0-9]{0,20}", fullmatch=True),
 ).filter(lambda s: s.strip() != "")
 ids = itertools.count(700_000)
-FORM = {"topic": "neet", "name": "Ерлан", "age": 19, "phone": "+77011234567",
-        "district": "abai", "occupation": "study", "comment": None, "consented": True,
-        "guardian": False}
+FORM = {
+    "topic": "neet",
+    "name": "Ерлан",
+    "age": 19,
+    "phone": "+77011234567",
+    "district": "abai",
+    "occupation": "study",
+    "comment": None,
+    "consented": True,
+    "guardian": False,
+}
 STEPS = ["name", "age", "phone", "district", "occupation", "comment", "consent", "summary"]
 GROUP = -100321
 
@@ -59,8 +109,7 @@ def harness(harness: Harness) -> Harness:
 
 
 def problems(harness: Harness, caplog: pytest.LogCaptureFixture, start: int) -> list[str]:
-    refused = [f"{m}: {d}" for m, _, d in harness.api.refused[start:]
-               if "not modified" not in d]
+    refused = [f"{m}: {d}" for m, _, d in harness.api.refused[start:] if "not modified" not in d]
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     return refused + errors
 
@@ -76,8 +125,9 @@ async def new_user(harness: Harness, lang: str = "ru") -> int:
 
 @EXAMPLES
 @given(text=texts, lang=st.sampled_from(["kk", "ru"]))
-async def test_free_text_never_breaks(harness: Harness, caplog: pytest.LogCaptureFixture,
-                                      text: str, lang: str) -> None:
+async def test_free_text_never_breaks(
+    harness: Harness, caplog: pytest.LogCaptureFixture, text: str, lang: str
+) -> None:
     caplog.clear()
     start = len(harness.api.refused)
     user = harness.user(await new_user(harness, lang))
@@ -88,9 +138,9 @@ async def test_free_text_never_breaks(harness: Harness, caplog: pytest.LogCaptur
 
 @EXAMPLES
 @given(text=texts, step=st.sampled_from(STEPS))
-async def test_every_form_step_takes_any_text(harness: Harness,
-                                              caplog: pytest.LogCaptureFixture,
-                                              text: str, step: str) -> None:
+async def test_every_form_step_takes_any_text(
+    harness: Harness, caplog: pytest.LogCaptureFixture, text: str, step: str
+) -> None:
     """The user is put at `step` with the earlier answers filled (the name and comment are
     the random text too: the summary shows them), then types anything."""
     caplog.clear()
@@ -109,7 +159,8 @@ async def test_every_form_step_takes_any_text(harness: Harness,
 @EXAMPLES
 @given(text=texts)
 async def test_question_for_a_specialist_takes_any_text(
-        harness: Harness, caplog: pytest.LogCaptureFixture, text: str) -> None:
+    harness: Harness, caplog: pytest.LogCaptureFixture, text: str
+) -> None:
     caplog.clear()
     start = len(harness.api.refused)
     user_id = await new_user(harness)
@@ -123,16 +174,19 @@ async def test_question_for_a_specialist_takes_any_text(
 
 
 @EXAMPLES
-@given(data=st.one_of(
-    st.text(min_size=1, max_size=64).filter(lambda s: len(s.encode()) <= 64),
-    st.builds(lambda p, rest: f"{p}:{rest}"[:64],
-              st.sampled_from(["l", "m", "c", "r", "t", "n", "a", "f", "k", "rf", "rm", "fg",
-                               "rs"]),
-              st.text(alphabet="abc:019-_xé", max_size=40)),
-))
-async def test_any_callback_data_is_answered(harness: Harness,
-                                             caplog: pytest.LogCaptureFixture,
-                                             data: str) -> None:
+@given(
+    data=st.one_of(
+        st.text(min_size=1, max_size=64).filter(lambda s: len(s.encode()) <= 64),
+        st.builds(
+            lambda p, rest: f"{p}:{rest}"[:64],
+            st.sampled_from(["l", "m", "c", "r", "t", "n", "a", "f", "k", "rf", "rm", "fg", "rs"]),
+            st.text(alphabet="abc:019-_xé", max_size=40),
+        ),
+    )
+)
+async def test_any_callback_data_is_answered(
+    harness: Harness, caplog: pytest.LogCaptureFixture, data: str
+) -> None:
     caplog.clear()
     start = len(harness.api.refused)
     user = harness.user(await new_user(harness))

@@ -14,8 +14,15 @@ from bot.db.registrations import Registrations
 from bot.db.users import Users
 from tests.conversation import Conversation, Harness
 
-STICKER = {"file_id": "st1", "file_unique_id": "u1", "type": "regular", "width": 512,
-           "height": 512, "is_animated": False, "is_video": False}
+STICKER = {
+    "file_id": "st1",
+    "file_unique_id": "u1",
+    "type": "regular",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+}
 PHOTO = [{"file_id": "ph1", "file_unique_id": "u2", "width": 90, "height": 90}]
 VOICE = {"file_id": "vo1", "file_unique_id": "u3", "duration": 2}
 
@@ -25,13 +32,21 @@ def contact(user_id: int, phone: str = "+77011234567") -> dict[str, object]:
 
 
 # Button labels of the form in each language: district, occupation, skip, agree, summary.
-LABELS = {"kk": ("Абай", "Оқимын", "Өткізіп жіберу", "Келісемін", "Тексеріңіз"),
-          "ru": ("Абайский", "Учусь", "Пропустить", "Согласен", "Проверьте")}
+LABELS = {
+    "kk": ("Абай", "Оқимын", "Өткізіп жіберу", "Келісемін", "Тексеріңіз"),
+    "ru": ("Абайский", "Учусь", "Пропустить", "Согласен", "Проверьте"),
+}
 
 
-async def fill(user: Conversation, *, name: str = "Сейітов Ерлан", age: str = "19",
-               phone: str = "+7 701 123 45 67", comment: str | None = None,
-               lang: str = "kk") -> None:
+async def fill(
+    user: Conversation,
+    *,
+    name: str = "Сейітов Ерлан",
+    age: str = "19",
+    phone: str = "+7 701 123 45 67",
+    comment: str | None = None,
+    lang: str = "kk",
+) -> None:
     """Answer every step up to the summary."""
     district, occupation, skip, agree, summary = LABELS[lang]
     await user.send(name)
@@ -67,15 +82,27 @@ async def test_happy_path_in_kazakh_from_a_topic_card(user: Conversation, db: Da
     await user.send("IT саласында жұмыс іздеймін")
     await user.click("Келісемін")
     summary = user.last_text
-    for expected in ("Сейітов Ерлан", "19", "+77011234567", "Қаратау ауданы",
-                     "Оқымаймын да, жұмыс істемеймін", "IT саласында"):
+    for expected in (
+        "Сейітов Ерлан",
+        "19",
+        "+77011234567",
+        "Қаратау ауданы",
+        "Оқымаймын да, жұмыс істемеймін",
+        "IT саласында",
+    ):
         assert expected in summary
     await user.click("Растау")
     assert "Дайын" in user.last_text and "#1" in user.last_text
     [row] = await rows(db)
-    assert (row["topic_id"], row["full_name"], row["age"], row["phone"], row["district"],
-            row["occupation"], row["status"]) == (
-        "neet", "Сейітов Ерлан", 19, "+77011234567", "karatau", "neet", "new")
+    assert (
+        row["topic_id"],
+        row["full_name"],
+        row["age"],
+        row["phone"],
+        row["district"],
+        row["occupation"],
+        row["status"],
+    ) == ("neet", "Сейітов Ерлан", 19, "+77011234567", "karatau", "neet", "new")
     consent = await db.fetch_one("SELECT * FROM consents WHERE id = ?", (row["consent_id"],))
     assert consent["version"] and consent["guardian_confirmed"] == 0
     assert await db.fetch_one("SELECT * FROM fsm_state") is None  # the form is finished
@@ -83,8 +110,7 @@ async def test_happy_path_in_kazakh_from_a_topic_card(user: Conversation, db: Da
     assert "NEET" in user.last_text and "жаңа" in user.last_text
 
 
-async def test_happy_path_in_russian_with_a_shared_contact(harness: Harness,
-                                                          db: Database) -> None:
+async def test_happy_path_in_russian_with_a_shared_contact(harness: Harness, db: Database) -> None:
     user = harness.user(5003, "Дима", language_code="ru")
     await user.start("Русский")
     await user.send("/register")
@@ -235,8 +261,7 @@ async def test_deep_links(user: Conversation) -> None:
     assert "1/7" in user.last_text  # a first visit by QR code goes straight to the form
 
 
-async def test_second_registration_shows_the_existing_one(user: Conversation,
-                                                         db: Database) -> None:
+async def test_second_registration_shows_the_existing_one(user: Conversation, db: Database) -> None:
     await user.start("Қазақша")
     await user.send("/start reg-neet")
     await fill(user)
@@ -259,8 +284,9 @@ async def test_double_confirm_stores_one_row(user: Conversation, db: Database) -
     assert len(await rows(db)) == 1
 
 
-async def test_form_survives_a_restart(harness: Harness, user: Conversation, db: Database,
-                                       content: ContentStore) -> None:
+async def test_form_survives_a_restart(
+    harness: Harness, user: Conversation, db: Database, content: ContentStore
+) -> None:
     await user.start("Қазақша")
     await user.send("/start reg-neet")
     await user.send("Сейітов Ерлан")
@@ -348,8 +374,9 @@ async def test_repository_refuses_a_second_active_row(db: Database) -> None:
 
     async with db.transaction() as conn:
         await Users(conn).touch(1)
-    new = NewRegistration(1, "neet", "Ә Б", 20, "+77011234567", "abai", "neet", None,
-                          "v1", "kk", False)
+    new = NewRegistration(
+        1, "neet", "Ә Б", 20, "+77011234567", "abai", "neet", None, "v1", "kk", False
+    )
     async with db.transaction() as conn:
         await Registrations(conn).add(new)
     try:
@@ -374,8 +401,9 @@ async def test_crisis_in_the_middle_of_the_form_comes_first(user: Conversation) 
     assert "3/7" in user.last_text
 
 
-async def test_an_old_adult_consent_does_not_stand_for_a_guardian(user: Conversation,
-                                                                 db: Database) -> None:
+async def test_an_old_adult_consent_does_not_stand_for_a_guardian(
+    user: Conversation, db: Database
+) -> None:
     await user.start("Қазақша")
     await user.send("/start reg-neet")
     await fill(user)
@@ -392,7 +420,8 @@ async def test_an_old_adult_consent_does_not_stand_for_a_guardian(user: Conversa
 
 
 async def test_confirm_checks_the_programme_and_the_notice_again(
-        user: Conversation, db: Database, content: ContentStore) -> None:
+    user: Conversation, db: Database, content: ContentStore
+) -> None:
     await user.start("Қазақша")
     await user.send("/start reg-neet")
     await fill(user)
@@ -412,22 +441,26 @@ async def test_confirm_checks_the_programme_and_the_notice_again(
     content.catalog.consent = notice
 
 
-async def test_answers_sent_in_a_burst_are_taken_in_order(user: Conversation,
-                                                          harness: Harness) -> None:
+async def test_answers_sent_in_a_burst_are_taken_in_order(
+    user: Conversation, harness: Harness
+) -> None:
     """Three answers typed and sent before the bot replied: each meets its own step."""
     await user.start("Қазақша")
     await user.send("/start reg-neet")
     user.new_messages()
-    burst = [harness.api.user_sends(user.id, text)
-             for text in ("Сейітов Ерлан", "19", "+7 701 123 45 67")]
+    burst = [
+        harness.api.user_sends(user.id, text)
+        for text in ("Сейітов Ерлан", "19", "+7 701 123 45 67")
+    ]
     await asyncio.gather(*(harness.feed(update) for update in burst))
     asked = [m.text[:3] for m in user.new_messages() if "/7" in m.text[:3]]
     assert asked == ["2/7", "3/7", "4/7"]  # no step re-asked, none skipped
     assert harness.dp.fsm.events_isolation.held == 0  # no lock kept after the burst
 
 
-async def test_register_cancel_register_is_limited_per_day(user: Conversation,
-                                                           db: Database) -> None:
+async def test_register_cancel_register_is_limited_per_day(
+    user: Conversation, db: Database
+) -> None:
     """Item 9: register → cancel → register… stops after MAX_PER_DAY registrations in a
     day, and neither cancelling nor /forget resets the count."""
     from bot.services.registrations import MAX_PER_DAY
@@ -450,10 +483,12 @@ async def test_register_cancel_register_is_limited_per_day(user: Conversation,
     assert len(await rows(db)) == MAX_PER_DAY
 
 
-@pytest.mark.parametrize(("length", "reply"), [(501, "501 символ."), (502, "502 символа."),
-                                               (505, "505 символов.")])
+@pytest.mark.parametrize(
+    ("length", "reply"), [(501, "501 символ."), (502, "502 символа."), (505, "505 символов.")]
+)
 async def test_a_long_comment_is_counted_in_the_right_russian_form(
-        harness: Harness, length: int, reply: str) -> None:
+    harness: Harness, length: int, reply: str
+) -> None:
     user = harness.user(5004, "Дима", language_code="ru")
     await user.start("Русский")
     await user.send("/register")

@@ -41,31 +41,37 @@ async def admin_posts(harness: Harness, count: int) -> list[SentMessage]:
     raise AssertionError(f"{len(harness.api.bot_messages(ADMIN_CHAT))} admin posts, not {count}")
 
 
-async def register(user: Conversation, topic: str = "neet", lang: str = "kk",
-                   **answers: str) -> None:
+async def register(
+    user: Conversation, topic: str = "neet", lang: str = "kk", **answers: str
+) -> None:
     await user.send(f"/start reg-{topic}")
     await fill(user, lang=lang, **answers)
     await user.click("Растау" if lang == "kk" else "Подтвердить")
 
 
-async def test_admin_post_escapes_and_status_reaches_the_user(harness: Harness,
-                                                            user: Conversation) -> None:
+async def test_admin_post_escapes_and_status_reaches_the_user(
+    harness: Harness, user: Conversation
+) -> None:
     await user.start("Қазақша")
     await register(user, comment='<b>Ә&"\'</b> =HYPERLINK("x")')
     [post] = await admin_posts(harness, 1)
-    assert '<b>Ә&"\'</b>' in post.text  # shown literally, not as markup
+    assert "<b>Ә&\"'</b>" in post.text  # shown literally, not as markup
     assert "&lt;b&gt;Ә&amp;" in (post.html or "")
     assert "+77011234567" in post.text and "Сейітов Ерлан" in post.text
     # The admin presses "contacted" in the group; the young person is told, in Kazakh.
     button = next(b for row in post.buttons for b in row if "Хабарластық" in b.text)
-    await harness.feed(harness.api.user_presses(ADMIN_CHAT, post.message_id,
-                                                button.callback_data or "", from_id=ADMIN))
+    await harness.feed(
+        harness.api.user_presses(
+            ADMIN_CHAT, post.message_id, button.callback_data or "", from_id=ADMIN
+        )
+    )
     assert "хабарласты" in user.last_text and "#1" in user.last_text
     assert "Гүлнар" in post.text  # the card now says who set the status
 
 
 async def test_forged_status_button_from_a_non_admin_does_nothing(
-        harness: Harness, user: Conversation, db: Database) -> None:
+    harness: Harness, user: Conversation, db: Database
+) -> None:
     await user.start("Қазақша")
     await register(user)
     answer = await user.press(user.last.message_id, "rs:1:enrolled")
@@ -115,8 +121,9 @@ async def test_the_backlog_goes_out_right_after_start_up(harness: Harness) -> No
         await restarted.emit_shutdown(bot=harness.bot, **restarted.workflow_data)
 
 
-async def test_export_csv_opens_with_the_csv_module(harness: Harness, user: Conversation,
-                                                    db: Database) -> None:
+async def test_export_csv_opens_with_the_csv_module(
+    harness: Harness, user: Conversation, db: Database
+) -> None:
     await user.start("Қазақша")
     await register(user, name="Әлиева Дана", comment="=1+2")
     other = harness.user(5010, "Ира", language_code="ru")
@@ -173,14 +180,14 @@ def shown_anywhere(harness: Harness, *secrets: str) -> list[str]:
     """The secrets still readable in the operators' chat (texts, captions, buttons)."""
     found = []
     for message in harness.api.chats[ADMIN_CHAT].messages:
-        seen = " ".join([message.text, message.html or "",
-                         *(b.text for row in message.buttons for b in row)])
+        seen = " ".join(
+            [message.text, message.html or "", *(b.text for row in message.buttons for b in row)]
+        )
         found += [s for s in secrets if s in seen]
     return found
 
 
-async def test_forget_redraws_digests_and_the_cards_opened_from_them(
-        harness: Harness) -> None:
+async def test_forget_redraws_digests_and_the_cards_opened_from_them(harness: Harness) -> None:
     """A card opened from a digest (#N), and the same card after a status change, are
     blanked with the digest."""
     dana, ira = harness.user(6101, "Дана", language_code="kk"), harness.user(6102, "Ира")
@@ -195,13 +202,17 @@ async def test_forget_redraws_digests_and_the_cards_opened_from_them(
     assert "Әлиева Дана" in digest.text and "Ким Ирина" in digest.text
     opened = []
     for _ in range(2):  # two admins open the same card
-        await harness.feed(harness.api.user_presses(ADMIN_CHAT, digest.message_id, "rs:1:open",
-                                                    from_id=ADMIN))
+        await harness.feed(
+            harness.api.user_presses(ADMIN_CHAT, digest.message_id, "rs:1:open", from_id=ADMIN)
+        )
         opened.append(harness.api.bot_messages(ADMIN_CHAT)[-1])
     assert all("Әлиева Дана" in card.text for card in opened)
     button = next(b for row in opened[0].buttons for b in row if "Хабарластық" in b.text)
-    await harness.feed(harness.api.user_presses(ADMIN_CHAT, opened[0].message_id,
-                                                button.callback_data or "", from_id=ADMIN))
+    await harness.feed(
+        harness.api.user_presses(
+            ADMIN_CHAT, opened[0].message_id, button.callback_data or "", from_id=ADMIN
+        )
+    )
     assert "Гүлнар" in opened[0].text and "Әлиева Дана" in opened[0].text
     await dana.send("/forget")
     await dana.click("Иә, бәрін жою")
@@ -210,8 +221,9 @@ async def test_forget_redraws_digests_and_the_cards_opened_from_them(
     assert "Ким Ирина" in digest.text  # the other registration stays on the digest
 
 
-async def test_forget_during_a_slow_post_blanks_that_post(harness: Harness,
-                                                          fake_api: FakeTelegramServer) -> None:
+async def test_forget_during_a_slow_post_blanks_that_post(
+    harness: Harness, fake_api: FakeTelegramServer
+) -> None:
     """The card is on its way (Telegram holds the send) when the young person says
     /forget: the card must not stay in the group once it has arrived."""
     user = harness.user(6103, "Дана", language_code="kk")
@@ -235,13 +247,15 @@ async def test_forget_during_a_slow_post_blanks_that_post(harness: Harness,
     assert "жойылды" in post.text and not post.buttons
 
 
-async def press_status(harness: Harness, post: SentMessage, label: str,
-                       from_id: int = ADMIN) -> dict[str, object]:
+async def press_status(
+    harness: Harness, post: SentMessage, label: str, from_id: int = ADMIN
+) -> dict[str, object]:
     """An admin presses a status button of a card in the admin chat (maybe an old copy of
     its buttons); returns the callback's answer."""
     button = next(b for row in post.buttons for b in row if label in b.text)
-    update = harness.api.user_presses(ADMIN_CHAT, post.message_id, button.callback_data or "",
-                                      from_id=from_id)
+    update = harness.api.user_presses(
+        ADMIN_CHAT, post.message_id, button.callback_data or "", from_id=from_id
+    )
     await harness.feed(update)
     return harness.api.answered_callbacks.get(update["callback_query"]["id"], {})
 
@@ -258,16 +272,23 @@ async def test_status_notice_in_the_language_of_the_form(harness: Harness) -> No
     assert "специалист связался" in user.last_text and "#1" in user.last_text
 
 
-async def test_a_cancelled_registration_stays_cancelled(harness: Harness, user: Conversation,
-                                                        db: Database) -> None:
+async def test_a_cancelled_registration_stays_cancelled(
+    harness: Harness, user: Conversation, db: Database
+) -> None:
     """Item 10: the user cancels in /my; the card in the admin chat says so at once and
     loses its buttons; "contacted" pressed on an old copy of them changes nothing, answers
     the admin, and tells the user nothing."""
     await user.start("Қазақша")
     await register(user)
     [post] = await admin_posts(harness, 1)
-    stale = SentMessage(post.chat_id, post.message_id, post.text, post.html, True,
-                        buttons=[list(row) for row in post.buttons])
+    stale = SentMessage(
+        post.chat_id,
+        post.message_id,
+        post.text,
+        post.html,
+        True,
+        buttons=[list(row) for row in post.buttons],
+    )
     await user.send("/my")
     await user.click("қайтарып алу")
     await user.click("Иә")
@@ -281,7 +302,8 @@ async def test_a_cancelled_registration_stays_cancelled(harness: Harness, user: 
 
 
 async def test_finished_registrations_lose_their_data_after_the_retention_period(
-        harness: Harness, user: Conversation, db: Database) -> None:
+    harness: Harness, user: Conversation, db: Database
+) -> None:
     """Item 9: a cancelled registration keeps its data for RETENTION_DAYS, then only an
     anonymous row stays; /export leaves it out and the card in the group loses the data."""
     from bot.services.registrations import RETENTION_DAYS
@@ -300,15 +322,15 @@ async def test_finished_registrations_lose_their_data_after_the_retention_period
     _, data = admin.last.upload or ("", b"")
     assert "Әлиева Дана" in data.decode("utf-8-sig")  # within the period: kept, marked
     async with db.transaction() as conn:  # the period passes
-        await conn.execute("UPDATE registrations SET updated_at = '2020-01-01T00:00:00Z'"
-                           " WHERE id = 1")
+        await conn.execute(
+            "UPDATE registrations SET updated_at = '2020-01-01T00:00:00Z' WHERE id = 1"
+        )
     await admin.send("/export")
     _, data = admin.last.upload or ("", b"")
     assert "Әлиева" not in data.decode("utf-8-sig") and "Ким Ирина" in data.decode("utf-8-sig")
     row = await db.fetch_one("SELECT * FROM registrations WHERE id = 1")
     assert row["full_name"] is None and row["phone"] is None and row["user_id"] is None
-    consent = await db.fetch_one("SELECT user_id FROM consents WHERE id = ?",
-                                 (row["consent_id"],))
+    consent = await db.fetch_one("SELECT user_id FROM consents WHERE id = ?", (row["consent_id"],))
     assert consent is not None and consent["user_id"] is None  # no way back to the person
     assert row["status"] == "cancelled" and row["expired_at"] is not None
     assert "Әлиева" not in post.text and "+7701" not in post.text
@@ -321,7 +343,8 @@ async def test_finished_registrations_lose_their_data_after_the_retention_period
 
 
 async def test_a_stop_while_a_card_is_on_its_way_does_not_post_it_twice(
-        harness: Harness, fake_api: FakeTelegramServer) -> None:
+    harness: Harness, fake_api: FakeTelegramServer
+) -> None:
     """A restart during a slow send: the card arrives once, and is not sent again after."""
     user = harness.user(6200, "W", language_code="kk")
     poster = harness.dp["poster"]

@@ -11,11 +11,22 @@ from bot.views.registration import CONSENT, FORM, FormCD, Step
 from tests.conversation import Conversation
 
 # A right and a wrong answer for every typed step.
-TYPED = {"name": ("Сейітов Ерлан", "12345"), "age": ("19", "он тоғыз"),
-         "phone": ("+7 701 123 45 67", "телефоным жоқ"), "comment": ("IT саласы", "ә" * 600)}
+TYPED = {
+    "name": ("Сейітов Ерлан", "12345"),
+    "age": ("19", "он тоғыз"),
+    "phone": ("+7 701 123 45 67", "телефоным жоқ"),
+    "comment": ("IT саласы", "ә" * 600),
+}
 TYPED_WHERE_A_BUTTON_IS_WANTED = "иә"
-STICKER = {"file_id": "st1", "file_unique_id": "u1", "type": "regular", "width": 512,
-           "height": 512, "is_animated": False, "is_video": False}
+STICKER = {
+    "file_id": "st1",
+    "file_unique_id": "u1",
+    "type": "regular",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+}
 
 
 def number(step: Step) -> str:
@@ -57,7 +68,8 @@ async def start_form(user: Conversation) -> None:
 
 
 async def test_every_step_is_reached_in_table_order_and_re_asks_on_wrong_input(
-        user: Conversation, db: Database, content: ContentStore) -> None:
+    user: Conversation, db: Database, content: ContentStore
+) -> None:
     t = content.i18n("kk")
     await start_form(user)
     assert t("reg-intro", programme="x", steps=len(FORM)).split()[-1] in user.messages[-2].text
@@ -78,8 +90,9 @@ async def test_every_step_is_reached_in_table_order_and_re_asks_on_wrong_input(
         assert line in user.last_text
 
 
-async def test_back_walks_the_table_in_reverse(user: Conversation, db: Database,
-                                               content: ContentStore) -> None:
+async def test_back_walks_the_table_in_reverse(
+    user: Conversation, db: Database, content: ContentStore
+) -> None:
     t = content.i18n("kk")
     await start_form(user)
     for step in FORM[:-1]:
@@ -95,14 +108,19 @@ async def test_back_walks_the_table_in_reverse(user: Conversation, db: Database,
         assert await state_on_disk(db) == f"RegForm:{previous.name}"
 
 
-async def test_every_answer_can_be_edited_from_the_summary(user: Conversation, db: Database,
-                                                           content: ContentStore) -> None:
+async def test_every_answer_can_be_edited_from_the_summary(
+    user: Conversation, db: Database, content: ContentStore
+) -> None:
     t = content.i18n("kk")
     await start_form(user)
     for step in FORM:
         await answer(user, step)
-    edits = [b.callback_data for row in user.last.buttons for b in row
-             if (b.callback_data or "").startswith("rf:edit:")]
+    edits = [
+        b.callback_data
+        for row in user.last.buttons
+        for b in row
+        if (b.callback_data or "").startswith("rf:edit:")
+    ]
     assert edits == [FormCD(act="edit", val=s.name).pack() for s in FORM if s.column]
     for step in FORM:
         if step.column is None:  # the consent is given again only when the age needs it

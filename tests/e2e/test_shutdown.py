@@ -38,8 +38,9 @@ def unfreeze() -> Iterator[None]:
 
 
 async def state_on_disk(db: Database, user_id: int) -> str | None:
-    row = await db.fetch_one("SELECT state FROM fsm_state WHERE key LIKE ?",
-                             (f"%:{user_id}:{user_id}%",))
+    row = await db.fetch_one(
+        "SELECT state FROM fsm_state WHERE key LIKE ?", (f"%:{user_id}:{user_id}%",)
+    )
     return row["state"] if row else None
 
 
@@ -50,15 +51,19 @@ async def at_name_step(user: Conversation) -> None:
 
 
 async def test_sigterm_in_polling_lets_a_form_step_finish(
-        harness: Harness, fake_api: FakeTelegramServer, settings: Settings,
-        db: Database) -> None:
+    harness: Harness, fake_api: FakeTelegramServer, settings: Settings, db: Database
+) -> None:
     """`python -m bot` as systemd stops it: the name was taken, the age question arrives,
     no "something went wrong" follows, and the new step is on disk for the next start."""
     user = harness.user(5101, language_code="ru")
     await at_name_step(user)
-    production = settings.model_copy(update={
-        "bot_token": SecretStr(TOKEN), "telegram_api_url": fake_api.base_url,
-        "polling_timeout": 1})
+    production = settings.model_copy(
+        update={
+            "bot_token": SecretStr(TOKEN),
+            "telegram_api_url": fake_api.base_url,
+            "polling_timeout": 1,
+        }
+    )
     fake_api.hang_next("sendMessage", 1.5)  # the reply to the name is slow to go out
     running = asyncio.create_task(run_polling(production))
     harness.api.user_sends(user.id, "Сейітов Ерлан")
@@ -74,15 +79,23 @@ async def test_sigterm_in_polling_lets_a_form_step_finish(
 
 
 async def test_webhook_shutdown_lets_a_form_step_finish(
-        harness: Harness, fake_api: FakeTelegramServer, settings: Settings, db: Database,
-        content: ContentStore) -> None:
+    harness: Harness,
+    fake_api: FakeTelegramServer,
+    settings: Settings,
+    db: Database,
+    content: ContentStore,
+) -> None:
     """Webhook mode answers Telegram at once and handles the update in the background; the
     server stopping (SIGTERM ends `run_webhook` the same way) waits for that handler."""
     user = harness.user(5102, language_code="ru")
     await at_name_step(user)
-    hook_settings = settings.model_copy(update={
-        "telegram_api_url": fake_api.base_url, "webhook_url": "https://bot.example.kz/hook",
-        "webhook_secret": SecretStr(SECRET)})
+    hook_settings = settings.model_copy(
+        update={
+            "telegram_api_url": fake_api.base_url,
+            "webhook_url": "https://bot.example.kz/hook",
+            "webhook_secret": SecretStr(SECRET),
+        }
+    )
     bot = create_bot(hook_settings, TOKEN)
     dp = create_dispatcher(hook_settings, db, content)
     client = TestClient(TestServer(build_app(dp, bot, hook_settings, db)))
@@ -90,8 +103,9 @@ async def test_webhook_shutdown_lets_a_form_step_finish(
     try:
         fake_api.hang_next("sendMessage", 1.5)
         update = harness.api.user_sends(user.id, "Сейітов Ерлан")
-        response = await client.post("/hook", json=update,
-                                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        response = await client.post(
+            "/hook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
         assert response.status == 200
         await asyncio.wait_for(fake_api.holding.wait(), 10)
     finally:
@@ -109,14 +123,16 @@ def test_the_systemd_unit_leaves_room_for_the_drain() -> None:
     """deploy/jastar-bot.service promises that SIGTERM lets the updates in hand finish:
     systemd must not kill the bot before the drain and its grace time are over."""
     unit = (Path(__file__).resolve().parents[2] / "deploy" / "jastar-bot.service").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     [timeout] = re.findall(r"^TimeoutStopSec=(\d+)$", unit, flags=re.MULTILINE)
     assert int(timeout) > DRAIN_TIMEOUT + CANCEL_GRACE + 2
     assert f"up to {DRAIN_TIMEOUT:.0f} s" in unit
 
 
 async def test_the_wait_for_updates_in_hand_is_bounded(
-        harness: Harness, fake_api: FakeTelegramServer) -> None:
+    harness: Harness, fake_api: FakeTelegramServer
+) -> None:
     """A handler stuck longer than the drain allows is cancelled, so shutdown ends (within
     systemd's stop timeout) while Telegram still holds the call; the user is not sent an
     error on the way out."""

@@ -36,8 +36,11 @@ async def wait_for(condition: Callable[[], bool], seconds: float = 20.0) -> None
 
 
 async def test_polling_starts_and_serves_when_set_up_calls_fail(
-        settings: Settings, fake_api: FakeTelegramServer,
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    settings: Settings,
+    fake_api: FakeTelegramServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     api = fake_api.emulator
     api.webhook = {"url": "https://old.example.kz/hook"}  # left from an earlier deploy
     for status in (502, 502, 502, 404):  # more than the retries; 404: nginx's own page
@@ -45,9 +48,13 @@ async def test_polling_starts_and_serves_when_set_up_calls_fail(
         api.gateway_page_next("getMe", status)
         api.gateway_page_next("setMyCommands", status)
     monkeypatch.setattr(app, "SETUP_RETRY_DELAYS", (0.2, 0.5), raising=False)
-    live = settings.model_copy(update={"bot_token": SecretStr(TOKEN),
-                                       "telegram_api_url": fake_api.base_url,
-                                       "polling_timeout": 1})
+    live = settings.model_copy(
+        update={
+            "bot_token": SecretStr(TOKEN),
+            "telegram_api_url": fake_api.base_url,
+            "polling_timeout": 1,
+        }
+    )
     user = api.add_chat(5301, "Асель", language_code="kk")
     api.user_sends(user.id, "/start")
     task = asyncio.create_task(run_polling(live))
@@ -66,15 +73,23 @@ async def test_polling_starts_and_serves_when_set_up_calls_fail(
 
 
 async def test_the_webhook_server_starts_when_set_webhook_fails(
-        settings: Settings, db: Database, content: ContentStore,
-        fake_api: FakeTelegramServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings: Settings,
+    db: Database,
+    content: ContentStore,
+    fake_api: FakeTelegramServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     api = fake_api.emulator
     for status in (502, 502, 502, 504, 404):
         api.gateway_page_next("setWebhook", status, processed=False)
     monkeypatch.setattr(app, "SETUP_RETRY_DELAYS", (0.2, 0.5), raising=False)
-    hook = settings.model_copy(update={
-        "telegram_api_url": fake_api.base_url, "webhook_url": "https://bot.example.kz/tg/hook",
-        "webhook_secret": SecretStr(SECRET)})
+    hook = settings.model_copy(
+        update={
+            "telegram_api_url": fake_api.base_url,
+            "webhook_url": "https://bot.example.kz/tg/hook",
+            "webhook_secret": SecretStr(SECRET),
+        }
+    )
     bot = create_bot(hook, TOKEN)
     dp = create_dispatcher(hook, db, content)
     client = TestClient(TestServer(build_app(dp, bot, hook, db, background=False)))
@@ -82,8 +97,9 @@ async def test_the_webhook_server_starts_when_set_webhook_fails(
     try:
         user = api.add_chat(5302, "Дана", language_code="ru")
         update = api.user_sends(user.id, "/start")
-        response = await client.post("/tg/hook", json=update,
-                                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        response = await client.post(
+            "/tg/hook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
         assert response.status == 200
         assert "Выберите язык" in api.bot_messages(user.id)[-1].text
         await wait_for(lambda: api.webhook is not None)

@@ -16,12 +16,12 @@ from bot.config import Settings
 from tests.conversation import Harness
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = '''checked = 2026-11-20
+SOURCES = """checked = 2026-11-20
 [[sources]]
 title = "Seed report of the department"
 url = "https://www.gov.kz/memleket/entities/shymkent"
 read = 2026-11-20
-'''
+"""
 
 
 @pytest.fixture
@@ -47,12 +47,16 @@ def content(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> ContentStore
     return ContentStore(settings.content_dir)
 
 
-@pytest.mark.parametrize(("lang", "button", "programmes", "work", "line"), [
-    ("kk", "Қазақша", "Бағдарламалар", "Жұмыс", "Ақпарат 20.11.2026 жағдайы бойынша"),
-    ("ru", "Русский", "Программы", "Работа", "Данные на 20.11.2026"),
-])
+@pytest.mark.parametrize(
+    ("lang", "button", "programmes", "work", "line"),
+    [
+        ("kk", "Қазақша", "Бағдарламалар", "Жұмыс", "Ақпарат 20.11.2026 жағдайы бойынша"),
+        ("ru", "Русский", "Программы", "Работа", "Данные на 20.11.2026"),
+    ],
+)
 async def test_the_card_shows_the_checked_date_and_the_mrp_amount(
-        harness: Harness, lang: str, button: str, programmes: str, work: str, line: str) -> None:
+    harness: Harness, lang: str, button: str, programmes: str, work: str, line: str
+) -> None:
     user = harness.user(5101, language_code=lang)
     await user.start(button)
     await user.click(programmes)

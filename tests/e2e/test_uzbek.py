@@ -21,8 +21,9 @@ async def test_uzbek_in_cyrillic_gets_the_note_in_russian(harness: Harness) -> N
     user = harness.user(5302, language_code="ru")
     await user.start("Русский")
     await user.send("Ёшлар маркази қаерда жойлашган? ёрдам керак")
-    assert user.last_text.startswith("🇺🇿 Пока я понимаю только казахский и русский"), \
+    assert user.last_text.startswith("🇺🇿 Пока я понимаю только казахский и русский"), (
         user.last_text[:120]
+    )
 
 
 async def test_kazakh_and_russian_questions_get_no_note(harness: Harness) -> None:
@@ -36,8 +37,11 @@ async def test_kazakh_and_russian_questions_get_no_note(harness: Harness) -> Non
 async def test_stats_count_uzbek_messages(harness: Harness) -> None:
     user = harness.user(5304, language_code="ru")
     await user.start("Русский")
-    for question in ("Talabalarga yotoqxona qanday olinadi", "Армияга неча ёшдан олишади?",
-                     "как получить грант на учебу"):
+    for question in (
+        "Talabalarga yotoqxona qanday olinadi",
+        "Армияга неча ёшдан олишади?",
+        "как получить грант на учебу",
+    ):
         await user.send(question)
     admin = harness.user(ADMIN, "Admin", language_code="ru")
     await admin.send("/stats")

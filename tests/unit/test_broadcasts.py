@@ -16,16 +16,30 @@ from bot.transport.pacing import TokenBucket
 NOW = datetime(2026, 12, 25, 10, 0, tzinfo=UTC)  # 15:00 in Shymkent (UTC+5)
 
 
-@pytest.mark.parametrize("typed", ["25.12.2026 18:00", "25.12.26 18:00", "2026-12-25 18:00",
-                                   " 25.12.2026  18:00 ", "25/12/2026 18:00"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "25.12.2026 18:00",
+        "25.12.26 18:00",
+        "2026-12-25 18:00",
+        " 25.12.2026  18:00 ",
+        "25/12/2026 18:00",
+    ],
+)
 def test_shymkent_time_is_read_in_common_formats(typed: str) -> None:
     assert parse_local_time(typed, NOW) == datetime(2026, 12, 25, 13, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("typed", "reason"), [
-    ("завтра", "format"), ("25.12.2026", "format"), ("32.12.2026 10:00", "format"),
-    ("25.12.2026 14:59", "past"), ("25.12.2028 10:00", "far"),
-])
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("завтра", "format"),
+        ("25.12.2026", "format"),
+        ("32.12.2026 10:00", "format"),
+        ("25.12.2026 14:59", "past"),
+        ("25.12.2028 10:00", "far"),
+    ],
+)
 def test_bad_past_and_far_times_are_refused(typed: str, reason: str) -> None:
     with pytest.raises(ScheduleError) as err:
         parse_local_time(typed, NOW)
@@ -91,9 +105,14 @@ async def test_token_bucket_serves_waiting_replies_before_announcements() -> Non
 
 
 def test_audience_round_trip_and_validation() -> None:
-    for audience in (Audience(), Audience("lang", "kk"), Audience("topic", "neet", "enrolled"),
-                     Audience("topic", "neet"), Audience("district", "al-farabi"),
-                     Audience("occupation", "neet")):
+    for audience in (
+        Audience(),
+        Audience("lang", "kk"),
+        Audience("topic", "neet", "enrolled"),
+        Audience("topic", "neet"),
+        Audience("district", "al-farabi"),
+        Audience("occupation", "neet"),
+    ):
         assert Audience.from_json(audience.to_json()) == audience
     for bad in (("lang", "en"), ("topic", ""), ("occupation", "retired"), ("all", "x")):
         with pytest.raises(ValueError):

@@ -107,7 +107,10 @@ def test_aiogram_webhook_handler_builds_its_answer_with_build_response_writer() 
     writer = inspect.signature(SimpleRequestHandler._build_response_writer).parameters
     assert {"bot", "result"} <= set(writer)
     assert list(inspect.signature(SimpleRequestHandler.verify_secret).parameters) == [
-        "self", "telegram_secret_token", "bot"]
+        "self",
+        "telegram_secret_token",
+        "bot",
+    ]
 
 
 def test_aiogram_session_middlewares_are_a_sequence() -> None:

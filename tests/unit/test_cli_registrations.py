@@ -31,8 +31,7 @@ def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return settings
 
 
-def test_qr_writes_a_png(env: Settings, tmp_path: Path,
-                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_qr_writes_a_png(env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "neet.png"
     assert main(["qr", "neet", "--out", str(out), "--username", "jastar_bot"]) == 0
     assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
@@ -47,9 +46,21 @@ def test_export_from_the_shell(env: Settings, tmp_path: Path) -> None:
             await db.migrate()
             async with db.transaction() as conn:
                 await Users(conn).touch(7)
-                await Registrations(conn).add(NewRegistration(
-                    7, "neet", "Әлиев Нұр", 20, "+77011234567", "abai", "neet", "@admin",
-                    "v", "kk", False))
+                await Registrations(conn).add(
+                    NewRegistration(
+                        7,
+                        "neet",
+                        "Әлиев Нұр",
+                        20,
+                        "+77011234567",
+                        "abai",
+                        "neet",
+                        "@admin",
+                        "v",
+                        "kk",
+                        False,
+                    )
+                )
 
     env.database_path.parent.mkdir(parents=True, exist_ok=True)
     asyncio.run(seed())

@@ -15,8 +15,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(autouse=True)
 def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("BOT_TOKEN", "ADMIN_IDS", "ADMIN_CHAT_ID", "TELEGRAM_API_URL", "DATABASE_PATH",
-                 "DEFAULT_LANGUAGE", "CONTENT_DIR"):
+    for name in (
+        "BOT_TOKEN",
+        "ADMIN_IDS",
+        "ADMIN_CHAT_ID",
+        "TELEGRAM_API_URL",
+        "DATABASE_PATH",
+        "DEFAULT_LANGUAGE",
+        "CONTENT_DIR",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -44,13 +51,16 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
     assert settings.admin_chat_id is None
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("ADMIN_IDS", "12,abc"),
-    ("DEFAULT_LANGUAGE", "en"),
-    ("TELEGRAM_API_URL", "localhost:8081"),
-    ("BOT_TOKEN", "not-a-token"),
-    ("ADMIN_CHAT_ID", "group"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ADMIN_IDS", "12,abc"),
+        ("DEFAULT_LANGUAGE", "en"),
+        ("TELEGRAM_API_URL", "localhost:8081"),
+        ("BOT_TOKEN", "not-a-token"),
+        ("ADMIN_CHAT_ID", "group"),
+    ],
+)
 def test_malformed_setting_names_the_variable(
     monkeypatch: pytest.MonkeyPatch, name: str, value: str
 ) -> None:
@@ -70,16 +80,26 @@ def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _run(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
-                          env=env, cwd=cwd, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+    )
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     import os
 
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "ADMIN_IDS")}
-    env.update(PYTHONPATH=str(ROOT), CONTENT_DIR=str(ROOT / "content"),
-               DATABASE_PATH=str(tmp_path / "db" / "bot.sqlite3"), **extra)
+    env.update(
+        PYTHONPATH=str(ROOT),
+        CONTENT_DIR=str(ROOT / "content"),
+        DATABASE_PATH=str(tmp_path / "db" / "bot.sqlite3"),
+        **extra,
+    )
     return env
 
 

@@ -30,10 +30,16 @@ def test_shipped_content_has_no_errors_and_only_placeholder_warnings() -> None:
     (until they are moved to `checked` + `[[sources]]`). A topic with sources is clean."""
     report = check(CONTENT)
     assert report.errors == []
-    legacy = {f"{t.id}.toml: checked, sources: missing" for t in report.topics
-              if t.source and not t.sources and t.checked is None}
-    others = [w for w in report.warnings if "admin-fill placeholder" not in w
-              and not any(w.startswith(prefix) for prefix in legacy)]
+    legacy = {
+        f"{t.id}.toml: checked, sources: missing"
+        for t in report.topics
+        if t.source and not t.sources and t.checked is None
+    }
+    others = [
+        w
+        for w in report.warnings
+        if "admin-fill placeholder" not in w and not any(w.startswith(prefix) for prefix in legacy)
+    ]
     assert others == []
 
 
@@ -85,9 +91,10 @@ def test_wrong_category_and_id_mismatch(content_copy: Path) -> None:
     topics = content_copy / "topics"
     shutil.copy(topics / "neet.toml", topics / "neet-copy.toml")
     path = topics / "employment.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('category = "work"',
-                                                             'category = "jobs"'),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('category = "work"', 'category = "jobs"'),
+        encoding="utf-8",
+    )
     errors = check(content_copy).errors
     assert any(e.startswith("neet-copy.toml: id:") for e in errors)
     assert any(e.startswith("employment.toml: category:") for e in errors)
@@ -97,7 +104,12 @@ def test_check_content_cli_json(content_copy: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "check-content", "--json", "--dir", str(content_copy)],
-        capture_output=True, text=True, env=env, cwd=content_copy.parent, timeout=60)
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=content_copy.parent,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {"topics", "warnings", "errors"}
@@ -109,6 +121,11 @@ def test_check_content_cli_json(content_copy: Path) -> None:
     (content_copy / "topics" / "neet.toml").write_text("id = ", encoding="utf-8")
     broken = subprocess.run(
         [sys.executable, "-m", "bot", "check-content", "--dir", str(content_copy)],
-        capture_output=True, text=True, env=env, cwd=content_copy.parent, timeout=60)
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=content_copy.parent,
+        timeout=60,
+    )
     assert broken.returncode == 1
     assert "neet.toml" in broken.stdout

@@ -31,7 +31,8 @@ async def test_failed_migration_leaves_nothing_behind(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "0001_ok.sql").write_text("CREATE TABLE a (x INTEGER);", encoding="utf-8")
     (folder / "0002_broken.sql").write_text(
-        "CREATE TABLE b (y INTEGER);\nINSERT INTO nowhere VALUES (1);", encoding="utf-8")
+        "CREATE TABLE b (y INTEGER);\nINSERT INTO nowhere VALUES (1);", encoding="utf-8"
+    )
     async with Database(tmp_path / "b.sqlite3") as db:
         with pytest.raises(MigrationError, match=r"0002_broken\.sql"):
             await db.migrate(folder)
@@ -88,21 +89,35 @@ async def test_ids_in_buttons_are_never_given_again(tmp_path: Path) -> None:
         async with db.transaction() as conn:
             await conn.execute("INSERT INTO users VALUES (5, 'kk', ?, ?, 1, 0)", (now, now))
             for _ in range(2):
-                await conn.execute("INSERT INTO tickets (user_id, language, created_at,"
-                                   " updated_at) VALUES (5, 'kk', ?, ?)", (now, now))
-            await conn.execute("INSERT INTO ticket_messages (ticket_id, chat_id, message_id,"
-                               " role, created_at) VALUES (2, -100, 7, 'ticket', ?)", (now,))
-            await conn.execute("INSERT INTO broadcasts (created_by, source_chat_id,"
-                               " source_message_id, audience, due_at, created_at)"
-                               " VALUES (1, 1, 1, '{}', ?, ?)", (now, now))
-            await conn.execute("INSERT INTO broadcast_deliveries (broadcast_id, user_id)"
-                               " VALUES (1, 5)")
-            await conn.execute("INSERT INTO registrations (user_id, topic_id, created_at,"
-                               " updated_at, admin_message_id) VALUES (5, 'neet', ?, ?, 9)",
-                               (now, now))
-            await conn.execute("INSERT INTO question_log (user_id, asked_at, normalised,"
-                               " language, score, answered) VALUES (5, ?, 'q', 'kk', 0, 0)",
-                               (now,))
+                await conn.execute(
+                    "INSERT INTO tickets (user_id, language, created_at,"
+                    " updated_at) VALUES (5, 'kk', ?, ?)",
+                    (now, now),
+                )
+            await conn.execute(
+                "INSERT INTO ticket_messages (ticket_id, chat_id, message_id,"
+                " role, created_at) VALUES (2, -100, 7, 'ticket', ?)",
+                (now,),
+            )
+            await conn.execute(
+                "INSERT INTO broadcasts (created_by, source_chat_id,"
+                " source_message_id, audience, due_at, created_at)"
+                " VALUES (1, 1, 1, '{}', ?, ?)",
+                (now, now),
+            )
+            await conn.execute(
+                "INSERT INTO broadcast_deliveries (broadcast_id, user_id) VALUES (1, 5)"
+            )
+            await conn.execute(
+                "INSERT INTO registrations (user_id, topic_id, created_at,"
+                " updated_at, admin_message_id) VALUES (5, 'neet', ?, ?, 9)",
+                (now, now),
+            )
+            await conn.execute(
+                "INSERT INTO question_log (user_id, asked_at, normalised,"
+                " language, score, answered) VALUES (5, ?, 'q', 'kk', 0, 0)",
+                (now,),
+            )
         assert "0008_ids_never_reused.sql" in await db.migrate(MIGRATIONS)
         assert await db.fetch_all("PRAGMA foreign_key_check") == []
         message = await db.fetch_one("SELECT ticket_id, message_id FROM ticket_messages")
@@ -118,23 +133,37 @@ async def test_ids_in_buttons_are_never_given_again(tmp_path: Path) -> None:
             for table in BUTTON_TABLES:
                 newest = await (await conn.execute(f"SELECT MAX(id) FROM {table}")).fetchone()
                 await conn.execute(f"DELETE FROM {table} WHERE id = ?", (newest[0],))
-            await conn.execute("INSERT INTO tickets (user_id, language, created_at,"
-                               " updated_at) VALUES (5, 'kk', ?, ?)", (now, now))
-            await conn.execute("INSERT INTO broadcasts (created_by, source_chat_id,"
-                               " source_message_id, audience, due_at, created_at)"
-                               " VALUES (1, 1, 1, '{}', ?, ?)", (now, now))
-            await conn.execute("INSERT INTO registrations (user_id, topic_id, created_at,"
-                               " updated_at) VALUES (5, 'neet', ?, ?)", (now, now))
-            await conn.execute("INSERT INTO question_log (user_id, asked_at, normalised,"
-                               " language, score, answered) VALUES (5, ?, 'q', 'kk', 0, 0)",
-                               (now,))
-        ids = {table: (await db.fetch_one(f"SELECT id FROM {table}"))[0]  # type: ignore[index]
-               for table in BUTTON_TABLES}
+            await conn.execute(
+                "INSERT INTO tickets (user_id, language, created_at,"
+                " updated_at) VALUES (5, 'kk', ?, ?)",
+                (now, now),
+            )
+            await conn.execute(
+                "INSERT INTO broadcasts (created_by, source_chat_id,"
+                " source_message_id, audience, due_at, created_at)"
+                " VALUES (1, 1, 1, '{}', ?, ?)",
+                (now, now),
+            )
+            await conn.execute(
+                "INSERT INTO registrations (user_id, topic_id, created_at,"
+                " updated_at) VALUES (5, 'neet', ?, ?)",
+                (now, now),
+            )
+            await conn.execute(
+                "INSERT INTO question_log (user_id, asked_at, normalised,"
+                " language, score, answered) VALUES (5, ?, 'q', 'kk', 0, 0)",
+                (now,),
+            )
+        ids = {
+            table: (await db.fetch_one(f"SELECT id FROM {table}"))[0]  # type: ignore[index]
+            for table in BUTTON_TABLES
+        }
         assert ids == {"tickets": 3, "registrations": 2, "broadcasts": 2, "question_log": 2}
 
 
 def test_scrub_numbers_drops_phones_and_id_numbers_only() -> None:
     from bot.db.questions import scrub_numbers
+
     assert scrub_numbers("ин9010130123 тел 7 701 123 45 67 грант") == "ин тел грант"
     assert scrub_numbers("позвоните 123 45 67") == "позвоните"
     kept = "мне 19 лет в 2025 году 1 0 0 тенге"  # "1 000 000" once normalised

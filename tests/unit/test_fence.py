@@ -25,7 +25,8 @@ def imports(path: Path) -> set[str]:
 def names(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} | {
-        node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+        node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+    }
 
 
 def modules(folder: Path) -> list[Path]:
@@ -50,8 +51,9 @@ def test_only_the_chat_command_reaches_into_the_sandbox() -> None:
 
 def test_the_transport_knows_no_screens() -> None:
     for path in modules(BOT / "transport"):
-        reached = {m for m in imports(path)
-                   if m.startswith(("bot.handlers", "bot.views", "bot.sandbox"))}
+        reached = {
+            m for m in imports(path) if m.startswith(("bot.handlers", "bot.views", "bot.sandbox"))
+        }
         assert not reached, f"{path.relative_to(ROOT)} imports {reached}"
 
 
@@ -61,9 +63,12 @@ def test_no_event_isolation_in_the_database_package() -> None:
 
 
 def test_test_only_helpers_live_in_tests() -> None:
-    defined = {node.name for path in modules(BOT)
-               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-               if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
+    defined = {
+        node.name
+        for path in modules(BOT)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    }
     assert not defined & {"retry_middleware", "fail_next", "gateway_page_next", "gateway_page"}
 
 

@@ -35,15 +35,17 @@ async def fill(path: Path) -> None:
     async with Database(path) as db:
         await db.migrate()
         async with db.transaction() as conn:
-            await conn.execute("INSERT INTO users (telegram_id, first_seen, last_seen)"
-                               " VALUES (1, 'x', 'x')")
+            await conn.execute(
+                "INSERT INTO users (telegram_id, first_seen, last_seen) VALUES (1, 'x', 'x')"
+            )
         wal = path.with_name(path.name + "-wal")
         assert wal.exists()
         assert mode(wal) == 0o600 and mode(path.with_name(path.name + "-shm")) == 0o600
 
 
-async def test_a_new_database_and_its_folder_are_private(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_new_database_and_its_folder_are_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     settings = load_settings(database_path=tmp_path / "data" / "bot.sqlite3")
     assert mode(tmp_path / "data") == 0o700
@@ -69,8 +71,9 @@ async def test_a_folder_shared_with_other_files_is_left_alone(tmp_path: Path) ->
     assert mode(shared / "bot.sqlite3") == 0o600 and mode(shared) == 0o755
 
 
-async def test_backups_and_exports_are_private(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_backups_and_exports_are_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = tmp_path / "bot.sqlite3"
     await fill(source)
     backup(source, tmp_path / "backups" / "bot-1.sqlite3")

@@ -58,7 +58,9 @@ async def test_a_failed_flush_keeps_the_changes_for_the_next_one(db: Database) -
     await db.conn.execute("ALTER TABLE fsm_away RENAME TO fsm_state")
     await storage.flush()
     assert sorted(state for state, _ in (await stored(db)).values()) == [
-        "RegForm:age", "RegForm:phone"]
+        "RegForm:age",
+        "RegForm:phone",
+    ]
 
 
 async def test_forget_turns_pending_changes_into_deletes(db: Database) -> None:
@@ -74,7 +76,8 @@ async def test_forget_turns_pending_changes_into_deletes(db: Database) -> None:
 
 
 async def test_a_pending_row_pushed_out_of_the_cache_is_still_read(
-    db: Database, monkeypatch: pytest.MonkeyPatch,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(fsm_storage, "CACHE_SIZE", 2)
     storage = SQLiteStorage(db)

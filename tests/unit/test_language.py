@@ -12,25 +12,31 @@ from bot.catalog.language import detect
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-@pytest.mark.parametrize("text", [
-    "Yoshlar uchun qanday ish bor?",
-    "stipendiya qachon beriladi, bilmaysizmi",
-    "Ёшлар маркази қаерда жойлашган?",
-    "ўқишга грант олмоқчиман, нима қилиш керак",
-    "men 17 yoshdaman, yozda ishlamoqchiman",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yoshlar uchun qanday ish bor?",
+        "stipendiya qachon beriladi, bilmaysizmi",
+        "Ёшлар маркази қаерда жойлашган?",
+        "ўқишга грант олмоқчиман, нима қилиш керак",
+        "men 17 yoshdaman, yozda ishlamoqchiman",
+    ],
+)
 def test_uzbek_in_latin_and_cyrillic(text: str) -> None:
     assert detect(text) == "uz"
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("Жастарға қандай көмек бар?", "kk"),
-    ("jastarga qandai komek bar", "kk"),
-    ("жумыс керек кайда барамын", "kk"),
-    ("Где найти работу студенту?", "ru"),
-    ("gde mozhno nayti rabotu", "ru"),
-    ("қандай грант бар", "kk"),  # shared Turkic word, Kazakh letters decide
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Жастарға қандай көмек бар?", "kk"),
+        ("jastarga qandai komek bar", "kk"),
+        ("жумыс керек кайда барамын", "kk"),
+        ("Где найти работу студенту?", "ru"),
+        ("gde mozhno nayti rabotu", "ru"),
+        ("қандай грант бар", "kk"),  # shared Turkic word, Kazakh letters decide
+    ],
+)
 def test_kazakh_and_russian_stay_themselves(text: str, lang: str) -> None:
     assert detect(text) == lang
 

@@ -33,8 +33,11 @@ def _repositories() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.ClassDef):
                 for item in node.body:
-                    if (isinstance(item, ast.FunctionDef) and item.name == "__init__"
-                            and [a.arg for a in item.args.args[1:2]] == ["conn"]):
+                    if (
+                        isinstance(item, ast.FunctionDef)
+                        and item.name == "__init__"
+                        and [a.arg for a in item.args.args[1:2]] == ["conn"]
+                    ):
                         found.add(node.name)
     return found
 
@@ -54,9 +57,13 @@ def test_handlers_and_middlewares_use_no_repository_and_no_sql(path: Path) -> No
 
 
 def test_sql_lives_only_in_db() -> None:
-    outside = [p.relative_to(BOT).as_posix() for p in BOT.rglob("*.py")
-               if "db" not in p.relative_to(BOT).parts[:1] and p.name != "__main__.py"
-               and SQL.search(p.read_text("utf-8"))]
+    outside = [
+        p.relative_to(BOT).as_posix()
+        for p in BOT.rglob("*.py")
+        if "db" not in p.relative_to(BOT).parts[:1]
+        and p.name != "__main__.py"
+        and SQL.search(p.read_text("utf-8"))
+    ]
     assert outside == []
 
 

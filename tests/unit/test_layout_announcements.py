@@ -21,11 +21,18 @@ import bot.db
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = ("bot/handlers/announcements.py", "bot/handlers/handoff.py")
-SERVICES = ("bot/services/broadcasts.py", "bot/services/handoff.py",
-            "bot/services/operators.py")
+SERVICES = ("bot/services/broadcasts.py", "bot/services/handoff.py", "bot/services/operators.py")
 # The database's own doors: a handler that touches one of these is doing a service's job.
-DATA_ACCESS = {"transaction", "conn", "execute", "execute_fetchall", "executemany",
-               "executescript", "commit", "rollback"}
+DATA_ACCESS = {
+    "transaction",
+    "conn",
+    "execute",
+    "execute_fetchall",
+    "executemany",
+    "executescript",
+    "commit",
+    "rollback",
+}
 SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|REPLACE)\b.*\b(FROM|INTO|SET|WHERE)\b", re.S)
 KEYBOARD_BUILDERS = {"InlineKeyboardButton", "InlineKeyboardMarkup", "InlineKeyboardBuilder"}
 
@@ -40,8 +47,11 @@ def _repositories() -> set[str]:
     for info in pkgutil.iter_modules(bot.db.__path__, "bot.db."):
         module = importlib.import_module(info.name)
         for name, obj in vars(module).items():
-            if (inspect.isclass(obj) and obj.__module__ == module.__name__
-                    and "conn" in inspect.signature(obj.__init__).parameters):
+            if (
+                inspect.isclass(obj)
+                and obj.__module__ == module.__name__
+                and "conn" in inspect.signature(obj.__init__).parameters
+            ):
                 names.add(name)
     return names
 
@@ -51,8 +61,13 @@ def _called_names(tree: ast.Module) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             func = node.func
-            names.add(func.id if isinstance(func, ast.Name)
-                      else func.attr if isinstance(func, ast.Attribute) else "")
+            names.add(
+                func.id
+                if isinstance(func, ast.Name)
+                else func.attr
+                if isinstance(func, ast.Attribute)
+                else ""
+            )
     return names
 
 
@@ -81,8 +96,11 @@ def test_handlers_reach_data_only_through_services(path: str) -> None:
     assert not _called_names(tree) & repositories, f"{path} constructs a repository"
     touched = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
     assert not touched & DATA_ACCESS, f"{path} uses {touched & DATA_ACCESS}"
-    strings = [node.value for node in ast.walk(tree)
-               if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    strings = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
     assert not [s for s in strings if SQL.search(s)], f"{path} holds SQL"
 
 
@@ -91,9 +109,13 @@ def test_handlers_build_no_keyboards_and_define_no_callback_data(path: str) -> N
     tree = _tree(path)
     assert not _called_names(tree) & KEYBOARD_BUILDERS, f"{path} builds a keyboard"
     module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
-    own = [name for name, obj in vars(module).items()
-           if inspect.isclass(obj) and issubclass(obj, CallbackData)
-           and obj.__module__ == module.__name__]
+    own = [
+        name
+        for name, obj in vars(module).items()
+        if inspect.isclass(obj)
+        and issubclass(obj, CallbackData)
+        and obj.__module__ == module.__name__
+    ]
     assert not own, f"{path} defines callback data {own}"
 
 

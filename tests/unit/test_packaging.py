@@ -22,8 +22,9 @@ MIGRATIONS = sorted(p.name for p in (ROOT / "migrations").glob("*.sql"))
 
 
 def _run(*cmd: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, cwd=cwd,
-                            env=env, timeout=600)
+    result = subprocess.run(
+        [str(c) for c in cmd], capture_output=True, text=True, cwd=cwd, env=env, timeout=600
+    )
     assert result.returncode == 0, f"{cmd}: {result.stdout}\n{result.stderr}"
     return result.stdout
 
@@ -36,16 +37,28 @@ def test_the_installed_wheel_carries_and_applies_every_migration(tmp_path: Path)
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     for name in ("bot", "migrations"):
-        shutil.copytree(ROOT / name, source / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(
+            ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
     wheels = tmp_path / "wheels"
-    _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, source,
-         cwd=tmp_path)
+    _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--quiet",
+        "--no-deps",
+        "-w",
+        wheels,
+        source,
+        cwd=tmp_path,
+    )
     [wheel] = wheels.glob("jastar_bot-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         shipped = sorted(Path(n).name for n in archive.namelist() if n.endswith(".sql"))
-        assert all(n.startswith("bot/migrations/") for n in archive.namelist()
-                   if n.endswith(".sql"))
+        assert all(
+            n.startswith("bot/migrations/") for n in archive.namelist() if n.endswith(".sql")
+        )
     assert shipped == MIGRATIONS  # each once, all of them
 
     # A fresh virtualenv: the wheel without its dependencies, which come from this test's
@@ -55,14 +68,29 @@ def test_the_installed_wheel_carries_and_applies_every_migration(tmp_path: Path)
     python = env_dir / "bin" / "python"
     if not python.exists():  # Windows
         python = env_dir / "Scripts" / "python.exe"
-    _run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps",
-         wheel, cwd=tmp_path)
-    site = _run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-                cwd=tmp_path).strip()
-    (Path(site) / "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n",
-                                              encoding="utf-8")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "BOT_TOKEN", "ADMIN_IDS", "CONTENT_DIR")}
+    _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--quiet",
+        "--no-deps",
+        wheel,
+        cwd=tmp_path,
+    )
+    site = _run(
+        python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=tmp_path
+    ).strip()
+    (Path(site) / "test-deps.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8"
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "BOT_TOKEN", "ADMIN_IDS", "CONTENT_DIR")
+    }
     env["DATABASE_PATH"] = str(tmp_path / "data" / "bot.sqlite3")
     work = tmp_path / "elsewhere"  # not the checkout: `python -m` puts the cwd on the path
     work.mkdir()
@@ -78,8 +106,9 @@ def test_every_package_under_bot_is_listed_for_the_wheel() -> None:
     """pyproject.toml lists packages by hand (to map migrations/ in): none may be missed."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     listed = set(config["tool"]["setuptools"]["packages"])
-    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "bot").rglob(
-        "__init__.py")}
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "bot").rglob("__init__.py")
+    }
     assert found | {"bot.migrations"} == listed
 
 

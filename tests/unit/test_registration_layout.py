@@ -16,8 +16,12 @@ from bot import choices
 ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = ("bot/handlers/registration.py", "bot/handlers/registration_admin.py")
 CALLERS = (*HANDLERS, "bot/workers/registration_poster.py", "bot/__main__.py")
-SERVICES = ("bot/services/registrations.py", "bot/services/form_fields.py",
-            "bot/services/export.py", "bot/choices.py")
+SERVICES = (
+    "bot/services/registrations.py",
+    "bot/services/form_fields.py",
+    "bot/services/export.py",
+    "bot/choices.py",
+)
 
 
 def repositories() -> set[str]:
@@ -49,16 +53,24 @@ def test_registration_handlers_and_the_poster_use_no_repository_and_no_sql() -> 
                 used = {alias.name for alias in node.names} & repos
                 assert not used, f"{path} imports the repository {used}"
             if isinstance(node, ast.Attribute):
-                assert node.attr not in {"transaction", "execute", "conn", "fetch_one",
-                                         "fetch_all"}, f"{path}:{node.lineno} reaches the db"
+                assert node.attr not in {
+                    "transaction",
+                    "execute",
+                    "conn",
+                    "fetch_one",
+                    "fetch_all",
+                }, f"{path}:{node.lineno} reaches the db"
 
 
 def test_registration_services_import_no_aiogram() -> None:
     for path in SERVICES:
         for node in ast.walk(tree(path)):
             if isinstance(node, ast.Import | ast.ImportFrom):
-                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [
-                    alias.name for alias in node.names]
+                names = (
+                    [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else [alias.name for alias in node.names]
+                )
                 assert not any(n.split(".")[0] == "aiogram" for n in names), path
 
 
@@ -70,13 +82,17 @@ def test_the_registration_poster_is_a_worker() -> None:
 
 def test_districts_occupations_and_statuses_are_defined_once() -> None:
     """Every module names them by importing bot.choices, none writes the tuple again."""
-    literals = {choices.DISTRICTS, choices.OCCUPATIONS, choices.STATUSES,
-                choices.ACTIVE_STATUSES, choices.ADMIN_STATUSES}
+    literals = {
+        choices.DISTRICTS,
+        choices.OCCUPATIONS,
+        choices.STATUSES,
+        choices.ACTIVE_STATUSES,
+        choices.ADMIN_STATUSES,
+    }
     for path in (ROOT / "bot").rglob("*.py"):
         if path.name == "choices.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Tuple) and all(isinstance(e, ast.Constant)
-                                                    for e in node.elts):
+            if isinstance(node, ast.Tuple) and all(isinstance(e, ast.Constant) for e in node.elts):
                 value = tuple(e.value for e in node.elts)  # type: ignore[attr-defined]
                 assert value not in literals, f"{path}:{node.lineno} repeats {value}"

@@ -51,24 +51,29 @@ async def run(method: Any, errors: list[Exception]) -> tuple[int, Exception | No
 SEND = SendMessage(chat_id=1, text="x")
 
 
-@pytest.mark.parametrize(("method", "make_error", "expected_calls", "fails"), [
-    (SEND, refused_connection, 2, False),  # the request never left: safe to send again
-    (SEND, lambda m: TelegramNetworkError(method=m, message="Request timeout error"), 1, True),
-    (SEND, lambda m: TelegramServerError(method=m, message="Bad Gateway"), 1, True),
-    (GetMe(), lambda m: TelegramServerError(method=m, message="Bad Gateway"), 2, False),
-    (GetUpdates(), lambda m: TelegramServerError(method=m, message="Bad Gateway"), 1, True),
-    # The gateway's pages, by status: 502/503 never reached the Bot API, 500/504 may have.
-    (SEND, lambda m: ServerError(m, 502, "Bad Gateway", page=True), 2, False),
-    (SEND, lambda m: ServerError(m, 503, "Service Unavailable", page=True), 2, False),
-    (SEND, lambda m: ServerError(m, 504, "Gateway Time-out", page=True), 1, True),
-    (SEND, lambda m: ServerError(m, 500, "Internal Server Error", page=False), 1, True),
-    (GetMe(), lambda m: ServerError(m, 504, "Gateway Time-out", page=True), 2, False),
-    # A flood wait on a message call is the pacer's (transport/pacing.py); on others, retried here.
-    (SEND, lambda m: TelegramRetryAfter(method=m, message="wait", retry_after=1), 1, True),
-    (GetMe(), lambda m: TelegramRetryAfter(method=m, message="wait", retry_after=1), 2, False),
-])
-async def test_what_is_retried(method: Any, make_error: Any, expected_calls: int,
-                               fails: bool) -> None:
+@pytest.mark.parametrize(
+    ("method", "make_error", "expected_calls", "fails"),
+    [
+        (SEND, refused_connection, 2, False),  # the request never left: safe to send again
+        (SEND, lambda m: TelegramNetworkError(method=m, message="Request timeout error"), 1, True),
+        (SEND, lambda m: TelegramServerError(method=m, message="Bad Gateway"), 1, True),
+        (GetMe(), lambda m: TelegramServerError(method=m, message="Bad Gateway"), 2, False),
+        (GetUpdates(), lambda m: TelegramServerError(method=m, message="Bad Gateway"), 1, True),
+        # The gateway's pages, by status: 502/503 never reached the Bot API, 500/504 may have.
+        (SEND, lambda m: ServerError(m, 502, "Bad Gateway", page=True), 2, False),
+        (SEND, lambda m: ServerError(m, 503, "Service Unavailable", page=True), 2, False),
+        (SEND, lambda m: ServerError(m, 504, "Gateway Time-out", page=True), 1, True),
+        (SEND, lambda m: ServerError(m, 500, "Internal Server Error", page=False), 1, True),
+        (GetMe(), lambda m: ServerError(m, 504, "Gateway Time-out", page=True), 2, False),
+        # A flood wait on a message call is the pacer's (transport/pacing.py);
+        # on others, retried here.
+        (SEND, lambda m: TelegramRetryAfter(method=m, message="wait", retry_after=1), 1, True),
+        (GetMe(), lambda m: TelegramRetryAfter(method=m, message="wait", retry_after=1), 2, False),
+    ],
+)
+async def test_what_is_retried(
+    method: Any, make_error: Any, expected_calls: int, fails: bool
+) -> None:
     calls, error = await run(method, [make_error(method)])
     assert calls == expected_calls and (error is not None) == fails
 

@@ -22,11 +22,22 @@ def index() -> SearchIndex:
     return SearchIndex(load_catalog(ROOT / "content"))
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("жұмыс", "jumys"), ("жұмыс", "zhumys"), ("жұмыс", "jūmys"), ("жұмыс", "жумыс"),
-    ("Қазақстан", "qazaqstan"), ("шағын", "shagyn"), ("ёлка", "елка"),
-    ("суицид", "suicid"), ("центр", "tsentr"), ("NEET", "неет"), ("neet", "нит"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("жұмыс", "jumys"),
+        ("жұмыс", "zhumys"),
+        ("жұмыс", "jūmys"),
+        ("жұмыс", "жумыс"),
+        ("Қазақстан", "qazaqstan"),
+        ("шағын", "shagyn"),
+        ("ёлка", "елка"),
+        ("суицид", "suicid"),
+        ("центр", "tsentr"),
+        ("NEET", "неет"),
+        ("neet", "нит"),
+    ],
+)
 def test_spellings_fold_together(a: str, b: str) -> None:
     assert normalise(a) == normalise(b)
 
@@ -39,68 +50,123 @@ def test_content_words_drop_stopwords_and_greetings_and_undo_voicing() -> None:
     assert content_words(words("добрый вечер")) == [None, None]
     assert content_words(words("мен жұмыс")) == [None, "жумис"]
     # Kazakh stem-final б/п, г/к alternate before a vowel: one spelling for both.
-    table = dict(zip(["табу", "тапқым", "тілегі", "тілек"],
-                     content_words(words("табу тапқым тілегі тілек")), strict=True))
+    table = dict(
+        zip(
+            ["табу", "тапқым", "тілегі", "тілек"],
+            content_words(words("табу тапқым тілегі тілек")),
+            strict=True,
+        )
+    )
     assert table["табу"][:3] == table["тапқым"][:3] == "тап"
     assert table["тілегі"][:5] == table["тілек"] == "тилек"
 
 
-@pytest.mark.parametrize(("question", "topic"), [
-    ("NEET деген кімдер", "neet"),
-    ("жастар практикасы қанша ай", "youth-practice"),
-    ("грант на бизнес для молодежи", "entrepreneurship"),
-    ("волонтер болғым келеді", "volunteering"),
-])
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("NEET деген кімдер", "neet"),
+        ("жастар практикасы қанша ай", "youth-practice"),
+        ("грант на бизнес для молодежи", "entrepreneurship"),
+        ("волонтер болғым келеді", "volunteering"),
+    ],
+)
 def test_clear_questions_find_their_topic(index: SearchIndex, question: str, topic: str) -> None:
     assert index.search(question).topic == topic
 
 
-@pytest.mark.parametrize(("question", "topic"), [
-    ("прктика для выпускников", "youth-practice"),     # a letter missing
-    ("ваканисии", "employment"),                       # a letter too many
-    ("контрат поколений", "generations-contract"),     # a letter missing, Russian
-    ("опертормен сөйлесу", "contacts"),                # a typo inside an inflected word
-    ("жасылел", "zhasyl-el"),                          # two words run together
-    ("баскарманын мекен жайы", "contacts"),            # one word typed as two
-    ("нко", "ngo"), ("зож", "healthy-lifestyle"),      # short words count like long ones
-    ("неет", "neet"), ("qoǵamdyq uiym", "ngo"),
-    ("телефон доверия номер", "psych-support"),
-])
-def test_typos_inflections_and_short_words(index: SearchIndex, question: str,
-                                           topic: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("прктика для выпускников", "youth-practice"),  # a letter missing
+        ("ваканисии", "employment"),  # a letter too many
+        ("контрат поколений", "generations-contract"),  # a letter missing, Russian
+        ("опертормен сөйлесу", "contacts"),  # a typo inside an inflected word
+        ("жасылел", "zhasyl-el"),  # two words run together
+        ("баскарманын мекен жайы", "contacts"),  # one word typed as two
+        ("нко", "ngo"),
+        ("зож", "healthy-lifestyle"),  # short words count like long ones
+        ("неет", "neet"),
+        ("qoǵamdyq uiym", "ngo"),
+        ("телефон доверия номер", "psych-support"),
+    ],
+)
+def test_typos_inflections_and_short_words(index: SearchIndex, question: str, topic: str) -> None:
     assert index.search(question).topic == topic
 
 
-@pytest.mark.parametrize("question", ["погода в шымкенте", "реши пример по математике",
-                                      "сәлем", "курс доллара на сегодня", "добрый вечер",
-                                      "салам алейкум", "спасибо большое", "ставка налога для ИП",
-                                      "ертең жаңбыр жауа ма", "кто выиграл матч", "???", "лол"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "погода в шымкенте",
+        "реши пример по математике",
+        "сәлем",
+        "курс доллара на сегодня",
+        "добрый вечер",
+        "салам алейкум",
+        "спасибо большое",
+        "ставка налога для ИП",
+        "ертең жаңбыр жауа ма",
+        "кто выиграл матч",
+        "???",
+        "лол",
+    ],
+)
 def test_out_of_scope_is_rejected(index: SearchIndex, question: str) -> None:
     result = index.search(question)
     assert result.topic is None and not result.crisis
 
 
-@pytest.mark.parametrize("question", [
-    "суицид", "хочу умереть", "ставки долги не знаю что делать", "мені үйде ұрады",
-    "omir surgim kelmeidi", "suicid oilap jurmin", "нас бьёт отчим", "отчим бьёт нас",
-    "stavka qaryz 300k", "mne nadoelo zhit", "өмірімнің мәні жоқ"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "суицид",
+        "хочу умереть",
+        "ставки долги не знаю что делать",
+        "мені үйде ұрады",
+        "omir surgim kelmeidi",
+        "suicid oilap jurmin",
+        "нас бьёт отчим",
+        "отчим бьёт нас",
+        "stavka qaryz 300k",
+        "mne nadoelo zhit",
+        "өмірімнің мәні жоқ",
+    ],
+)
 def test_crisis_is_flagged(index: SearchIndex, question: str) -> None:
     result = index.search(question)
     assert result.crisis and result.topic == "psych-support"
 
 
-@pytest.mark.parametrize("question", [
-    "психолог керек", "ставка налога для ИП", "процентная ставка по кредиту", "бьюти блогер",
-    "травить байки", "ішімдіктің зияны туралы іс шара", "ставлю на зарядку телефон",
-    "жители шымкента устали от пробок", "в чем смысл жизни", "ата-анам ұрысады",
-    "бюджет управления", "отчим", "бьёт"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "психолог керек",
+        "ставка налога для ИП",
+        "процентная ставка по кредиту",
+        "бьюти блогер",
+        "травить байки",
+        "ішімдіктің зияны туралы іс шара",
+        "ставлю на зарядку телефон",
+        "жители шымкента устали от пробок",
+        "в чем смысл жизни",
+        "ата-анам ұрысады",
+        "бюджет управления",
+        "отчим",
+        "бьёт",
+    ],
+)
 def test_everyday_wording_is_not_crisis(index: SearchIndex, question: str) -> None:
     assert not index.is_crisis(question)
 
 
 def test_no_catalogue_question_outside_psych_support_is_crisis(index: SearchIndex) -> None:
-    flagged = [p.text for p in index.passages if p.kind in ("faq", "keyword", "title")
-               and p.topic_id != "psych-support" and index.is_crisis(p.text)]
+    flagged = [
+        p.text
+        for p in index.passages
+        if p.kind in ("faq", "keyword", "title")
+        and p.topic_id != "psych-support"
+        and index.is_crisis(p.text)
+    ]
     assert flagged == []
 
 
@@ -108,8 +174,10 @@ def test_no_catalogue_question_outside_psych_support_is_crisis(index: SearchInde
 def test_holdout_questions_stay_answered(index: SearchIndex, name: str) -> None:
     """A floor under the benchmark (bench/answers.py) on the committed holdout sets: most
     questions find their topic, every crisis is flagged and nothing else is."""
-    rows = [json.loads(line) for line in
-            (ROOT / "tests" / "data" / name).read_text(encoding="utf-8").splitlines()]
+    rows = [
+        json.loads(line)
+        for line in (ROOT / "tests" / "data" / name).read_text(encoding="utf-8").splitlines()
+    ]
     results = [(row, index.search(row["text"])) for row in rows]
     right = sum(result.topic == row["topic"] for row, result in results)
     assert right / len(rows) >= 0.9
@@ -118,14 +186,26 @@ def test_holdout_questions_stay_answered(index: SearchIndex, name: str) -> None:
 
 def test_ask_cli_json_and_stdin() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CONTENT_DIR": str(ROOT / "content")}
-    one = subprocess.run([sys.executable, "-m", "bot", "ask", "zhasyl el deген не", "--json"],
-                         capture_output=True, text=True, env=env, timeout=60, cwd=ROOT)
+    one = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "zhasyl el deген не", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=ROOT,
+    )
     data = json.loads(one.stdout)
     assert set(data) == {"topic", "score", "alternatives", "crisis", "crisis_category", "answer"}
     assert data["topic"] == "zhasyl-el" and data["answer"]
-    many = subprocess.run([sys.executable, "-m", "bot", "ask", "-", "--json", "--lang", "ru"],
-                          input="погода\nне хочу жить\n", capture_output=True, text=True,
-                          env=env, timeout=60, cwd=ROOT)
+    many = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "-", "--json", "--lang", "ru"],
+        input="погода\nне хочу жить\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=ROOT,
+    )
     lines = [json.loads(line) for line in many.stdout.splitlines()]
     assert [x["topic"] for x in lines] == [None, "psych-support"]
     assert lines[1]["crisis"] is True and "112" in lines[1]["answer"]

@@ -48,8 +48,9 @@ def test_an_unchecked_aiogram_version_runs_unpatched(caplog: pytest.LogCaptureFi
 
 
 @pytest.mark.usefixtures("unpatched")
-async def test_create_dispatcher_installs_the_patch(settings: Settings, db: Database,
-                                                    content: ContentStore) -> None:
+async def test_create_dispatcher_installs_the_patch(
+    settings: Settings, db: Database, content: ContentStore
+) -> None:
     create_dispatcher(settings, db, content)
     assert speedups.inline_filters_installed()
     magic, state = FilterObject(callback=F.text), FilterObject(callback=Form.step)
@@ -61,6 +62,9 @@ def test_building_the_routers_does_not_patch_aiogram() -> None:
     """The patch is the factory's explicit step, not a side effect of importing handlers."""
     for path in (ROOT / "bot" / "handlers").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        imported = {node.module for node in ast.walk(tree)
-                    if isinstance(node, ast.ImportFrom) and node.module}
+        imported = {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module
+        }
         assert "bot.speedups" not in imported, path.name

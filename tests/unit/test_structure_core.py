@@ -16,19 +16,39 @@ from pathlib import Path
 import pytest
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
-HANDLERS = ["handlers/start.py", "handlers/menu.py", "handlers/answers.py",
-            "handlers/admin.py", "handlers/common.py", "handlers/errors.py"]
+HANDLERS = [
+    "handlers/start.py",
+    "handlers/menu.py",
+    "handlers/answers.py",
+    "handlers/admin.py",
+    "handlers/common.py",
+    "handlers/errors.py",
+]
 EDGE = [*HANDLERS, "middlewares.py", "filters.py"]
-SERVICES = ["services/answers.py", "services/reports.py", "services/housekeeping.py",
-            "services/crisis.py", "services/followups.py", "services/users.py",
-            "services/feedback.py"]
+SERVICES = [
+    "services/answers.py",
+    "services/reports.py",
+    "services/housekeeping.py",
+    "services/crisis.py",
+    "services/followups.py",
+    "services/users.py",
+    "services/feedback.py",
+]
 VIEWS = ["views/common.py", "views/menu.py", "views/answers.py", "views/admin.py"]
 DB = ["db/users.py", "db/questions.py", "db/reports.py", "db/database.py", "db/fsm_storage.py"]
 # Reaching the database: a repository's connection, SQL, or the writer's turn.
-DATA_ACCESS = {"conn", "execute", "execute_fetchall", "fetch_one", "fetch_all", "statement",
-               "transaction"}
-SQL = re.compile(r"\b(SELECT\b.+\bFROM|INSERT\s+INTO|UPDATE\b.+\bSET|DELETE\s+FROM)\b",
-                 re.IGNORECASE | re.DOTALL)
+DATA_ACCESS = {
+    "conn",
+    "execute",
+    "execute_fetchall",
+    "fetch_one",
+    "fetch_all",
+    "statement",
+    "transaction",
+}
+SQL = re.compile(
+    r"\b(SELECT\b.+\bFROM|INSERT\s+INTO|UPDATE\b.+\bSET|DELETE\s+FROM)\b", re.IGNORECASE | re.DOTALL
+)
 TIME_CALLS = {"now", "utcnow", "strftime", "strptime", "fromisoformat", "astimezone"}
 
 
@@ -48,8 +68,11 @@ def imports(module: ast.Module) -> list[tuple[str, str]]:
 
 
 def strings(module: ast.Module) -> list[str]:
-    return [node.value for node in ast.walk(module)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    return [
+        node.value
+        for node in ast.walk(module)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
 
 
 @pytest.mark.parametrize("relative", EDGE)
@@ -78,18 +101,25 @@ def test_sql_lives_only_in_db(relative: str) -> None:
 
 def test_the_form_state_table_is_named_only_by_the_fsm_storage() -> None:
     """`/forget` asks the storage to delete a user's rows; nobody else knows its key format."""
-    naming = sorted(str(path.relative_to(BOT)) for path in BOT.rglob("*.py")
-                    if "fsm_state" in path.read_text(encoding="utf-8"))
+    naming = sorted(
+        str(path.relative_to(BOT))
+        for path in BOT.rglob("*.py")
+        if "fsm_state" in path.read_text(encoding="utf-8")
+    )
     assert naming == ["db/fsm_storage.py"]
 
 
 @pytest.mark.parametrize("relative", [*SERVICES, *DB, "middlewares.py", *HANDLERS, *VIEWS])
 def test_time_is_read_and_written_through_the_clock(relative: str) -> None:
     """No module of the core reads the time or formats a moment itself: `bot.clock` does."""
-    calls = [node.func.attr for node in ast.walk(tree(relative))
-             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-             and node.func.attr in TIME_CALLS
-             and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "clock")]
+    calls = [
+        node.func.attr
+        for node in ast.walk(tree(relative))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in TIME_CALLS
+        and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "clock")
+    ]
     assert not calls, f"{relative} handles time itself: {calls}"
     assert ("datetime", "timezone") not in imports(tree(relative))
 

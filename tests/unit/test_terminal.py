@@ -23,8 +23,15 @@ def test_piped_questions_are_all_answered(tmp_path: Path) -> None:
     """An editor pastes a list of questions: no flood control in a one-person chat."""
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "ADMIN_IDS")}
     env.update(PYTHONPATH=str(ROOT), CONTENT_DIR=str(ROOT / "content"))
-    result = subprocess.run([sys.executable, "-m", "bot", "chat"], input="/help\n" * 12,
-                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input="/help\n" * 12,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count(HELP_TITLE_KK) == 12, result.stdout[-2000:]
 
@@ -69,22 +76,36 @@ def wait(pattern: str) -> tuple[str, str]:
 
 
 async def test_chat_admin_announces_sees_stats_and_sets_a_status(
-        settings: Settings, tmp_path: Path) -> None:
+    settings: Settings, tmp_path: Path
+) -> None:
     out = io.StringIO()
-    script = Script(out, [
-        press("Русский"),
-        "/stats", wait("Статистика"),
-        "/announce", wait("Новое объявление"),
-        "Встреча волонтёров в субботу",
-        press("Всем подписчикам"), press("Без кнопки"), press("Отправить сейчас"),
-        wait(r"доставлено: 1\b"),
-        "/start reg-neet", "Сейтов Ерлан", "19", "+7 701 123 45 67",
-        press("Абайский"), press("Учусь"), press("Пропустить"), press("Согласен"),
-        press("Подтвердить"),
-        wait(r"👥 \[operators\] .*#1"),
-        press("Хабарластық"),  # the operators' chat reads the default language, kk
-        wait("Статус вашей заявки #1"),
-    ])
+    script = Script(
+        out,
+        [
+            press("Русский"),
+            "/stats",
+            wait("Статистика"),
+            "/announce",
+            wait("Новое объявление"),
+            "Встреча волонтёров в субботу",
+            press("Всем подписчикам"),
+            press("Без кнопки"),
+            press("Отправить сейчас"),
+            wait(r"доставлено: 1\b"),
+            "/start reg-neet",
+            "Сейтов Ерлан",
+            "19",
+            "+7 701 123 45 67",
+            press("Абайский"),
+            press("Учусь"),
+            press("Пропустить"),
+            press("Согласен"),
+            press("Подтвердить"),
+            wait(r"👥 \[operators\] .*#1"),
+            press("Хабарластық"),  # the operators' chat reads the default language, kk
+            wait("Статус вашей заявки #1"),
+        ],
+    )
     await run_chat(settings, tmp_path / "chat.sqlite3", admin=True, read_line=script, out=out)
     screen = out.getvalue()
     assert screen.count("Встреча волонтёров в субботу") >= 2  # the preview and the delivery
@@ -92,14 +113,21 @@ async def test_chat_admin_announces_sees_stats_and_sets_a_status(
 
 
 async def test_chat_admin_answers_a_ticket_as_an_operator(
-        settings: Settings, tmp_path: Path) -> None:
+    settings: Settings, tmp_path: Path
+) -> None:
     out = io.StringIO()
-    script = Script(out, [
-        press("Русский"), "/ask", wait("одним сообщением"), "Где найти стажировку?",
-        wait(r"👥 \[operators\] .*№1"),
-        "> Обратитесь в центр занятости",
-        wait(r"🤖 Обратитесь в центр занятости"),  # the copy, in the private chat
-    ])
+    script = Script(
+        out,
+        [
+            press("Русский"),
+            "/ask",
+            wait("одним сообщением"),
+            "Где найти стажировку?",
+            wait(r"👥 \[operators\] .*№1"),
+            "> Обратитесь в центр занятости",
+            wait(r"🤖 Обратитесь в центр занятости"),  # the copy, in the private chat
+        ],
+    )
     await run_chat(settings, tmp_path / "chat.sqlite3", admin=True, read_line=script, out=out)
     assert "№1" in out.getvalue()
 

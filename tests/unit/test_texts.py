@@ -25,8 +25,9 @@ def test_same_keys_and_variables_in_both_languages() -> None:
 
 
 def test_parity_check_catches_a_missing_key_and_a_different_variable() -> None:
-    i18n = I18n.from_sources({"kk": "a = x\nb = { $n ->\n   *[other] { $n }\n}\n",
-                              "ru": "a = y\nb = { $m }\n"})
+    i18n = I18n.from_sources(
+        {"kk": "a = x\nb = { $n ->\n   *[other] { $n }\n}\n", "ru": "a = y\nb = { $m }\n"}
+    )
     problems = check_parity({lang: dict(t.variables) for lang, t in i18n.texts.items()})
     assert problems and problems[0].startswith("b: variables differ")
     assert check_parity({"kk": {"a": frozenset()}, "ru": {}}) == ["a: missing in ru"]
@@ -39,8 +40,17 @@ def test_load_refuses_languages_out_of_step(tmp_path: Path) -> None:
         I18n.load(tmp_path)
 
 
-@pytest.mark.parametrize(("n", "word"), [(1, "вопрос"), (3, "вопроса"), (5, "вопросов"),
-                                         (21, "вопрос"), (501, "вопрос"), (112, "вопросов")])
+@pytest.mark.parametrize(
+    ("n", "word"),
+    [
+        (1, "вопрос"),
+        (3, "вопроса"),
+        (5, "вопросов"),
+        (21, "вопрос"),
+        (501, "вопрос"),
+        (112, "вопросов"),
+    ],
+)
 def test_russian_plural_forms_follow_the_number(n: int, word: str) -> None:
     t = I18n.from_sources({"ru": RU_PLURAL})("ru")
     assert t("q", count=n) == f"{n} {word}"
