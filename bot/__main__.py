@@ -321,11 +321,16 @@ def run_ask(settings: Settings, question: str, lang: Language | None, as_json: b
             reply = t("answers-unknown")
         elif answer.kind == "crisis":  # the helplines as the bot sends them, without the tags
             reply = re.sub(r"</?b>", "", t(f"crisis-answer-{answer_kind(result.crisis_category)}"))
+        if answer.written_in == "uz" and answer.kind != "crisis":
+            reply = f"{t('answers-uzbek-note')} {reply}"
         if as_json:
             print(
                 json.dumps(
                     {
                         "topic": result.topic,
+                        # the language the question was written in (kk, ru, uz); the one
+                        # asked for when the message is too short to tell
+                        "language": answer.written_in or language,
                         "score": result.score,
                         "alternatives": result.alternatives,
                         "crisis": result.crisis,

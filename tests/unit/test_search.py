@@ -195,11 +195,19 @@ def test_ask_cli_json_and_stdin() -> None:
         cwd=ROOT,
     )
     data = json.loads(one.stdout)
-    assert set(data) == {"topic", "score", "alternatives", "crisis", "crisis_category", "answer"}
+    assert set(data) == {
+        "topic",
+        "language",
+        "score",
+        "alternatives",
+        "crisis",
+        "crisis_category",
+        "answer",
+    }
     assert data["topic"] == "zhasyl-el" and data["answer"]
     many = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "-", "--json", "--lang", "ru"],
-        input="погода\nне хочу жить\n",
+        input="погода\nне хочу жить\nYoshlar uchun ish bormi\nжұмыс керек\n",
         capture_output=True,
         text=True,
         env=env,
@@ -207,5 +215,7 @@ def test_ask_cli_json_and_stdin() -> None:
         cwd=ROOT,
     )
     lines = [json.loads(line) for line in many.stdout.splitlines()]
-    assert [x["topic"] for x in lines] == [None, "psych-support"]
+    assert [x["topic"] for x in lines[:2]] == [None, "psych-support"]
     assert lines[1]["crisis"] is True and "112" in lines[1]["answer"]
+    assert [x["language"] for x in lines] == ["ru", "ru", "uz", "kk"]
+    assert lines[2]["answer"].startswith("🇺🇿 Пока я понимаю только казахский и русский")
