@@ -9,12 +9,12 @@ from typing import Annotated, Any, TypeVar
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import Field
 
 from bot.catalog.loader import Catalog
 from bot.config import Language
 from bot.i18n import Html, Translator
+from bot.speedups import InlineKeyboardBuilder
 
 Markup = TypeVar("Markup")
 SCALARS = (str, int, float, bool, type(None))

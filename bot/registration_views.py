@@ -14,13 +14,13 @@ from aiogram.types import (
     KeyboardButton,
     ReplyKeyboardMarkup,
 )
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.catalog.loader import Catalog
 from bot.db.registrations import Registration
 from bot.i18n import Html, Translator, escape
 from bot.keyboards import MenuCD, RegisterCD, RowId, same_for_everyone
 from bot.services.form_fields import DISTRICTS, OCCUPATIONS
+from bot.speedups import InlineKeyboardBuilder
 
 # Shymkent keeps UTC+5 all year (Kazakhstan has had one time zone since March 2024).
 SHYMKENT = timezone(timedelta(hours=5))
