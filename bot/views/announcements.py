@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import clock
 from bot.catalog.loader import Catalog
@@ -15,6 +14,7 @@ from bot.choices import DISTRICTS, OCCUPATIONS
 from bot.choices import STATUSES as REG_STATUSES
 from bot.db.broadcasts import LANGS, Audience, Broadcast, Tally
 from bot.i18n import Html, Translator
+from bot.speedups import InlineKeyboardBuilder
 from bot.views.common import MAX_ID, Flag, same_for_everyone
 from bot.views.menu import TopicCD
 

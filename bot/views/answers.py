@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.catalog.search import CRISIS_TOPIC
 from bot.config import Settings
 from bot.formatting import content_html
 from bot.i18n import Translator, escape
 from bot.services.answers import Answer
+from bot.speedups import InlineKeyboardBuilder
 from bot.views.common import Flag, RowId, same_for_everyone
 from bot.views.menu import AskCD, MenuCD, RegisterCD, TopicCD
 

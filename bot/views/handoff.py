@@ -6,7 +6,6 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.types import User as TgUser
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import clock
 from bot.catalog.store import ContentStore
@@ -16,6 +15,7 @@ from bot.formatting import utf16_len
 from bot.i18n import Html, Translator, escape
 from bot.services import crisis, handoff
 from bot.services.handoff import Opened
+from bot.speedups import InlineKeyboardBuilder
 from bot.views.common import RowId, same_for_everyone
 from bot.views.menu import AskCD
 

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import clock
 from bot.catalog.models import Topic
 from bot.config import Language
 from bot.formatting import content_html, split_blocks
 from bot.i18n import Html, I18n, Translator, escape
+from bot.speedups import InlineKeyboardBuilder
 from bot.views.common import same_for_everyone
 
 if TYPE_CHECKING:  # the loader renders every card to check it: no import back at run time

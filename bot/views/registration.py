@@ -19,7 +19,6 @@ from aiogram.types import (
     KeyboardButton,
     ReplyKeyboardMarkup,
 )
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import clock
 from bot.catalog.loader import Catalog
@@ -29,6 +28,7 @@ from bot.db.registrations import Registration
 from bot.formatting import content_html
 from bot.i18n import Html, Translator, escape
 from bot.services.form_fields import parse_age, parse_comment, parse_name, parse_phone
+from bot.speedups import InlineKeyboardBuilder
 from bot.views.common import RowId, same_for_everyone
 from bot.views.menu import MenuCD, RegisterCD
 

@@ -120,3 +120,16 @@ def test_aiogram_session_middlewares_are_a_sequence() -> None:
     marker = object()
     session.middleware(marker)  # type: ignore[arg-type]
     assert list(session.middleware) == [marker]
+
+
+def test_aiogram_keyboard_builder_keeps_its_rows_in_markup() -> None:
+    """`bot.speedups.InlineKeyboardBuilder.export` reads the private `_markup` (rows of
+    buttons) instead of deep-copying them. If this fails, drop the subclass or follow aiogram."""
+    from aiogram.types import InlineKeyboardButton
+    from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+    kb = InlineKeyboardBuilder()
+    button = InlineKeyboardButton(text="a", callback_data="b")
+    kb.row(button)
+    assert kb._markup == [[button]]
+    assert kb.export() == [[button]] and kb.export()[0][0] is not button  # aiogram copies

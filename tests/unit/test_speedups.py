@@ -68,3 +68,15 @@ def test_building_the_routers_does_not_patch_aiogram() -> None:
             if isinstance(node, ast.ImportFrom) and node.module
         }
         assert "bot.speedups" not in imported, path.name
+
+
+def test_the_keyboard_builder_gives_aiogram_s_markup_without_copying_buttons() -> None:
+    from aiogram.types import InlineKeyboardButton
+    from aiogram.utils.keyboard import InlineKeyboardBuilder as Aiogram
+
+    ours, theirs = speedups.InlineKeyboardBuilder(), Aiogram()
+    for kb in (ours, theirs):
+        kb.row(InlineKeyboardButton(text="Қазақша", callback_data="l:kk"))
+        kb.button(text="Русский", callback_data="l:ru")
+    assert ours.as_markup() == theirs.as_markup()
+    assert ours.export()[0][0] is ours._markup[0][0]
