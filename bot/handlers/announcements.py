@@ -25,18 +25,17 @@ from bot.db.users import User
 from bot.filters import IsAdmin
 from bot.handlers.common import acknowledge, show
 from bot.i18n import Translator
+from bot.services import users
 from bot.services.broadcasts import (
     Draft,
     ScheduleError,
     audience_programmes,
     button_topics,
-    chat_member_changed,
     count_recipients,
     create_broadcast,
     get_broadcast,
     parse_local_time,
     recent_broadcasts,
-    set_subscribed,
 )
 from bot.views.announcements import (
     LIST_SIZE,
@@ -371,12 +370,12 @@ async def on_control(
 
 
 async def cmd_unsubscribe(message: Message, user: User, db: Database, t: Translator) -> None:
-    await set_subscribed(db, user.telegram_id, False)
+    await users.set_subscribed(db, user.telegram_id, False)
     await message.answer(t("sub-off"))
 
 
 async def cmd_subscribe(message: Message, user: User, db: Database, t: Translator) -> None:
-    await set_subscribed(db, user.telegram_id, True)
+    await users.set_subscribed(db, user.telegram_id, True)
     await message.answer(t("sub-on"))
 
 
@@ -385,7 +384,7 @@ async def on_subscription_button(
 ) -> None:
     """Stop or resume from under an announcement; the button turns into its opposite."""
     on = bool(callback_data.on)
-    await set_subscribed(db, query.from_user.id, on)
+    await users.set_subscribed(db, query.from_user.id, on)
     await acknowledge(query, t("sub-on-short" if on else "sub-off-short"))
     message = query.message
     if not isinstance(message, Message) or message.reply_markup is None:
@@ -400,7 +399,7 @@ async def on_member_status(event: ChatMemberUpdated, db: Database) -> None:
     """A user blocked the bot ("kicked") or came back: mark it at once, not at the next
     announcement. Blocking unsubscribes; coming back subscribes again."""
     blocked = event.new_chat_member.status == "kicked"
-    await chat_member_changed(db, event.from_user.id, blocked)
+    await users.member_status(db, event.from_user.id, blocked)
 
 
 def create_router() -> Router:

@@ -15,7 +15,6 @@ from bot.catalog.loader import Catalog
 from bot.catalog.models import Topic
 from bot.db.broadcasts import Audience, Broadcast, Broadcasts, Tally
 from bot.db.database import Database
-from bot.db.users import Users
 
 MAX_AHEAD = timedelta(days=366)
 
@@ -95,24 +94,3 @@ async def recent_broadcasts(db: Database, limit: int = 10) -> list[tuple[Broadca
 
 async def get_broadcast(db: Database, job_id: int) -> Broadcast | None:
     return await Broadcasts(db.conn).get(job_id)
-
-
-# Users' side. These are user-table writes; they live here until a users service owns them.
-
-
-async def set_subscribed(db: Database, user_id: int, on: bool) -> None:
-    """/subscribe, /unsubscribe and the button under each announcement."""
-    async with db.transaction() as conn:
-        await Users(conn).set_subscribed(user_id, on)
-
-
-async def chat_member_changed(db: Database, user_id: int, blocked: bool) -> None:
-    """The user blocked the bot or came back. A known user is marked (blocking unsubscribes,
-    coming back subscribes again: `Users.set_blocked`); an unknown one who comes back is
-    recorded; an unknown one who blocks leaves no row."""
-    async with db.transaction() as conn:
-        users = Users(conn)
-        if await users.get(user_id) is not None:
-            await users.set_blocked(user_id, blocked)
-        elif not blocked:
-            await users.touch(user_id)
