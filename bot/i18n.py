@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,9 @@ class Texts:
     lang: Language
     bundle: FluentBundle
     variables: Mapping[str, frozenset[str]]
+    # A text without variables is the same every time: formatted once (Fluent takes a few
+    # microseconds a call, and menus ask for their texts on every update).
+    fixed: dict[str, str] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.variables)
@@ -76,6 +79,10 @@ class Texts:
         return key in self.variables
 
     def format(self, key: str, values: Mapping[str, object]) -> str:
+        if not values:
+            known = self.fixed.get(key)
+            if known is not None:
+                return known
         if key not in self.variables:
             raise KeyError(f"no UI text {key!r} in {self.lang}")
         pattern = self.bundle.get_message(key).value
@@ -85,6 +92,8 @@ class Texts:
             raise TextsError(
                 f"{key}: cannot be filled in: {errors[0]} (a variable is written {{ $name }})"
             )
+        if not values:
+            self.fixed[key] = str(text)
         return str(text)
 
 
