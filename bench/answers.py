@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rank_bm25 import BM25Okapi  # noqa: E402
+from train_crisis import CRISIS_DEV  # noqa: E402  (bench/ is on the path: it holds this script)
 
 from bot.catalog.crisis import CrisisDetector  # noqa: E402
 from bot.catalog.loader import Catalog, load_catalog  # noqa: E402
@@ -189,21 +190,7 @@ def report(path: Path, rows: list[dict], results: list[dict]) -> None:
 
 # --- crisis ---------------------------------------------------------------------------------
 
-CRISIS_SETS = (
-    "crisis_dev.jsonl",
-    "crisis_dev2.jsonl",
-    "crisis_dev3.jsonl",
-    "crisis_dev4.jsonl",
-    "crisis_dev5.jsonl",
-    "crisis_dev6.jsonl",
-    "crisis_dev7.jsonl",
-    "crisis_dev8.jsonl",
-    "crisis_dev9.jsonl",
-    "crisis_dev10.jsonl",
-    "crisis_dev11.jsonl",
-    "crisis_dev12.jsonl",
-    "crisis_holdout.jsonl",
-)
+CRISIS_SETS = (*CRISIS_DEV, "crisis_holdout.jsonl")
 # The answer each gold category should get (a minor in danger: online or at home, either;
 # someone else in danger: what to do for a friend, or the answer to that danger itself).
 FITTING = {
