@@ -39,9 +39,12 @@ def parse_iso(text: str) -> datetime:
     return datetime.strptime(text, STORED).replace(tzinfo=UTC)
 
 
-def in_shymkent(text: str, pattern: str = DATE_TIME) -> str:
-    """A stored moment as people in Shymkent read it (`DATE_TIME` unless told otherwise)."""
-    return parse_iso(text).astimezone(SHYMKENT).strftime(pattern)
+def in_shymkent(moment: datetime | str, pattern: str = DATE_TIME) -> str:
+    """A moment (aware, or in the storage form) as people in Shymkent read it: 25.12.2026
+    18:00 (`DATE_TIME` unless told otherwise)."""
+    if isinstance(moment, str):
+        moment = parse_iso(moment)
+    return moment.astimezone(SHYMKENT).strftime(pattern)
 
 
 def day(value: date) -> str:
@@ -75,13 +78,6 @@ def parse_typed(text: str) -> datetime | None:
             continue
         return naive.replace(tzinfo=SHYMKENT).astimezone(UTC)
     return None
-
-
-def shown(moment: datetime | str) -> str:
-    """A moment (aware, or in the storage form) as people in Shymkent read it: 25.12.2026 18:00."""
-    if isinstance(moment, str):
-        moment = parse_iso(moment)
-    return moment.astimezone(SHYMKENT).strftime(DATE_TIME)
 
 
 class Clock:

@@ -18,7 +18,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 
 from bot.catalog.store import ContentStore
-from bot.clock import Clock, shown
+from bot.clock import Clock, in_shymkent
 from bot.db.broadcasts import Audience
 from bot.db.database import Database
 from bot.db.users import User
@@ -295,7 +295,7 @@ async def on_send_now(
 async def on_later(query: CallbackQuery, state: FSMContext, t: Translator, clock: Clock) -> None:
     await acknowledge(query)
     await state.set_state(AnnounceForm.when)
-    example = shown(clock.now().replace(second=0, microsecond=0))
+    example = in_shymkent(clock.now().replace(second=0, microsecond=0))
     await show(query, t("bc-ask-time", example=example), cancel_keyboard(t))
 
 
@@ -319,7 +319,7 @@ async def on_time(
     job_id, count = await create_broadcast(db, draft, clock.now(), due)
     broadcaster.wake()
     await message.answer(
-        t("bc-scheduled", id=job_id, when=shown(due), count=count),
+        t("bc-scheduled", id=job_id, when=in_shymkent(due), count=count),
         reply_markup=progress_keyboard(t, job_id, "scheduled"),
     )
 

@@ -276,7 +276,7 @@ def report_text(t: Translator, job: Broadcast, tally: Tally) -> str:
 
 
 def list_item(t: Translator, job: Broadcast, tally: Tally, catalog: Catalog) -> str:
-    when = clock.shown(job.started_at or job.due_at)
+    when = clock.in_shymkent(job.started_at or job.due_at)
     return t(
         "bc-list-item",
         id=job.id,

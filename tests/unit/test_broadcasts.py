@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.clock import Clock, shown
+from bot.clock import Clock, in_shymkent
 from bot.config import SettingsError, load_settings
 from bot.db.broadcasts import Audience
 from bot.services.broadcasts import ScheduleError, parse_local_time
@@ -46,9 +46,9 @@ def test_bad_past_and_far_times_are_refused(typed: str, reason: str) -> None:
     assert err.value.reason == reason
 
 
-def test_shown_in_shymkent_time() -> None:
-    assert shown(NOW) == "25.12.2026 15:00"
-    assert shown("2026-12-25T13:00:00Z") == "25.12.2026 18:00"
+def test_moments_are_shown_in_shymkent_time() -> None:
+    assert in_shymkent(NOW) == "25.12.2026 15:00"
+    assert in_shymkent("2026-12-25T13:00:00Z") == "25.12.2026 18:00"
 
 
 class SteppingClock(Clock):
