@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import clock
 from bot.catalog.files import NotRegularFileError, NotUtf8Error, read_text
 from bot.catalog.models import (
     FILL,
@@ -19,7 +20,7 @@ from bot.catalog.models import (
     Topic,
     TopicText,
 )
-from bot.catalog.mrp import MrpTable, MrpYear, render, shymkent_today
+from bot.catalog.mrp import MrpTable, MrpYear, render
 from bot.config import LANGUAGES
 from bot.i18n import I18n, TextsError
 from bot.transport.html import ApiError, parse_html
@@ -138,7 +139,7 @@ def check(content_dir: Path, today: date | None = None) -> Report:
 
     `today` (Shymkent's date by default) picks the MRP year the amounts are rendered with and
     dates the age of each topic's check: a reload in a new year follows it."""
-    today = today or shymkent_today()
+    today = today or clock.today()
     report = Report()
     report.mrp = _check_mrp(content_dir / "mrp.toml", today.year, report)
     categories = report.categories

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from bot import clock
 
 TOKEN = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 MRP_AMOUNT = re.compile(r"mrp\s+(\d+(?:[.,]\d+)?)")
@@ -24,11 +21,6 @@ TOKEN_NAME = re.compile(r"[A-Za-z_][\w-]*(?:\s.*)?", re.DOTALL)
 STRAY = re.compile(r"\{\{|\}\}|\{\s*mrp", re.IGNORECASE)
 NBSP = "\u00a0"
 HOW = "write {{mrp 30}} (a number of MRP) or {{mrp_year}}"
-
-
-def shymkent_today() -> date:
-    """Today's date in Shymkent: the MRP year and the age of a topic's check follow it."""
-    return clock.today()
 
 
 class MrpYear(BaseModel):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import loader
+from bot import clock
 from bot.catalog.store import ContentStore
 from bot.config import Settings
 from tests.conversation import Harness
@@ -43,7 +43,7 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
 @pytest.fixture
 def content(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> ContentStore:
     """The content as loaded on 7 December 2026 in Shymkent (the 2026 MRP, 4 325 ₸)."""
-    monkeypatch.setattr(loader, "shymkent_today", lambda: date(2026, 12, 7))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 7))
     return ContentStore(settings.content_dir)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import clock
 from bot.catalog import loader
 from bot.catalog.loader import ContentError, check, load_catalog
 from bot.catalog.store import ContentStore
@@ -213,9 +214,9 @@ def test_tokens_without_any_mrp_table_stop_the_load(content: Path) -> None:
 
 def test_reload_in_a_new_year_follows_it(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_topic(content)
-    monkeypatch.setattr(loader, "shymkent_today", lambda: date(2025, 12, 31))
+    monkeypatch.setattr(clock, "today", lambda: date(2025, 12, 31))
     store = ContentStore(content)
     assert f"117{NBSP}960{NBSP}₸" in store.catalog.topics["sample"].ru.summary
-    monkeypatch.setattr(loader, "shymkent_today", lambda: date(2026, 1, 1))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 1, 1))
     store.reload()
     assert f"129{NBSP}750{NBSP}₸" in store.catalog.topics["sample"].ru.summary
