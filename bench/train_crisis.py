@@ -3,12 +3,13 @@
     python bench/train_crisis.py
 
 The model is a logistic regression over letter runs of folded words (`crisis.features`),
-trained on the crisis dev sets, the question sets' crisis labels and the catalogue's own
-questions (all harmless but those of psychological help), never on the held-out set
-(`tests/data/crisis_holdout.jsonl`). A second model of the same kind, one weight list per
-category, names the kind of danger. Training is seeded, so the same data gives the same file;
-`tests/unit/test_crisis.py` fails when a training file changed and the model was not retrained
-(the catalogue is not part of that check: it changes often and moves the model little).
+trained on the crisis dev sets, the crisis labels of the two question dev sets and the
+catalogue's own questions (all harmless but those of psychological help), never on a held-out
+set (`tests/data/crisis_holdout.jsonl`, `questions_holdout*.jsonl`). A second model of the
+same kind, one weight list per category, names the kind of danger. Training is seeded, so the
+same data gives the same file; `tests/unit/test_crisis.py` fails when a training file changed
+and the model was not retrained (the catalogue is not part of that check: it changes often and
+moves the model little).
 """
 
 from __future__ import annotations
@@ -41,14 +42,14 @@ CRISIS_DEV = (
     "crisis_dev10.jsonl",
     "crisis_dev11.jsonl",
     "crisis_dev12.jsonl",
+    "crisis_dev13.jsonl",
+    "crisis_dev14.jsonl",
+    "crisis_dev15.jsonl",
 )
 TRAINING = (
     *CRISIS_DEV,
     "questions.jsonl",
     "questions_v2.jsonl",
-    "questions_holdout.jsonl",
-    "questions_holdout2.jsonl",
-    "questions_holdout3.jsonl",
 )
 OUT = ROOT / "bot" / "catalog" / "crisis_weights.py"
 EPOCHS, RATE, DECAY = 15, 0.2, 1e-4

@@ -63,6 +63,7 @@ _LATIN_SINGLE = {
     "ū": "ұ",
     "ü": "ү",
     "ú": "ү",
+    "ý": "у",  # the 2018 Latin alphabet's short "у" (qýyp, aýyl)
     "v": "в",
     "w": "у",
     "x": "х",
@@ -97,7 +98,7 @@ _FOLD = str.maketrans(
 # Whole words whose folding would lose them: "neet" and "неет" would fold to "нет" ("no").
 _ALIASES = {"neet": "нит", "неет": "нит", "нит": "нит"}
 _WORD = re.compile(r"[^\W_]+")
-_LATIN_WORD = re.compile(r"[a-zäáçǵğıńñöóşūüú]")
+_LATIN_WORD = re.compile(r"[a-zäáçǵğıńñöóşūüúý]")
 _REPEATS = re.compile(r"(.)\1+")
 
 
