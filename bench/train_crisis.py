@@ -45,6 +45,7 @@ CRISIS_DEV = (
     "crisis_dev13.jsonl",
     "crisis_dev14.jsonl",
     "crisis_dev15.jsonl",
+    "crisis_dev16.jsonl",
 )
 TRAINING = (
     *CRISIS_DEV,
