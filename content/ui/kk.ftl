@@ -466,3 +466,18 @@ crisis-kind-abuse = зорлық-зомбылық
 crisis-kind-online = интернеттегі қысым, бопсалау
 crisis-kind-home = үйден кеткен не қуылған
 crisis-kind-addiction = тәуелділік не қарыз
+
+## Events (issue 18): what is wrong with an event an admin describes (services/events.py ERRORS)
+event-error-title-kk = Іс-шараның қазақша атауы жазылмаған.
+event-error-title-ru = Іс-шараның орысша атауы жазылмаған.
+event-error-place-kk = Өтетін жері қазақша жазылмаған.
+event-error-place-ru = Өтетін жері орысша жазылмаған.
+event-error-too-long = Мәтін тым ұзын: атауы 120 таңбадан, сипаттамасы 1500 таңбадан, орны мен «не алу керек» 300 таңбадан аспасын.
+event-error-category = Мұндай санат жоқ: content/events.toml тізіміндегі санаттың бірін таңдаңыз.
+event-error-past = Басталу уақыты өтіп кеткен: алдағы күн мен уақытты жазыңыз.
+event-error-ends-before-starts = Аяқталу уақыты басталу уақытынан бұрын тұр.
+event-error-too-long-event = Іс-шара бір айдан ұзақ болып шықты: аяқталу күнін тексеріңіз.
+event-error-ages = Жас шегі дұрыс емес: 0-ден 120-ға дейінгі сан, төменгі шегі жоғарғысынан аспасын.
+event-error-capacity = Орын саны 1-ден 100000-ға дейін болсын (шексіз болса, бос қалдырыңыз).
+event-error-topic = Тіркеу бағдарламасы табылмады не онда тіркеу ашық емес.
+event-error-cancelled = Бұл іс-шара тоқтатылған, оны өзгертуге болмайды.

@@ -489,3 +489,18 @@ crisis-kind-abuse = насилие
 crisis-kind-online = давление или шантаж в интернете
 crisis-kind-home = ушёл(ушла) из дома или выгнали
 crisis-kind-addiction = зависимость или долги
+
+## Events (issue 18): what is wrong with an event an admin describes (services/events.py ERRORS)
+event-error-title-kk = Не указано название мероприятия на казахском.
+event-error-title-ru = Не указано название мероприятия на русском.
+event-error-place-kk = Не указано место проведения на казахском.
+event-error-place-ru = Не указано место проведения на русском.
+event-error-too-long = Слишком длинный текст: название до 120 символов, описание до 1500, место и «что взять» до 300.
+event-error-category = Такой категории нет: выберите одну из списка content/events.toml.
+event-error-past = Время начала уже прошло: укажите будущие дату и время.
+event-error-ends-before-starts = Время окончания раньше времени начала.
+event-error-too-long-event = Мероприятие получилось длиннее месяца: проверьте дату окончания.
+event-error-ages = Неверный возраст: числа от 0 до 120, нижняя граница не больше верхней.
+event-error-capacity = Число мест — от 1 до 100000 (если без ограничений, оставьте пустым).
+event-error-topic = Программа для регистрации не найдена или запись в неё закрыта.
+event-error-cancelled = Мероприятие отменено, изменить его нельзя.
