@@ -105,7 +105,7 @@ def engine(catalog: Catalog, events: bool = True) -> Callable[[str], Prediction]
     def predict(text: str) -> Prediction:
         result = index.search(text)
         found = catalog.events.recognise(text) if events and not result.crisis else None
-        if found is not None and not (found.other_words and result.confident):
+        if found is not None and not found.gives_way(result.topic is not None, result.confident):
             return EVENTS, False, True
         return result.topic, result.crisis, result.confident
 

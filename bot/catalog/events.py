@@ -62,8 +62,19 @@ class EventQuestion:
     # a confident topic answer wins ("мүгедектігі бар жастарға іс-шаралар" is a programme).
     other_words: int = 0
 
+    def gives_way(self, topic_found: bool, confident: bool) -> bool:
+        """Does a topic's answer win over the event list? With other words and a confident
+        topic, yes; and a long message about something else that names events in passing
+        ("хочу волонтёрить летом… на мероприятиях, нужно ли согласие родителей") goes to
+        its topic even when the engine is unsure, offering the choice of topics."""
+        if not self.other_words or not topic_found:
+            return False
+        return confident or self.other_words >= LONG_ASIDE
+
 
 Phrase = tuple[str, ...]
+# Other words from which a message is about something else with events in passing.
+LONG_ASIDE = 4
 
 
 def _phrases(items: list[str]) -> list[Phrase]:

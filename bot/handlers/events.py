@@ -471,9 +471,11 @@ class AsksAboutEvents(Filter):
         found = content.catalog.events.recognise(text)
         if found is None:
             return False
-        # Words beyond the events vocabulary and a confident topic: the programme's answer.
-        if found.other_words and answerer.answer(text, lang).kind == "confident":
-            return False
+        # Words beyond the events vocabulary and a topic that fits: the programme's answer.
+        if found.other_words:
+            kind = answerer.answer(text, lang).kind
+            if found.gives_way(kind in ("confident", "unsure"), kind == "confident"):
+                return False
         return {"question": found}
 
 
