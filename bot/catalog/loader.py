@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot import clock
+from bot.catalog.events import EventsConfig, EventsFile
 from bot.catalog.files import NotRegularFileError, NotUtf8Error, read_text
 from bot.catalog.models import (
     FILL,
@@ -46,6 +47,7 @@ class Catalog:
     warnings: list[str] = field(default_factory=list)
     offtopic: list[str] = field(default_factory=list)
     consent: ConsentNotice | None = None
+    events: EventsConfig = field(default_factory=EventsConfig)
 
     def get(self, topic_id: str) -> Topic | None:
         return self.topics.get(topic_id)
@@ -75,6 +77,7 @@ class Report:
     i18n: I18n | None = None
     # The MRP year and value the amounts were rendered with (None: no table).
     mrp: tuple[int, int] | None = None
+    events: EventsConfig = field(default_factory=EventsConfig)
 
 
 def _read_toml(path: Path, errors: list[str]) -> dict[str, object] | None:
@@ -194,6 +197,7 @@ def check(content_dir: Path, today: date | None = None) -> Report:
     _check_search_lists(content_dir / "search.toml", report)
     _check_consent(content_dir / "consent.toml", report)
     _check_handoff(content_dir / "handoff.toml", report)
+    _check_events(content_dir / "events.toml", report)
     _check_texts(content_dir / "ui", report)
     present = {t.id for t in report.topics}
     for topic_id in REQUIRED_TOPIC_IDS:
@@ -346,6 +350,28 @@ def _check_consent(path: Path, report: Report) -> None:
                 )
 
 
+def _check_events(path: Path, report: Report) -> None:
+    """`events.toml`: event categories and the words of the events recogniser. Optional (no
+    file: no categories, and free text is never taken for an events question)."""
+    if not path.exists():
+        report.warnings.append("events.toml: file is missing (event categories)")
+        return
+    data = _read_toml(path, report.errors)
+    if data is None:
+        return
+    try:
+        parsed = EventsFile.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            report.errors.append(f"events.toml: {where}: {error['msg']}")
+        return
+    ids = [c.id for c in parsed.category]
+    for twice in sorted({i for i in ids if ids.count(i) > 1}):
+        report.errors.append(f"events.toml: category {twice!r} is listed twice")
+    report.events = EventsConfig(parsed)
+
+
 def _check_handoff(path: Path, report: Report) -> None:
     """`handoff.toml` ("Ask a specialist"): optional; unfilled placeholders are warnings, as
     the bot then says a neutral sentence instead of the working hours."""
@@ -435,6 +461,7 @@ def load_content(content_dir: Path, today: date | None = None) -> tuple[Catalog,
         report.warnings,
         offtopic=report.offtopic,
         consent=report.consent,
+        events=report.events,
     )
     return catalog, report.i18n
 

@@ -8,7 +8,7 @@ Plain functions over `Database`, testable without Telegram; every change is one 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
@@ -17,12 +17,14 @@ import aiosqlite
 from bot import clock
 from bot.config import Language
 from bot.db.database import Database
+from bot.db.events import Rsvp
 from bot.db.fsm_storage import delete_user_rows
 from bot.db.owners import Owners
 from bot.db.questions import Questions
 from bot.db.registrations import NewRegistration, Post, Registration, Registrations
 from bot.db.tickets import Tickets
 from bot.db.users import Users
+from bot.services import event_rsvps
 
 log = logging.getLogger(__name__)
 
@@ -186,9 +188,11 @@ class Forgotten:
     registration_posts: list[Post]
     ticket_posts: list[int]
     tickets: list[int]  # their ids, for what is kept in memory about them (follow-ups)
+    # People who got a seat the user held at an event (to be told, like any promotion).
+    promoted: list[Rsvp] = field(default_factory=list)
 
 
-async def forget(db: Database, user_id: int) -> Forgotten:
+async def forget(db: Database, user_id: int, now: datetime | None = None) -> Forgotten:
     """/forget: withdraw consent, anonymise registrations, drop the user's row and state.
 
     One transaction: either all of it happens or none. Returns the operators'-chat posts
@@ -206,6 +210,8 @@ async def forget(db: Database, user_id: int) -> Forgotten:
         await Questions(conn).forget_user(user_id)
         await delete_user_rows(conn, user_id)
         await tickets.forget_private_chat(user_id)
+        # Event RSVPs, ratings, watches and reminder rows; held seats go to the next in line.
+        promoted = await event_rsvps.forget_in(conn, user_id, now or clock.now())
         await Users(conn).delete(user_id)
     # The deleted values are zeroed in the pages just written, but the WAL's older frames
     # and the main file still hold them until a checkpoint: make the erasure true on disk now.
@@ -214,4 +220,4 @@ async def forget(db: Database, user_id: int) -> Forgotten:
             "the WAL could not be truncated after /forget (a reader was busy);"
             " housekeeping will retry"
         )
-    return Forgotten(posts, ticket_posts, ticket_ids)
+    return Forgotten(posts, ticket_posts, ticket_ids, promoted)
