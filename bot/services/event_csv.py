@@ -106,7 +106,7 @@ def _plain(value: str) -> str:
     return value
 
 
-def _moment(text: str, day_of: datetime | None = None) -> datetime | None:
+def read_moment(text: str, day_of: datetime | None = None) -> datetime | None:
     """A Shymkent date and time (the forms `clock.parse_typed` reads), or a time alone on
     the day of `day_of` (an end time: "18:00")."""
     found = clock.parse_typed(text)
@@ -208,10 +208,10 @@ def _row_draft(line: int, row: dict[str, str], errors: list[RowError]) -> Draft 
     before = len(errors)
     if row.get("id") or row.get("status"):
         errors.append(RowError(line, "id", "has-id", row.get("id", "")))
-    starts = _moment(row["starts"])
+    starts = read_moment(row["starts"])
     if starts is None:
         errors.append(RowError(line, "starts", "bad-time", row["starts"]))
-    ends = _moment(row["ends"], starts) if starts is not None else None
+    ends = read_moment(row["ends"], starts) if starts is not None else None
     if starts is not None and ends is None:
         errors.append(RowError(line, "ends", "bad-time", row["ends"]))
     numbers: dict[str, int | None] = {}
