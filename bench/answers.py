@@ -91,11 +91,20 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
 
-def engine(catalog: Catalog) -> Callable[[str], Prediction]:
+EVENTS = "events"  # what the bot answers when the events recogniser takes a message
+
+
+def engine(catalog: Catalog, events: bool = True) -> Callable[[str], Prediction]:
+    """The bot's order: the crisis detector, then (with `events`) the events recogniser of
+    content/events.toml, then the topic engine. A message the recogniser takes counts as
+    answered with the event list (a wrong topic), as if every category had an event coming:
+    the worst case (with none, a category word with "when" goes on to the topic engine)."""
     index = SearchIndex(catalog)
 
     def predict(text: str) -> Prediction:
         result = index.search(text)
+        if not result.crisis and events and catalog.events.recognise(text) is not None:
+            return EVENTS, False, True
         return result.topic, result.crisis, result.confident
 
     return predict
@@ -368,6 +377,11 @@ def main() -> None:
         for key in ("p50", "p99", "cpu_p50", "cpu_p99"):
             mine[key] = statistics.median(r[key] for r in runs)
         report(path, rows, [mine, evaluate("bm25-words", bm25, rows)])
+        taken = [r for r in rows if catalog.events.recognise(r["text"]) is not None]
+        print(f"events recogniser took {len(taken)} of {len(rows)} questions of this set")
+        for row in taken:
+            print(f"  [{row['lang']}/{row['kind']}] {row['text']!r} (labelled {row['topic']})")
+        print()
         if args.misses:
             for row, topic, crisis in mine["misses"]:
                 flag = " CRISIS" if crisis else ""

@@ -83,8 +83,11 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="language of headers and labels (default: DEFAULT_LANGUAGE)",
     )
-    qr = sub.add_parser("qr", help="write a printable QR code of a programme's sign-up link")
-    qr.add_argument("topic", help="topic id of a programme open for registration")
+    qr = sub.add_parser(
+        "qr", help="write a printable QR code of a programme's sign-up link or an event's card"
+    )
+    qr.add_argument("topic", nargs="?", help="topic id of a programme open for registration")
+    qr.add_argument("--event", type=int, default=None, help="an event id: its card's link")
     qr.add_argument("--out", type=Path, required=True, help="PNG file to write")
     qr.add_argument(
         "--username",
@@ -389,12 +392,33 @@ def run_export(settings: Settings, out: Path, topic: str | None, lang: Language 
     return 0
 
 
-async def run_qr(settings: Settings, topic_id: str, out: Path, username: str | None) -> int:
-    from bot.links import registration_link, write_qr_png
+async def run_qr(
+    settings: Settings,
+    topic_id: str | None,
+    out: Path,
+    username: str | None,
+    *,
+    event_id: int | None = None,
+) -> int:
+    """A poster's QR code: a programme's sign-up link, or (`event_id`) an event's card."""
+    from bot.links import event_link, registration_link, write_qr_png
 
+    if event_id is not None:
+        from bot.services import events
+
+        async with Database(settings.database_path) as db:
+            try:
+                await db.migrate()
+            except MigrationError as exc:
+                raise StartupError(f"database migration failed: {exc}") from None
+            event = await events.get(db, event_id)
+        if event is None:
+            print(f"event {event_id}: unknown", file=sys.stderr)
+            return 1
+        topic_id = None
     content = _content(settings)
-    topic = content.catalog.get(topic_id)
-    if topic is None or not topic.registration_open:
+    topic = content.catalog.get(topic_id) if topic_id else None
+    if event_id is None and (topic is None or not topic.registration_open):
         state = "unknown" if topic is None else "not open for registration"
         print(
             f"{topic_id}: {state}; open ones: "
@@ -416,7 +440,11 @@ async def run_qr(settings: Settings, topic_id: str, out: Path, username: str | N
         finally:
             await bot.session.close()
     try:
-        link = registration_link(username, topic_id)
+        if event_id is not None:
+            link = event_link(username, event_id)
+        else:
+            assert topic_id is not None
+            link = registration_link(username, topic_id)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -544,7 +572,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "export":
             return run_export(settings, args.out, args.topic, args.lang)
         if command == "qr":
-            return asyncio.run(run_qr(settings, args.topic, args.out, args.username))
+            if (args.event is None) == (args.topic is None):
+                print("give a programme's topic id or --event ID (one of them)", file=sys.stderr)
+                return 2
+            return asyncio.run(
+                run_qr(settings, args.topic, args.out, args.username, event_id=args.event)
+            )
         if command == "gaps":
             return asyncio.run(run_gaps(settings, args.days, args.limit, args.json))
         if command == "events" and args.events_command == "import":

@@ -41,12 +41,13 @@ from bot.transport.pacing import Pacer
 from bot.transport.retry import RetryMiddleware
 from bot.transport.session import JsonSession
 from bot.workers.broadcasts import Broadcaster
+from bot.workers.event_reminders import EventReminders
 from bot.workers.registration_poster import RegistrationPoster
 
 log = logging.getLogger(__name__)
 
 # Commands shown in Telegram's menu button, in this order; descriptions come from UI texts.
-MENU_COMMANDS = ("start", "menu", "register", "my", "ask", "language", "help")
+MENU_COMMANDS = ("start", "menu", "events", "register", "my", "ask", "language", "help")
 # At shutdown, updates in hand get this long to finish before they are cancelled; the
 # systemd unit's TimeoutStopSec (deploy/jastar-bot.service) leaves room for it.
 DRAIN_TIMEOUT = 10.0
@@ -182,6 +183,7 @@ def create_dispatcher(
     broadcaster = Broadcaster(db, content, settings, clock)
     dp["broadcaster"] = broadcaster
     dp["clock"] = broadcaster.clock
+    dp["event_reminders"] = EventReminders(db, content, settings, broadcaster.clock)
     # Before the user row is touched: a flood costs no database work.
     flood = FloodControlMiddleware(settings.flood_rate, admin_ids=settings.admin_ids)
     dp["flood_control"] = flood
@@ -200,6 +202,8 @@ def create_dispatcher(
     dp.shutdown.register(on_shutdown)
     dp.startup.register(start_broadcasts)
     dp.shutdown.register(stop_broadcasts)
+    dp.startup.register(start_event_reminders)
+    dp.shutdown.register(stop_event_reminders)
     dp["housekeeper"] = Housekeeper(db)
     dp.startup.register(start_housekeeping)
     dp.shutdown.register(stop_housekeeping)
@@ -348,6 +352,15 @@ async def start_broadcasts(bot: Bot, broadcaster: Broadcaster) -> None:
 
 async def stop_broadcasts(broadcaster: Broadcaster) -> None:
     await broadcaster.stop()
+
+
+async def start_event_reminders(bot: Bot, event_reminders: EventReminders) -> None:
+    """Reminders, rating questions and event news beside polling, at the announcements' pace."""
+    await event_reminders.start(bot)
+
+
+async def stop_event_reminders(event_reminders: EventReminders) -> None:
+    await event_reminders.stop()
 
 
 async def start_housekeeping(housekeeper: Housekeeper) -> None:

@@ -10,6 +10,7 @@ from bot.handlers import (
     announcements,
     answers,
     errors,
+    events,
     handoff,
     menu,
     registration,
@@ -29,6 +30,9 @@ def get_routers() -> list[Router]:
         # `/start reg-<topic>` deep links open the registration form.
         registration.create_router(),
         handoff.create_router(),
+        # Before `start` (`/start ev-<id>`) and, with its free-text questions about events,
+        # before `answers`; after the crisis router and the forms above.
+        events.create_router(),
         start.create_router(),
         menu.create_router(),
         admin.create_router(),

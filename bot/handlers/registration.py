@@ -31,6 +31,7 @@ from aiogram.types import (
 
 from bot.catalog.normalize import normalise
 from bot.catalog.store import ContentStore
+from bot.clock import Clock
 from bot.config import Language, Settings
 from bot.db.database import Database
 from bot.db.fsm_storage import SQLiteStorage
@@ -38,9 +39,10 @@ from bot.db.registrations import DuplicateRegistration, NewRegistration
 from bot.formatting import content_html
 from bot.handlers.common import acknowledge, show
 from bot.i18n import Translator
-from bot.services import registrations
+from bot.services import event_rsvps, registrations
 from bot.services.followups import FollowupGate
 from bot.services.form_fields import AgeOutOfRange, FieldError
+from bot.views.events import my_events
 from bot.views.menu import RegisterCD, main_menu
 from bot.views.registration import (
     CONSENT,
@@ -269,6 +271,7 @@ async def on_form_button(
     db: Database,
     lang: Language,
     poster: RegistrationPoster,
+    clock: Clock,
 ) -> None:
     """Every inline button of the form; a press that does not fit the current step is stale."""
     step = await _current_step(state)
@@ -300,7 +303,7 @@ async def on_form_button(
         await acknowledge(query, t("button-outdated"))
         return
     await acknowledge(query)
-    await handler[1](query, val, bot, t, state, content, db, lang, poster)
+    await handler[1](query, val, bot, t, state, content, db, lang, poster, clock)
 
 
 async def _back(
@@ -466,6 +469,7 @@ async def _on_confirm(
     db: Database,
     lang: Language,
     poster: RegistrationPoster,
+    clock: Clock,
 ) -> None:
     data = await state.get_data()
     chat_id = query.from_user.id
@@ -517,6 +521,12 @@ async def _on_confirm(
         chat_id, t("reg-done", programme=title, id=reg.id), reply_markup=main_menu(t)
     )
     poster.wake()
+    if data.get("event"):
+        # The form was opened by an event's "I'll come": now the RSVP, with this registration.
+        # (Imported here: the events handlers start this form, so they import this module.)
+        from bot.handlers.events import after_registration
+
+        await after_registration(bot, chat_id, t, db, content, clock, int(data["event"]), reg.id)
 
 
 ButtonHandler = Callable[..., Awaitable[None]]
@@ -533,11 +543,20 @@ BUTTON_STEPS: dict[str, tuple[str, ButtonHandler]] = {
 # --- /my and /forget -------------------------------------------------------------------------
 
 
-async def cmd_my(message: Message, t: Translator, db: Database, content: ContentStore) -> None:
+async def cmd_my(
+    message: Message, t: Translator, db: Database, content: ContentStore, clock: Clock
+) -> None:
     assert message.from_user is not None
     regs = await registrations.of_user(db, message.from_user.id)
     text, markup = my_list(t, content.catalog, regs)
     await message.answer(text, reply_markup=markup)
+    # The events the user signed up for, under the registrations.
+    going = await event_rsvps.of_user(db, message.from_user.id, clock.now())
+    listed = my_events(
+        t, [(event, rsvp, await event_rsvps.place_in_line(db, rsvp)) for event, rsvp in going]
+    )
+    if listed is not None:
+        await message.answer(listed[0], reply_markup=listed[1])
 
 
 async def on_my_button(
@@ -591,13 +610,14 @@ async def on_forget(
     settings: Settings,
     content: ContentStore,
     followups: FollowupGate,
+    clock: Clock,
 ) -> None:
     await acknowledge(query)
     if not callback_data.yes:
         await show(query, t("forget-kept"), main_menu(t))
         return
     await state.clear()
-    forgotten = await registrations.forget(db, query.from_user.id)
+    forgotten = await registrations.forget(db, query.from_user.id, clock.now())
     if isinstance(fsm_storage, SQLiteStorage):
         fsm_storage.forget(query.from_user.id)
     for ticket_id in forgotten.tickets:  # the texts of folded follow-ups, held in memory
@@ -611,6 +631,10 @@ async def on_forget(
             await blank_post(bot, settings.admin_chat_id, message_id, note)
     log.info("personal data forgotten for one user on request")
     await show(query, t("forget-done"))
+    if forgotten.promoted:  # seats they held at events went to the next in line
+        from bot.handlers.events import tell_promoted  # see `_on_confirm`
+
+        await tell_promoted(bot, db, content, clock, forgotten.promoted)
 
 
 async def blank_post(bot: Bot, chat_id: int, message_id: int, note: str) -> None:

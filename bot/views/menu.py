@@ -25,7 +25,7 @@ class LangCD(CallbackData, prefix="l"):
 
 
 class MenuCD(CallbackData, prefix="m"):
-    """A main-menu destination: `main`, `cats`, `lang`, `help`."""
+    """A main-menu destination: `main`, `cats`, `events`, `lang`, `help`."""
 
     to: str
 
@@ -75,11 +75,12 @@ def language_keyboard(t: Translator, current: Language | None) -> InlineKeyboard
 def main_menu(t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=t("menu-programmes"), callback_data=MenuCD(to="cats"))
+    kb.button(text=t("menu-events"), callback_data=MenuCD(to="events"))
     kb.button(text=t("menu-contacts"), callback_data=TopicCD(id="contacts"))
     kb.button(text=t("menu-ask"), callback_data=AskCD())
     kb.button(text=t("menu-language"), callback_data=MenuCD(to="lang"))
     kb.button(text=t("menu-help"), callback_data=MenuCD(to="help"))
-    kb.adjust(1, 1, 1, 2)
+    kb.adjust(1, 1, 1, 1, 2)
     return kb.as_markup()
 
 

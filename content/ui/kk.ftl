@@ -482,6 +482,100 @@ event-error-capacity = Орын саны 1-ден 100000-ға дейін бол�
 event-error-topic = Тіркеу бағдарламасы табылмады не онда тіркеу ашық емес.
 event-error-cancelled = Бұл іс-шара тоқтатылған, оны өзгертуге болмайды.
 
+## Events (issue 18): the young person's side
+menu-events = 📅 Іс-шаралар
+cmd-events = Алдағы іс-шаралар
+event-period-all = Барлығы
+event-period-week = Осы апта
+event-period-month = Осы ай
+event-filter-all = Барлығы
+event-filter-week = Осы апта
+event-filter-month = Осы ай
+event-filter-category = 🗂 Санат
+event-filter-any-category = Барлық санат
+event-choose-category = Қай санаттағы іс-шараларды көрсетейін?
+event-list-title = <b>📅 Алдағы іс-шаралар</b> · { $filters }
+event-list-empty = Әзірге бұл сүзгі бойынша іс-шара жоқ. Басқа кезеңді не санатты таңдап көріңіз.
+event-list-item =
+    🗓 { $when } — <b>{ $title }</b>
+    { $seats }
+event-list-page = { $page }-бет, барлығы { $pages }
+event-when-same-day = { $day }, { $start }–{ $end } (Шымкент уақыты)
+event-when-days = { $start } – { $end } (Шымкент уақыты)
+event-ages-range = { $low }–{ $high } жас
+event-ages-from = { $low } жастан бастап
+event-ages-to = { $high } жасқа дейін
+event-seats-unlimited = Орын саны шектелмеген
+event-seats-full = Бос орын қалмады · күту тізімінде: { $waiting }
+event-seats-left = Бос орын: { $left } / { $capacity }
+event-cancelled-mark = ❌ <b>Іс-шара тоқтатылды</b>
+event-line-category = 🗂 { $value }
+event-line-when = 🗓 { $value }
+event-line-place = 📍 { $value }
+event-line-ages = 👥 { $value }
+event-line-bring = 🎒 Өзіңізбен бірге алыңыз: { $value }
+event-line-seats = 🎟 { $value }
+event-you-going = ✅ Сіз келетін болып жазылдыңыз. Кіреберістегі кодыңыз: <b>{ $code }</b>
+event-you-checked-in = ✅ Сіздің келгеніңіз белгіленді (код { $code }).
+event-you-waiting = ⏳ Сіз күту тізіміндесіз, кезегіңіз: { $place }. Орын босаса, бірден хабарлаймын.
+event-button-go = ✋ Барамын
+event-button-wait = ⏳ Күту тізіміне жазылу
+event-button-cancel = ✖️ Бара алмаймын
+event-button-cancel-yes = Иә, бас тартамын
+event-button-cancel-keep = Жоқ, барамын
+event-button-qr = 🔳 Кіру коды (QR)
+event-button-ics = 📆 Күнтізбеге қосу
+event-button-list = 📅 Тізімге
+event-button-open = 📅 Іс-шараны ашу
+event-button-all = 📅 Барлық іс-шаралар
+event-button-watch = 🔔 Келесісі туралы хабарлаңыз
+event-button-use-registration = ✅ Иә, осы деректермен жазылу
+event-button-reminders-off = 🔕 Еске салғыштарды өшіру
+event-button-reminders-on = 🔔 Еске салғыштарды қосу
+event-button-skip-comment = Пікірсіз аяқтау
+event-cancel-confirm = «{ $title }» іс-шарасына бармайтын болдыңыз ба? Орныңыз кезектегі адамға беріледі.
+event-rsvp-confirmed = 🎉 Жазылдыңыз: «{ $title }». Іс-шарадан бір күн және бір сағат бұрын еске саламын.
+event-rsvp-waiting = Бос орын қалмады, сондықтан сізді күту тізіміне жаздым («{ $title }»), кезегіңіз: { $place }. Орын босаса, хабарлаймын.
+event-rsvp-closed = «{ $title }» іс-шарасына жазылу жабық: ол басталып кеткен не тоқтатылған.
+event-rsvp-cancelled = Жазылуыңыз алынып тасталды: «{ $title }».
+event-promoted = 🎉 Орын босады! Сіз енді «{ $title }» іс-шарасының қатысушысысыз.
+event-reg-needed = «{ $title }» іс-шарасына «{ $programme }» бағдарламасының тіркеу деректері арқылы жазыласыз. Алдымен қысқа тіркеу парағын толтырыңыз — соңында іс-шараға өзім жазып қоямын.
+event-reg-reuse =
+    «{ $title }» іс-шарасына тіркеуіңіздегі деректермен жазыласыз ба? Қайта толтырудың қажеті жоқ.
+
+    { $answers }
+event-unknown = Мұндай іс-шара табылмады: ол өшірілген болуы мүмкін. Алдағы іс-шаралар: /events
+event-ics-caption = «{ $title }» — файлды ашсаңыз, іс-шара телефоныңыздың күнтізбесіне қосылады.
+event-qr-caption = «{ $title }» — кіреберісте осы QR-ды не <b>{ $code }</b> кодын көрсетіңіз.
+event-none = Дәл қазір мұндай іс-шара жоспарланбаған. Барлық алдағы іс-шаралар тізімін ашып көріңіз.
+event-none-in-category = «{ $category }» санатында әзірге алдағы іс-шара жоқ. Жаңасы жарияланғанда хабарлайын ба?
+event-watching = Жарайды! «{ $category }» санатында жаңа іс-шара жарияланғанда, сізге хабарлаймын.
+event-news =
+    🔔 Жаңа іс-шара («{ $category }»): <b>{ $title }</b>
+    🗓 { $when }
+    📍 { $place }
+event-remind-24h =
+    ⏰ Ертең: <b>{ $title }</b>
+    🗓 { $when }
+    📍 { $place }
+    Кіру кодыңыз: <b>{ $code }</b>. Бара алмасаңыз, іс-шара бетінде жазылудан бас тартыңыз — орныңыз басқа біреуге бұйырады.
+event-remind-1h =
+    ⏰ Бір сағаттан кейін басталады: <b>{ $title }</b>
+    🗓 { $when }
+    📍 { $place }
+    Кіру кодыңыз: <b>{ $code }</b>.
+event-rate-ask = «{ $title }» іс-шарасы қалай өтті? 1-ден 5-ке дейін бағалаңыз.
+event-rate-comment = Рақмет, бағаңыз: { $score }. Ұйымдастырушыларға бір-екі ауыз пікір қалдырғыңыз келсе, жазып жіберіңіз.
+event-rate-thanks = Рақмет! Пікіріңіз ұйымдастырушыларға жетеді.
+event-reminders-on = 🔔 Іс-шаралар туралы еске салғыштар қосулы.
+event-reminders-off = 🔕 Еске салғыштар өшірілді. Қайта қосу: /reminders
+event-reminders-state-on = Іс-шарадан бір күн және бір сағат бұрын еске саламын.
+event-reminders-state-off = Іс-шаралар туралы еске салғыштар өшірулі.
+event-my-title = <b>Менің іс-шараларым</b>
+event-my-item =
+    <b>{ $title }</b> — { $when }
+    { $status }
+
 ## Events, the admins' side (issue 18): the season's plan as CSV (services/event_csv.py)
 event-csv-where = { $line }-жол, { $column }:
 event-csv-value = { " " }(«{ $value }»)

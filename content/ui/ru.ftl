@@ -505,6 +505,100 @@ event-error-capacity = Число мест — от 1 до 100000 (если бе
 event-error-topic = Программа для регистрации не найдена или запись в неё закрыта.
 event-error-cancelled = Мероприятие отменено, изменить его нельзя.
 
+## Events (issue 18): the young person's side
+menu-events = 📅 Мероприятия
+cmd-events = Ближайшие мероприятия
+event-period-all = Все
+event-period-week = Эта неделя
+event-period-month = Этот месяц
+event-filter-all = Все
+event-filter-week = Эта неделя
+event-filter-month = Этот месяц
+event-filter-category = 🗂 Категория
+event-filter-any-category = Все категории
+event-choose-category = Мероприятия какой категории показать?
+event-list-title = <b>📅 Ближайшие мероприятия</b> · { $filters }
+event-list-empty = По этому фильтру мероприятий пока нет. Попробуйте другой период или категорию.
+event-list-item =
+    🗓 { $when } — <b>{ $title }</b>
+    { $seats }
+event-list-page = Страница { $page } из { $pages }
+event-when-same-day = { $day }, { $start }–{ $end } (время Шымкента)
+event-when-days = { $start } – { $end } (время Шымкента)
+event-ages-range = { $low }–{ $high } лет
+event-ages-from = от { $low } лет
+event-ages-to = до { $high } лет
+event-seats-unlimited = Количество мест не ограничено
+event-seats-full = Свободных мест нет · в листе ожидания: { $waiting }
+event-seats-left = Свободных мест: { $left } из { $capacity }
+event-cancelled-mark = ❌ <b>Мероприятие отменено</b>
+event-line-category = 🗂 { $value }
+event-line-when = 🗓 { $value }
+event-line-place = 📍 { $value }
+event-line-ages = 👥 { $value }
+event-line-bring = 🎒 Взять с собой: { $value }
+event-line-seats = 🎟 { $value }
+event-you-going = ✅ Вы записаны. Ваш код на входе: <b>{ $code }</b>
+event-you-checked-in = ✅ Ваше участие отмечено (код { $code }).
+event-you-waiting = ⏳ Вы в листе ожидания, ваша очередь: { $place }. Если место освободится, сразу сообщу.
+event-button-go = ✋ Приду
+event-button-wait = ⏳ В лист ожидания
+event-button-cancel = ✖️ Не смогу прийти
+event-button-cancel-yes = Да, отменить
+event-button-cancel-keep = Нет, приду
+event-button-qr = 🔳 Код для входа (QR)
+event-button-ics = 📆 Добавить в календарь
+event-button-list = 📅 К списку
+event-button-open = 📅 Открыть мероприятие
+event-button-all = 📅 Все мероприятия
+event-button-watch = 🔔 Сообщить о следующем
+event-button-use-registration = ✅ Да, записаться с этими данными
+event-button-reminders-off = 🔕 Выключить напоминания
+event-button-reminders-on = 🔔 Включить напоминания
+event-button-skip-comment = Завершить без отзыва
+event-cancel-confirm = Отменить запись на «{ $title }»? Ваше место перейдёт следующему в очереди.
+event-rsvp-confirmed = 🎉 Вы записаны: «{ $title }». Напомню за сутки и за час до начала.
+event-rsvp-waiting = Свободных мест нет, поэтому я записал вас в лист ожидания («{ $title }»), ваша очередь: { $place }. Если место освободится, сообщу.
+event-rsvp-closed = Запись на «{ $title }» закрыта: мероприятие уже началось или отменено.
+event-rsvp-cancelled = Запись отменена: «{ $title }».
+event-promoted = 🎉 Освободилось место! Теперь вы участник мероприятия «{ $title }».
+event-reg-needed = На «{ $title }» записывают по данным регистрации на программу «{ $programme }». Сначала заполните короткую анкету — в конце я сам запишу вас на мероприятие.
+event-reg-reuse =
+    Записаться на «{ $title }» с данными вашей регистрации? Заполнять заново не нужно.
+
+    { $answers }
+event-unknown = Такое мероприятие не найдено: возможно, его удалили. Ближайшие мероприятия: /events
+event-ics-caption = «{ $title }» — откройте файл, и мероприятие добавится в календарь телефона.
+event-qr-caption = «{ $title }» — покажите на входе этот QR или код <b>{ $code }</b>.
+event-none = Таких мероприятий сейчас не запланировано. Посмотрите весь список ближайших мероприятий.
+event-none-in-category = В категории «{ $category }» ближайших мероприятий пока нет. Сообщить, когда появится новое?
+event-watching = Хорошо! Как только в категории «{ $category }» появится новое мероприятие, я сообщу.
+event-news =
+    🔔 Новое мероприятие («{ $category }»): <b>{ $title }</b>
+    🗓 { $when }
+    📍 { $place }
+event-remind-24h =
+    ⏰ Завтра: <b>{ $title }</b>
+    🗓 { $when }
+    📍 { $place }
+    Ваш код на входе: <b>{ $code }</b>. Если не сможете прийти, отмените запись на странице мероприятия — место достанется другому.
+event-remind-1h =
+    ⏰ Через час начало: <b>{ $title }</b>
+    🗓 { $when }
+    📍 { $place }
+    Ваш код на входе: <b>{ $code }</b>.
+event-rate-ask = Как прошло мероприятие «{ $title }»? Оцените от 1 до 5.
+event-rate-comment = Спасибо, ваша оценка: { $score }. Если хотите оставить пару слов организаторам, просто напишите их.
+event-rate-thanks = Спасибо! Ваш отзыв получат организаторы.
+event-reminders-on = 🔔 Напоминания о мероприятиях включены.
+event-reminders-off = 🔕 Напоминания выключены. Включить снова: /reminders
+event-reminders-state-on = Я напоминаю о мероприятии за сутки и за час до начала.
+event-reminders-state-off = Напоминания о мероприятиях выключены.
+event-my-title = <b>Мои мероприятия</b>
+event-my-item =
+    <b>{ $title }</b> — { $when }
+    { $status }
+
 ## Events, the admins' side (issue 18): the season's plan as CSV (services/event_csv.py)
 event-csv-where = строка { $line }, { $column }:
 event-csv-value = { " " }(«{ $value }»)

@@ -418,3 +418,25 @@ def test_recogniser_finds_questions_about_events(
 )
 def test_recogniser_leaves_ordinary_questions_alone(text: str) -> None:
     assert load_catalog(ROOT / "content").events.recognise(text) is None
+
+
+def test_event_link() -> None:
+    from bot.links import event_link
+
+    assert event_link("@jastar_bot", 12) == "https://t.me/jastar_bot?start=ev-12"
+    with pytest.raises(ValueError):
+        event_link("no way", 12)
+
+
+async def test_qr_of_an_event(
+    db: Database, settings: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.__main__ import run_qr
+    from bot.config import Settings
+
+    assert isinstance(settings, Settings)
+    event = await new_event(db)
+    out = tmp_path / "poster.png"
+    assert await run_qr(settings, None, out, "jastar_bot", event_id=event.id) == 0
+    assert out.read_bytes().startswith(b"\x89PNG")
+    assert await run_qr(settings, None, out, "jastar_bot", event_id=event.id + 100) == 1
