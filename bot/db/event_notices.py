@@ -62,8 +62,7 @@ class EventNotices:
     async def tally(self, event_id: int) -> dict[str, int]:
         """Notices of one event by status."""
         rows = await self.conn.execute_fetchall(
-            "SELECT status, COUNT(*) FROM event_cancel_notices WHERE event_id = ?"
-            " GROUP BY status",
+            "SELECT status, COUNT(*) FROM event_cancel_notices WHERE event_id = ? GROUP BY status",
             (event_id,),
         )
         return {r[0]: r[1] for r in rows}

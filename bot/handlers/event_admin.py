@@ -19,6 +19,7 @@ from bot import clock as clocks
 from bot.catalog.store import ContentStore
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.events import Event
 from bot.filters import IsAdmin
 from bot.handlers.common import acknowledge, show
 from bot.handlers.events import tell_promoted
@@ -74,7 +75,7 @@ async def on_list(
 
 
 async def _card(
-    t: Translator, db: Database, content: ContentStore, event: events.Event
+    t: Translator, db: Database, content: ContentStore, event: Event
 ) -> tuple[str, Any]:
     figures = await event_admin.figures(db, event.id)
     text = view.admin_card(t, content.catalog.events, event, figures)
@@ -134,9 +135,7 @@ async def start_form(
     await _ask(chat_id, bot, state, t, clock, BY_NAME["title_kk"], {})
 
 
-async def on_new(
-    query: CallbackQuery, state: FSMContext, t: Translator, clock: Clock
-) -> None:
+async def on_new(query: CallbackQuery, state: FSMContext, t: Translator, clock: Clock) -> None:
     await acknowledge(query)
     await start_form(query.from_user.id, query.bot, state, t, clock)
 
@@ -304,7 +303,9 @@ async def _preview(
     event = view.as_event(view.draft_of(draft), chat_id, clock.now())
     await bot.send_message(chat_id, t("evadm-preview-above"))
     for lang in ("kk", "ru"):
-        await bot.send_message(chat_id, card_text(content.i18n(lang), content.catalog.events, event))
+        await bot.send_message(
+            chat_id, card_text(content.i18n(lang), content.catalog.events, event)
+        )
     await bot.send_message(chat_id, t("evadm-preview-ask"), reply_markup=view.preview_keyboard(t))
 
 
@@ -492,7 +493,9 @@ async def on_copy_when(
     moment = clocks.parse_typed(message.text or "")
     if moment is None:
         example = view.example_time(clock.now())
-        await message.answer(t("evadm-bad-when", example=example), reply_markup=view.cancel_keyboard(t))
+        await message.answer(
+            t("evadm-bad-when", example=example), reply_markup=view.cancel_keyboard(t)
+        )
         return
     made = await events.copy(
         db,
@@ -624,24 +627,34 @@ async def cmd_checkin(
     await message.answer(t("evadm-checkin-ask"), reply_markup=view.checkin_keyboard(t))
 
 
-async def on_checkin_button(
-    query: CallbackQuery, state: FSMContext, t: Translator
-) -> None:
+async def on_checkin_button(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
     await acknowledge(query)
     await state.clear()
     await state.set_state(EventForm.checkin)
     await show(query, t("evadm-checkin-ask"), view.checkin_keyboard(t))
 
 
-async def on_checkin_code(
-    message: Message, t: Translator, db: Database, clock: Clock
-) -> None:
+async def on_checkin_code(message: Message, t: Translator, db: Database, clock: Clock) -> None:
     await _check(message, t, db, clock, message.text or "")
 
 
 async def on_checkin_photo(message: Message, t: Translator) -> None:
     """A photo of the QR: the bot does not read images; the code is printed under it."""
     await message.answer(t("evadm-checkin-photo"), reply_markup=view.checkin_keyboard(t))
+
+
+async def on_use_buttons(message: Message, t: Translator) -> None:
+    """Typing at the preview: the choice is on the buttons above; nothing is lost."""
+    await message.answer(t("evadm-use-buttons"), reply_markup=view.preview_keyboard(t))
+
+
+async def on_not_text(message: Message, state: FSMContext, t: Translator, clock: Clock) -> None:
+    """A sticker or a voice where a date or a code is expected: ask again."""
+    if await state.get_state() == EventForm.checkin.state:
+        await message.answer(t("evadm-checkin-ask"), reply_markup=view.checkin_keyboard(t))
+        return
+    example = view.example_time(clock.now())
+    await message.answer(t("evadm-bad-when", example=example), reply_markup=view.cancel_keyboard(t))
 
 
 def create_router() -> Router:
@@ -658,6 +671,8 @@ def create_router() -> Router:
     router.message.register(on_checkin_code, EventForm.checkin, F.text)
     router.message.register(on_copy_when, EventForm.copy_when, F.text)
     router.message.register(on_answer, in_form)
+    router.message.register(on_use_buttons, EventForm.preview)
+    router.message.register(on_not_text, StateFilter(EventForm.copy_when, EventForm.checkin))
     cd = EvAdmCD.filter
     router.callback_query.register(on_list, cd(F.act == "list"))
     router.callback_query.register(on_open, cd(F.act == "open"))

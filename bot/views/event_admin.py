@@ -264,9 +264,7 @@ def category_keyboard(t: Translator, config: EventsConfig) -> InlineKeyboardMark
     return kb.as_markup()
 
 
-def registration_keyboard(
-    t: Translator, topics: list[tuple[str, str]]
-) -> InlineKeyboardMarkup:
+def registration_keyboard(t: Translator, topics: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     """`topics`: (id, title) of programmes open for registration."""
     kb = InlineKeyboardBuilder()
     kb.button(text=t("evadm-button-no-registration"), callback_data=EvAdmCD(act="reg"))
@@ -289,7 +287,9 @@ def preview_keyboard(t: Translator) -> InlineKeyboardMarkup:
 def fields_keyboard(t: Translator, event_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for group in GROUPS:
-        kb.button(text=t(f"evadm-field-{group}"), callback_data=EvAdmCD(act="ef", id=event_id, v=group))
+        kb.button(
+            text=t(f"evadm-field-{group}"), callback_data=EvAdmCD(act="ef", id=event_id, v=group)
+        )
     back = EvAdmCD(act="open", id=event_id) if event_id else EvAdmCD(act="pv")
     kb.button(text=t("button-back"), callback_data=back)
     kb.adjust(2)

@@ -634,3 +634,103 @@ event-csv-col-district = Район
 event-csv-col-occupation = Занятость
 event-csv-col-score = Оценка
 event-csv-col-comment = Отзыв
+
+## Events, the admins' side (issue 18): /event, /checkin, cancellation notices, /stats
+evadm-ask-title-kk = 📅 <b>Новое мероприятие</b>
+    Название на казахском языке:
+evadm-ask-title-ru = Название на русском языке:
+evadm-ask-description-kk = Описание на казахском: что будет, для кого, кто проводит. Можно пропустить — тогда описания не будет ни на одном языке.
+evadm-ask-description-ru = Описание на русском (раз есть казахское, нужно и русское):
+evadm-ask-category = Выберите категорию:
+evadm-ask-starts = Когда начало? Дата и время по Шымкенту, например: { $example }
+evadm-ask-ends = Начало: { $starts }. Когда конец? Время (например, { $example }) или дата и время, если мероприятие заканчивается в другой день.
+evadm-ask-place-kk = Место проведения на казахском (адрес или название здания):
+evadm-ask-place-ru = Место проведения на русском:
+evadm-ask-ages = Возраст участников: «14-35», «16+» — или пропустите, если ограничений нет.
+evadm-ask-bring-kk = Что взять с собой (на казахском)? Можно пропустить.
+evadm-ask-bring-ru = Что взять с собой — на русском:
+evadm-ask-capacity = Сколько мест? Число — или пропустите, если мест не ограничено.
+evadm-ask-registration = Нужна ли запись через анкету программы? Тогда участник подтверждает данные своей заявки (или заполняет анкету). Иначе — запись в одно нажатие.
+evadm-empty = Пустой ответ не подходит.
+evadm-too-long = Слишком длинно: { $length } символов, можно не больше { $limit }.
+evadm-bad-when = Не удалось прочитать дату и время. Напишите так: { $example }
+evadm-bad-end = Не удалось прочитать время окончания. Напишите время (20:00) или дату и время: { $example }
+evadm-bad-ages = Напишите возраст так: «14-35» или «16+».
+evadm-use-buttons = Выберите вариант кнопкой выше. Выйти: /cancel
+evadm-type-text = Ответьте текстом. Выйти без сохранения: /cancel
+evadm-button-skip = ⏭ Пропустить
+evadm-button-drop = ✖️ Выйти без сохранения
+evadm-button-publish = ✅ Опубликовать
+evadm-button-edit = ✏️ Изменить
+evadm-button-new = ➕ Новое мероприятие
+evadm-button-copy = 📄 Копия на другую дату
+evadm-button-attendees = 👥 Участники (CSV)
+evadm-button-comments = 💬 Отзывы
+evadm-button-checkin = 🎟 Отметка на входе
+evadm-button-user-view = 👁 Как видят участники
+evadm-button-cancel-event = ❌ Отменить мероприятие
+evadm-button-list = 📅 Все мероприятия
+evadm-button-cancel-yes = Да, отменить и сообщить всем
+evadm-button-cancel-no = Нет, оставить
+evadm-button-checkin-done = Закончить отметку
+evadm-button-no-registration = Без анкеты (запись в одно нажатие)
+evadm-field-title = Название
+evadm-field-description = Описание
+evadm-field-category = Категория
+evadm-field-starts = Начало
+evadm-field-ends = Окончание
+evadm-field-place = Место
+evadm-field-ages = Возраст
+evadm-field-bring = Что взять
+evadm-field-capacity = Число мест
+evadm-field-registration = Анкета
+evadm-edit-which = Что изменить?
+evadm-invalid = Сохранить нельзя:
+evadm-preview-above = 👀 Так мероприятие увидят участники — на казахском и на русском:
+evadm-preview-ask = Опубликовать?
+evadm-published = ✅ Опубликовано, № { $id }.
+evadm-saved = ✅ Изменения сохранены.
+evadm-left = Вышли, ничего не сохранено.
+evadm-not-found = Мероприятия № { $id } нет.
+evadm-list-empty = Предстоящих мероприятий нет. Добавить — кнопкой ниже или файлом плана: python -m bot events import FILE.csv
+evadm-list-title = 📅 <b>Предстоящие мероприятия</b>: { $count }. Любое, и прошедшее тоже, открывается командой /event номер.
+evadm-list-item = № { $id } · { $when }
+    <b>{ $title }</b>
+    придут: { $confirmed } / { $capacity }, в листе ожидания: { $waiting }
+evadm-list-page = Страница { $page } из { $pages }
+evadm-card-title = <b>№ { $id }. { $title }</b>
+evadm-card-status-cancelled = ❌ <b>Отменено</b>
+evadm-card-what =
+    { $category }
+    🕒 { $when } (время Шымкента)
+    📍 { $place }
+evadm-card-rsvps = 👥 Придут: { $confirmed } / { $capacity }; в листе ожидания: { $waiting }; отменили запись: { $cancelled }; отмечены на входе: { $checked_in }
+evadm-card-ratings = ⭐ Оценок: { $ratings }, средняя { $average }; отзывов: { $comments }; напоминаний отправлено: { $reminders }
+evadm-card-told = 📨 Об отмене сообщено: { $sent }; заблокировали бота: { $blocked }; не доставлено или неизвестно: { $failed }
+evadm-card-registration = 📝 Запись через анкету программы: { $topic }
+evadm-ask-copy = Копия «{ $title }»: когда начало? Дата и время по Шымкенту, например: { $example }. Всё остальное останется как было; длительность та же.
+evadm-copied = ✅ Копия создана, № { $id }.
+evadm-cancel-confirm = Отменить «{ $title }»? Всем, кто записан ({ $confirmed }) и ждёт в очереди ({ $waiting }), бот сообщит об отмене на их языке.
+evadm-already-cancelled = Мероприятие уже отменено.
+evadm-cancelled = ❌ Мероприятие отменено. Сообщений об отмене: { $count } — бот отправляет их в темпе рассылок.
+evadm-attendees-empty = На это мероприятие ещё никто не записался.
+evadm-attendees-caption = «{ $title }»: придут { $confirmed }, ждут { $waiting }, отмечены на входе { $checked_in }
+evadm-comments-empty = У «{ $title }» пока нет отзывов.
+evadm-comments-title = 💬 <b>Отзывы о «{ $title }»</b> (последние)
+evadm-comment = { $stars } · { $when }
+    { $text }
+evadm-checkin-ask = 🎟 Отправляйте коды участников по одному (6 знаков с карточки, например K7MX3P). Выйти: /cancel
+evadm-checkin-photo = Фото QR-кода бот не распознаёт. Под QR-кодом на карточке участника напечатан код из 6 знаков — наберите его.
+evadm-checkin-unknown = ❓ Такого кода нет. Проверьте буквы и цифры.
+evadm-checkin-ok = ✅ Отмечен: код { $code }
+    «{ $title }», { $when }
+evadm-checkin-already = ⚠️ Уже отмечен в { $at }: код { $code }
+    «{ $title }», { $when }
+evadm-checkin-waiting = ⛔ Код { $code } — из листа ожидания: места у этого участника нет.
+    «{ $title }», { $when }
+evadm-checkin-cancelled = ⛔ Код { $code }: участник отменил запись.
+    «{ $title }», { $when }
+evadm-cancelled-notice = ❌ Мероприятие «{ $title }» ({ $when }, { $place }) отменено. Простите за неудобство! Другие мероприятия: /events
+evadm-stats =
+    📅 <b>Мероприятия</b> за { $days } дн.: { $held } (отменено { $cancelled }); записались { $confirmed }, пришли { $checked_in }; оценок { $ratings }, средняя { $average }
+    Впереди: { $coming }, записались { $coming_confirmed }, в листах ожидания { $coming_waiting }
