@@ -307,6 +307,13 @@ async def test_cancel_tells_everyone_once_in_their_language_across_a_restart(
     assert "Отменено" in boss.last_text and ADMIN_TEXTS["ru"]["told"] in boss.last_text
     await boss.send("/events")
     assert "Молодёжный форум" not in boss.last_text  # gone from the users' list
+    # /forget stays complete: the record that they were told goes with the rest.
+    going = setup.h.user(521)
+    await going.send("/forget")
+    await going.click("Иә")
+    for table in ("event_rsvps", "event_cancel_notices"):
+        row = await setup.db.fetch_one(f"SELECT COUNT(*) FROM {table} WHERE user_id = 521")
+        assert row is not None and row[0] == 0, table
 
 
 async def test_a_cancellation_interrupted_by_a_stop_goes_on_at_the_next_start(
