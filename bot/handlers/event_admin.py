@@ -13,7 +13,7 @@ from typing import Any
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import clock as clocks
 from bot.catalog.store import ContentStore
@@ -76,13 +76,16 @@ async def on_list(
 
 async def _card(
     t: Translator, db: Database, content: ContentStore, event: Event
-) -> tuple[str, Any]:
+) -> tuple[str, InlineKeyboardMarkup]:
     figures = await event_admin.figures(db, event.id)
     text = view.admin_card(t, content.catalog.events, event, figures)
     return text, view.card_keyboard(t, event)
 
 
-async def _event_or_stale(query: CallbackQuery, t: Translator, db: Database, event_id: int) -> Any:
+async def _event_or_stale(
+    query: CallbackQuery, t: Translator, db: Database, event_id: int
+) -> Event | None:
+    """The event a button names; a stale button (no such event) says so."""
     event = await events.get(db, event_id)
     if event is None:
         await acknowledge(query, t("button-outdated"))
