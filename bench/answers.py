@@ -97,13 +97,15 @@ EVENTS = "events"  # what the bot answers when the events recogniser takes a mes
 def engine(catalog: Catalog, events: bool = True) -> Callable[[str], Prediction]:
     """The bot's order: the crisis detector, then (with `events`) the events recogniser of
     content/events.toml, then the topic engine. A message the recogniser takes counts as
-    answered with the event list (a wrong topic), as if every category had an event coming:
+    answered with the event list (a wrong topic) unless it has other words and the topic
+    engine is confident (the bot's rule), as if every category had an event coming:
     the worst case (with none, a category word with "when" goes on to the topic engine)."""
     index = SearchIndex(catalog)
 
     def predict(text: str) -> Prediction:
         result = index.search(text)
-        if not result.crisis and events and catalog.events.recognise(text) is not None:
+        found = catalog.events.recognise(text) if events and not result.crisis else None
+        if found is not None and not found.gives_way(result.topic is not None, result.confident):
             return EVENTS, False, True
         return result.topic, result.crisis, result.confident
 
@@ -377,7 +379,7 @@ def main() -> None:
         for key in ("p50", "p99", "cpu_p50", "cpu_p99"):
             mine[key] = statistics.median(r[key] for r in runs)
         report(path, rows, [mine, evaluate("bm25-words", bm25, rows)])
-        taken = [r for r in rows if catalog.events.recognise(r["text"]) is not None]
+        taken = [r for r in rows if ours(r["text"])[0] == EVENTS]
         print(f"events recogniser took {len(taken)} of {len(rows)} questions of this set")
         for row in taken:
             print(f"  [{row['lang']}/{row['kind']}] {row['text']!r} (labelled {row['topic']})")

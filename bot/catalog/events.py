@@ -58,25 +58,44 @@ class EventQuestion:
     period: Period
     category: str | None
     explicit: bool
+    # Words of the message that are neither the recogniser's nor function words: with any,
+    # a confident topic answer wins ("мүгедектігі бар жастарға іс-шаралар" is a programme).
+    other_words: int = 0
+
+    def gives_way(self, topic_found: bool, confident: bool) -> bool:
+        """Does a topic's answer win over the event list? With other words and a confident
+        topic, yes; and a long message about something else that names events in passing
+        ("хочу волонтёрить летом… на мероприятиях, нужно ли согласие родителей") goes to
+        its topic even when the engine is unsure, offering the choice of topics."""
+        if not self.other_words or not topic_found:
+            return False
+        return confident or self.other_words >= LONG_ASIDE
 
 
 Phrase = tuple[str, ...]
+# Other words from which a message is about something else with events in passing.
+LONG_ASIDE = 4
 
 
 def _phrases(items: list[str]) -> list[Phrase]:
     return [tuple(words(item)) for item in items if words(item)]
 
 
-def _found(tokens: list[str], phrase: Phrase) -> bool:
-    """The phrase's words, each the start of consecutive words of the message."""
+def _found(tokens: list[str], phrase: Phrase, covered: set[int] | None = None) -> bool:
+    """The phrase's words, each the start of consecutive words of the message; the
+    positions matched are added to `covered`."""
     size = len(phrase)
+    hit = False
     for start in range(len(tokens) - size + 1):
         if all(
             tokens[start + i] == part if len(part) <= SHORT else tokens[start + i].startswith(part)
             for i, part in enumerate(phrase)
         ):
-            return True
-    return False
+            hit = True
+            if covered is None:
+                return True
+            covered.update(range(start, start + size))
+    return hit
 
 
 class EventsConfig:
@@ -100,23 +119,35 @@ class EventsConfig:
 
     def recognise(self, text: str) -> EventQuestion | None:
         """The events question in a message, or None when it is not one."""
+        # The search engine's function words (imported here: it imports the loader, which
+        # imports this module).
+        from bot.catalog.search import STOPWORDS
+
         tokens = words(text[:300])
         if not tokens:
             return None
 
+        covered: set[int] = set()
+
         def any_of(phrases: list[Phrase]) -> bool:
-            return any(_found(tokens, p) for p in phrases)
+            return any([_found(tokens, p, covered) for p in phrases])
 
         category = next(
             (cid for cid, phrases in self._by_category if any_of(phrases)),
             None,
         )
         period: Period = "week" if any_of(self._week) else "month" if any_of(self._month) else "all"
-        if any_of(self._ask):
-            return EventQuestion(period, category, explicit=True)
+        asked = any_of(self._ask)
         when = any_of(self._when)
+        other = sum(
+            1
+            for i, word in enumerate(tokens)
+            if i not in covered and word not in STOPWORDS and not word.isdigit()
+        )
+        if asked:
+            return EventQuestion(period, category, explicit=True, other_words=other)
         if category is not None and (when or period != "all"):
-            return EventQuestion(period, category, explicit=False)
+            return EventQuestion(period, category, explicit=False, other_words=other)
         if period != "all" and when:
-            return EventQuestion(period, None, explicit=True)
+            return EventQuestion(period, None, explicit=True, other_words=other)
         return None

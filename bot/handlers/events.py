@@ -17,6 +17,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from bot.catalog.events import EventQuestion, Period
 from bot.catalog.store import ContentStore
 from bot.clock import Clock, iso
+from bot.config import Language
 from bot.db.database import Database
 from bot.db.events import Event, Rsvp
 from bot.handlers.common import acknowledge, show
@@ -24,6 +25,7 @@ from bot.handlers.registration import begin as begin_registration
 from bot.i18n import Translator
 from bot.links import qr_png
 from bot.services import event_ics, event_rsvps, events, registrations, users
+from bot.services.answers import Answerer
 from bot.views import events as view
 from bot.views.events import EvCatsCD, EvCD, EvListCD, EvRateCD, EvRemindCD, EvWatchCD
 from bot.views.menu import MenuCD, main_menu
@@ -461,13 +463,20 @@ class AsksAboutEvents(Filter):
     """Free text the events recogniser claims (`content/events.toml`); passes what it asks."""
 
     async def __call__(
-        self, message: Message, content: ContentStore
+        self, message: Message, content: ContentStore, answerer: Answerer, lang: Language
     ) -> bool | dict[str, EventQuestion]:
         text = message.text or ""
         if not text or text.startswith("/"):
             return False
         found = content.catalog.events.recognise(text)
-        return {"question": found} if found is not None else False
+        if found is None:
+            return False
+        # Words beyond the events vocabulary and a topic that fits: the programme's answer.
+        if found.other_words:
+            kind = answerer.answer(text, lang).kind
+            if found.gives_way(kind in ("confident", "unsure"), kind == "confident"):
+                return False
+        return {"question": found}
 
 
 async def on_events_question(
