@@ -94,6 +94,25 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="the bot's username (default: asked from Telegram with BOT_TOKEN)",
     )
+    events_cmd = sub.add_parser("events", help="a season's plan of events in and out as CSV")
+    events_sub = events_cmd.add_subparsers(dest="events_command", required=True)
+    events_import = events_sub.add_parser(
+        "import", help="add the events of a CSV plan (all rows checked first; all or nothing)"
+    )
+    events_import.add_argument("file", type=Path, help="the plan: CSV, UTF-8, ; or , separated")
+    events_import.add_argument(
+        "--dry-run", action="store_true", help="check the file and write nothing"
+    )
+    events_import.add_argument(
+        "--lang",
+        choices=("kk", "ru"),
+        default=None,
+        help="language of the error messages (default: DEFAULT_LANGUAGE)",
+    )
+    events_export = events_sub.add_parser("export", help="every event as CSV (the import format)")
+    events_export.add_argument(
+        "--out", type=Path, default=None, help="CSV file to write (default: standard output)"
+    )
     backup = sub.add_parser(
         "backup", help="copy the database consistently, even while the bot runs (SQLite backup API)"
     )
@@ -434,6 +453,68 @@ async def run_qr(
     return 0
 
 
+def run_events_import(settings: Settings, path: Path, dry_run: bool, lang: Language | None) -> int:
+    """`events import FILE`: every row checked against the calendar's rules with its line
+    number, then all rows added in one transaction, or none."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+        return 1
+    return asyncio.run(_events_import(settings, path, raw, dry_run, lang))
+
+
+async def _events_import(
+    settings: Settings, path: Path, raw: bytes, dry_run: bool, lang: Language | None
+) -> int:
+    from bot import clock
+    from bot.services import event_csv
+
+    db, content = await _open(settings)
+    try:
+        t = content.i18n(lang or settings.default_language)
+        text = event_csv.decode(raw) if len(raw) <= event_csv.MAX_BYTES else None
+        if text is None:
+            key = "event-csv-not-utf8" if len(raw) <= event_csv.MAX_BYTES else "event-csv-too-big"
+            print(f"{path}: {t(key)}", file=sys.stderr)
+            return 1
+        now = clock.now()
+        topics = [tp.id for tp in content.catalog.topics.values() if tp.registration_open]
+        plan = event_csv.read_plan(text, now, content.catalog.events, topics)
+        if plan.errors:
+            print(t("event-csv-refused", count=len(plan.errors)), file=sys.stderr)
+            for line in event_csv.error_lines(t, plan.errors):
+                print(line, file=sys.stderr)
+            return 1
+        if dry_run:
+            print(t("event-csv-checked", count=len(plan.drafts)))
+            return 0
+        added = await event_csv.import_plan(db, plan, now)
+    finally:
+        await db.close()
+    print(t("event-csv-imported", count=len(added), first=added[0].id, last=added[-1].id))
+    return 0
+
+
+async def run_events_export(settings: Settings, out: Path | None) -> int:
+    """`events export [--out FILE]`: the calendar in the import's columns (no personal data)."""
+    from bot.private_files import write_private
+    from bot.services import event_csv
+
+    db, _ = await _open(settings)
+    try:
+        data, count = await event_csv.export_plan(db)
+    finally:
+        await db.close()
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    write_private(out, data)
+    print(f"{out}: {count} events")
+    return 0
+
+
 async def run_gaps(settings: Settings, days: int, limit: int, as_json: bool) -> int:
     """The `/gaps` figures for editors who work in a terminal (or a cron job's e-mail)."""
     from bot.services import reports
@@ -499,6 +580,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if command == "gaps":
             return asyncio.run(run_gaps(settings, args.days, args.limit, args.json))
+        if command == "events" and args.events_command == "import":
+            return run_events_import(settings, args.file, args.dry_run, args.lang)
+        if command == "events":
+            return asyncio.run(run_events_export(settings, args.out))
         if command == "backup":
             return run_backup(settings, args.file)
         if command == "migrate":

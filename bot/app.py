@@ -41,6 +41,7 @@ from bot.transport.pacing import Pacer
 from bot.transport.retry import RetryMiddleware
 from bot.transport.session import JsonSession
 from bot.workers.broadcasts import Broadcaster
+from bot.workers.event_cancellations import CancellationNotices
 from bot.workers.event_reminders import EventReminders
 from bot.workers.registration_poster import RegistrationPoster
 
@@ -184,6 +185,7 @@ def create_dispatcher(
     dp["broadcaster"] = broadcaster
     dp["clock"] = broadcaster.clock
     dp["event_reminders"] = EventReminders(db, content, settings, broadcaster.clock)
+    dp["cancellations"] = CancellationNotices(db, content, settings, broadcaster.clock)
     # Before the user row is touched: a flood costs no database work.
     flood = FloodControlMiddleware(settings.flood_rate, admin_ids=settings.admin_ids)
     dp["flood_control"] = flood
@@ -204,6 +206,8 @@ def create_dispatcher(
     dp.shutdown.register(stop_broadcasts)
     dp.startup.register(start_event_reminders)
     dp.shutdown.register(stop_event_reminders)
+    dp.startup.register(start_cancellations)
+    dp.shutdown.register(stop_cancellations)
     dp["housekeeper"] = Housekeeper(db)
     dp.startup.register(start_housekeeping)
     dp.shutdown.register(stop_housekeeping)
@@ -361,6 +365,16 @@ async def start_event_reminders(bot: Bot, event_reminders: EventReminders) -> No
 
 async def stop_event_reminders(event_reminders: EventReminders) -> None:
     await event_reminders.stop()
+
+
+async def start_cancellations(bot: Bot, cancellations: CancellationNotices) -> None:
+    """Telling people an event was cancelled, at the announcements' pace (and carrying on
+    with a cancellation the last stop interrupted)."""
+    await cancellations.start(bot)
+
+
+async def stop_cancellations(cancellations: CancellationNotices) -> None:
+    await cancellations.stop()
 
 
 async def start_housekeeping(housekeeper: Housekeeper) -> None:

@@ -65,7 +65,15 @@ def parse_day(text: str) -> date:
 
 
 # Ways an admin types a date and time; the first is the one the bot shows (`DATE_TIME`).
-TYPED = (DATE_TIME, "%d.%m.%y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M")
+# Excel may add seconds when it rewrites a cell it took for a date (season plans, CSV).
+TYPED = (
+    DATE_TIME,
+    "%d.%m.%y %H:%M",
+    "%Y-%m-%d %H:%M",
+    "%d/%m/%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+)
 
 
 def parse_typed(text: str) -> datetime | None:

@@ -10,6 +10,7 @@ from bot.handlers import (
     announcements,
     answers,
     errors,
+    event_admin,
     events,
     handoff,
     menu,
@@ -24,6 +25,8 @@ def get_routers() -> list[Router]:
         # An admin composing an announcement may well write about crisis helplines: in that
         # state the message is the announcement, so this router goes before the crisis one.
         announcements.create_router(),
+        # The same for an admin writing an event (a seminar on helplines has such words).
+        event_admin.create_router(),
         # Crisis wording is answered before anything else, even in the middle of a form.
         answers.create_crisis_router(),
         # Before `start`: a command in the middle of a form closes the form first, and

@@ -24,7 +24,7 @@ from bot.db.questions import Questions
 from bot.db.registrations import NewRegistration, Post, Registration, Registrations
 from bot.db.tickets import Tickets
 from bot.db.users import Users
-from bot.services import event_rsvps
+from bot.services import event_admin, event_rsvps
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +212,7 @@ async def forget(db: Database, user_id: int, now: datetime | None = None) -> For
         await tickets.forget_private_chat(user_id)
         # Event RSVPs, ratings, watches and reminder rows; held seats go to the next in line.
         promoted = await event_rsvps.forget_in(conn, user_id, now or clock.now())
+        await event_admin.forget_in(conn, user_id)  # who was told of a cancellation
         await Users(conn).delete(user_id)
     # The deleted values are zeroed in the pages just written, but the WAL's older frames
     # and the main file still hold them until a checkpoint: make the erasure true on disk now.

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from bot import clock
 from bot.db.database import Database
 from bot.db.reports import Reports
+from bot.services import events
 from bot.services.crisis import answer_kind
 
 MAX_DAYS = 366
@@ -69,6 +70,9 @@ class Stats:
     not_helpful: int = 0
     crisis: dict[str, int] = field(default_factory=dict)  # answer kind → messages, no words
     written_in: dict[str, int] = field(default_factory=dict)  # kk/ru/uz → questions so written
+    # Events that started in the period, and those starting within a year from now.
+    events_held: events.Totals | None = None
+    events_coming: events.Totals | None = None
 
     @property
     def answer_rate(self) -> int | None:
@@ -113,4 +117,6 @@ async def stats(db: Database, days: int = 30, now: datetime | None = None) -> St
     for r in await figures.crisis_kinds(since):
         kind = answer_kind(r["crisis_kind"])
         result.crisis[kind] = result.crisis.get(kind, 0) + r["n"]
+    result.events_held = await events.totals(db, now - timedelta(days=days), now)
+    result.events_coming = await events.totals(db, now, now + timedelta(days=MAX_DAYS))
     return result

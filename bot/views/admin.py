@@ -9,6 +9,7 @@ from bot.choices import STATUSES
 from bot.formatting import split_blocks
 from bot.i18n import Html, Translator, escape
 from bot.services import reports
+from bot.views.event_admin import stats_block
 
 GAP_TEXT = 200  # characters of a logged question shown in the report
 
@@ -60,7 +61,7 @@ def stats_report(t: Translator, content: ContentStore, s: reports.Stats) -> str:
         )
         registrations.append(f"• {escape(_title(content, t, topic_id))}: {counts}")
     rate = s.answer_rate
-    return t(
+    report = t(
         "admin-stats",
         days=s.days,
         users=s.users,
@@ -85,6 +86,9 @@ def stats_report(t: Translator, content: ContentStore, s: reports.Stats) -> str:
         crisis=", ".join(f"{t(f'crisis-kind-{kind}')} {n}" for kind, n in sorted(s.crisis.items()))
         or t("admin-stats-no-data"),
     )
+    if s.events_held is not None and s.events_coming is not None:
+        report += "\n\n" + stats_block(t, s.events_held, s.events_coming, s.days)
+    return report
 
 
 def reload_failed(t: Translator, errors: list[str]) -> list[str]:

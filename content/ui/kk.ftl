@@ -575,3 +575,139 @@ event-my-title = <b>Менің іс-шараларым</b>
 event-my-item =
     <b>{ $title }</b> — { $when }
     { $status }
+
+## Events, the admins' side (issue 18): the season's plan as CSV (services/event_csv.py)
+event-csv-where = { $line }-жол, { $column }:
+event-csv-value = { " " }(«{ $value }»)
+event-csv-empty = файл бос.
+event-csv-no-rows = файлда тек тақырып жолы бар, іс-шаралар жоқ.
+event-csv-unknown-column = мұндай баған жоқ. Рұқсат етілгендері: id, title_kk, title_ru, category, starts, ends, place_kk, place_ru, description_kk, description_ru, age_min, age_max, bring_kk, bring_ru, capacity, registration.
+event-csv-missing-column = міндетті баған жоқ.
+event-csv-column-twice = баған екі рет берілген.
+event-csv-too-many-rows = жол тым көп (2000-нан аспасын).
+event-csv-extra-cells = жолдағы ұяшықтар тақырыптағы бағандардан көп.
+event-csv-has-id = импорт тек жаңа іс-шараларды қосады: id бос қалсын (бар іс-шараны боттағы /event командасымен өзгертесіз).
+event-csv-bad-time = күні мен уақыты оқылмады: Шымкент уақытымен жазыңыз, мысалы 25.12.2026 18:00 (аяқталуын тек уақытпен беруге болады: 20:00).
+event-csv-bad-number = мұнда бүтін сан болуы керек.
+event-csv-not-utf8 = файл UTF-8 кодтауында емес. Excel-де оны «CSV UTF-8 (үтірмен бөлінген)» түрінде сақтаңыз.
+event-csv-too-big = файл тым үлкен (2 МБ-тан асады).
+event-csv-refused = Ештеңе қосылмады: файлда { $count } қате бар. Оларды түзетіп, файлды қайта жүктеңіз.
+event-csv-checked = Файл дұрыс: { $count } іс-шара қосылуға дайын. Ештеңе жазылған жоқ (тек тексеру).
+event-csv-imported = { $count } іс-шара қосылды (№ { $first }–{ $last }).
+event-csv-status-confirmed = келеді
+event-csv-status-waiting = күту тізімінде
+event-csv-status-cancelled = бас тартты
+event-csv-col-status = Күйі
+event-csv-col-place = Кезектегі орны
+event-csv-col-code = Код
+event-csv-col-checked-in = Кіреберісте белгіленді
+event-csv-col-signed-up = Жазылған уақыты
+event-csv-col-telegram-id = Telegram ID
+event-csv-col-language = Тілі
+event-csv-col-full-name = Аты-жөні
+event-csv-col-age = Жасы
+event-csv-col-phone = Телефон
+event-csv-col-district = Аудан
+event-csv-col-occupation = Қызмет түрі
+event-csv-col-score = Баға
+event-csv-col-comment = Пікір
+
+## Events, the admins' side (issue 18): /event, /checkin, cancellation notices, /stats
+evadm-ask-title-kk = 📅 <b>Жаңа іс-шара</b>
+    Қазақша атауы:
+evadm-ask-title-ru = Орысша атауы:
+evadm-ask-description-kk = Қазақша сипаттамасы: не болады, кімге арналған, кім өткізеді. Өткізіп жіберуге болады — онда сипаттама ешбір тілде болмайды.
+evadm-ask-description-ru = Орысша сипаттамасы (қазақшасы бар болғандықтан, орысшасы да керек):
+evadm-ask-category = Санатын таңдаңыз:
+evadm-ask-starts = Қашан басталады? Шымкент уақытымен күні мен сағаты, мысалы: { $example }
+evadm-ask-ends = Басталуы: { $starts }. Қашан аяқталады? Сағатын жазыңыз (мысалы, { $example }), ал басқа күні бітсе — күні мен сағатын.
+evadm-ask-place-kk = Өтетін орны қазақша (мекенжайы не ғимараттың атауы):
+evadm-ask-place-ru = Өтетін орны орысша:
+evadm-ask-ages = Қатысушылардың жасы: «14-35», «16+» — шектеу болмаса, өткізіп жіберіңіз.
+evadm-ask-bring-kk = Өзімен не алу керек (қазақша)? Өткізіп жіберуге болады.
+evadm-ask-bring-ru = Өзімен не алу керек — орысша:
+evadm-ask-capacity = Қанша орын бар? Санын жазыңыз — орын шектелмесе, өткізіп жіберіңіз.
+evadm-ask-registration = Бағдарламаның сауалнамасы арқылы жазылу керек пе? Онда қатысушы өтінімдегі деректерін растайды (не сауалнаманы толтырады). Әйтпесе бір басумен жазылады.
+evadm-empty = Бос жауап жарамайды.
+evadm-too-long = Тым ұзын: { $length } таңба, ең көбі — { $limit }.
+evadm-bad-when = Күні мен уақыты оқылмады. Былай жазыңыз: { $example }
+evadm-bad-end = Аяқталу уақыты оқылмады. Сағатын (20:00) не күні мен сағатын жазыңыз: { $example }
+evadm-bad-ages = Жасты былай жазыңыз: «14-35» не «16+».
+evadm-use-buttons = Жоғарыдағы батырманың бірін таңдаңыз. Шығу: /cancel
+evadm-type-text = Мәтінмен жауап беріңіз. Сақтамай шығу: /cancel
+evadm-button-skip = ⏭ Өткізіп жіберу
+evadm-button-drop = ✖️ Сақтамай шығу
+evadm-button-publish = ✅ Жариялау
+evadm-button-edit = ✏️ Өзгерту
+evadm-button-new = ➕ Жаңа іс-шара
+evadm-button-copy = 📄 Басқа күнге көшірмесі
+evadm-button-attendees = 👥 Қатысушылар (CSV)
+evadm-button-comments = 💬 Пікірлер
+evadm-button-checkin = 🎟 Кіреберісте белгілеу
+evadm-button-user-view = 👁 Қатысушылар қалай көреді
+evadm-button-cancel-event = ❌ Іс-шараны тоқтату
+evadm-button-list = 📅 Барлық іс-шаралар
+evadm-button-cancel-yes = Иә, тоқтатып, бәріне хабарлау
+evadm-button-cancel-no = Жоқ, қалсын
+evadm-button-checkin-done = Белгілеуді аяқтау
+evadm-button-no-registration = Сауалнамасыз (бір басумен жазылу)
+evadm-field-title = Атауы
+evadm-field-description = Сипаттамасы
+evadm-field-category = Санаты
+evadm-field-starts = Басталуы
+evadm-field-ends = Аяқталуы
+evadm-field-place = Өтетін орны
+evadm-field-ages = Жасы
+evadm-field-bring = Не алу керек
+evadm-field-capacity = Орын саны
+evadm-field-registration = Сауалнама
+evadm-edit-which = Нені өзгертесіз?
+evadm-invalid = Сақтау мүмкін емес:
+evadm-preview-above = 👀 Қатысушылар іс-шараны осылай көреді — қазақша және орысша:
+evadm-preview-ask = Жариялайық па?
+evadm-published = ✅ Жарияланды, № { $id }.
+evadm-saved = ✅ Өзгерістер сақталды.
+evadm-left = Шықтыңыз, ештеңе сақталған жоқ.
+evadm-not-found = № { $id } іс-шара жоқ.
+evadm-list-empty = Алдағы іс-шаралар жоқ. Төмендегі батырмамен не жоспар файлымен қосыңыз: python -m bot events import FILE.csv
+evadm-list-title = 📅 <b>Алдағы іс-шаралар</b>: { $count }. Кез келгенін, өтіп кеткенін де, /event нөмірі командасымен ашасыз.
+evadm-list-item = № { $id } · { $when }
+    <b>{ $title }</b>
+    келеді: { $confirmed } / { $capacity }, күту тізімінде: { $waiting }
+evadm-list-page = { $pages } беттің { $page }-і
+evadm-card-title = <b>№ { $id }. { $title }</b>
+evadm-card-status-cancelled = ❌ <b>Тоқтатылған</b>
+evadm-card-what =
+    { $category }
+    🕒 { $when } (Шымкент уақыты)
+    📍 { $place }
+evadm-card-rsvps = 👥 Келетіндер: { $confirmed } / { $capacity }; күту тізімінде: { $waiting }; жазылудан бас тартқандар: { $cancelled }; кіреберісте белгіленгендер: { $checked_in }
+evadm-card-ratings = ⭐ Бағалар: { $ratings }, орташасы { $average }; пікірлер: { $comments }; жіберілген ескертулер: { $reminders }
+evadm-card-told = 📨 Тоқтатылғаны туралы хабарланды: { $sent }; ботты бұғаттағандар: { $blocked }; жетпегені не белгісізі: { $failed }
+evadm-card-registration = 📝 Бағдарлама сауалнамасы арқылы жазылу: { $topic }
+evadm-ask-copy = «{ $title }» көшірмесі: қашан басталады? Шымкент уақытымен күні мен сағаты, мысалы: { $example }. Қалғанының бәрі өзгермейді, ұзақтығы да сол.
+evadm-copied = ✅ Көшірмесі жасалды, № { $id }.
+evadm-cancel-confirm = «{ $title }» тоқтатылсын ба? Жазылғандардың ({ $confirmed }) және кезекте тұрғандардың ({ $waiting }) бәріне бот өз тілінде хабарлайды.
+evadm-already-cancelled = Іс-шара тоқтатылып қойған.
+evadm-cancelled = ❌ Іс-шара тоқтатылды. Хабарламалар саны: { $count } — бот оларды хабарландырулар қарқынымен жібереді.
+evadm-attendees-empty = Бұл іс-шараға әлі ешкім жазылған жоқ.
+evadm-attendees-caption = «{ $title }»: келетіндер { $confirmed }, күтетіндер { $waiting }, кіреберісте белгіленгендер { $checked_in }
+evadm-comments-empty = «{ $title }» туралы әзірге пікір жоқ.
+evadm-comments-title = 💬 <b>«{ $title }» туралы пікірлер</b> (соңғылары)
+evadm-comment = { $stars } · { $when }
+    { $text }
+evadm-checkin-ask = 🎟 Қатысушылардың кодын бір-бірлеп жіберіңіз (карточкадағы 6 таңба, мысалы K7MX3P). Шығу: /cancel
+evadm-checkin-photo = Бот QR-кодтың суретін оқи алмайды. Қатысушы карточкасындағы QR-кодтың астында 6 таңбалы код жазылған — соны теріңіз.
+evadm-checkin-unknown = ❓ Мұндай код жоқ. Әріптері мен сандарын тексеріңіз.
+evadm-checkin-ok = ✅ Белгіленді: код { $code }
+    «{ $title }», { $when }
+evadm-checkin-already = ⚠️ Бұған дейін белгіленген, уақыты { $at }: код { $code }
+    «{ $title }», { $when }
+evadm-checkin-waiting = ⛔ { $code } коды — күту тізімінен: бұл қатысушыда орын жоқ.
+    «{ $title }», { $when }
+evadm-checkin-cancelled = ⛔ { $code } коды: қатысушы жазылудан бас тартқан.
+    «{ $title }», { $when }
+evadm-cancelled-notice = ❌ «{ $title }» іс-шарасы ({ $when }, { $place }) тоқтатылды. Қолайсыздық үшін кешірім сұраймыз! Басқа іс-шаралар: /events
+evadm-stats =
+    📅 <b>Іс-шаралар</b>, соңғы { $days } күн: { $held } (тоқтатылғаны { $cancelled }); жазылғандар { $confirmed }, келгендер { $checked_in }; бағалар { $ratings }, орташасы { $average }
+    Алда: { $coming }, жазылғандар { $coming_confirmed }, күту тізімдерінде { $coming_waiting }

@@ -598,3 +598,139 @@ event-my-title = <b>Мои мероприятия</b>
 event-my-item =
     <b>{ $title }</b> — { $when }
     { $status }
+
+## Events, the admins' side (issue 18): the season's plan as CSV (services/event_csv.py)
+event-csv-where = строка { $line }, { $column }:
+event-csv-value = { " " }(«{ $value }»)
+event-csv-empty = файл пуст.
+event-csv-no-rows = в файле только заголовок, мероприятий нет.
+event-csv-unknown-column = неизвестный столбец. Допустимые: id, title_kk, title_ru, category, starts, ends, place_kk, place_ru, description_kk, description_ru, age_min, age_max, bring_kk, bring_ru, capacity, registration.
+event-csv-missing-column = нет обязательного столбца.
+event-csv-column-twice = столбец указан дважды.
+event-csv-too-many-rows = слишком много строк (не больше 2000).
+event-csv-extra-cells = в строке больше ячеек, чем столбцов в заголовке.
+event-csv-has-id = импорт только добавляет новые мероприятия: оставьте id пустым (изменить существующее — командой /event в боте).
+event-csv-bad-time = не удалось прочитать дату и время: пишите по времени Шымкента, например 25.12.2026 18:00 (конец можно указать одним временем: 20:00).
+event-csv-bad-number = здесь должно быть целое число.
+event-csv-not-utf8 = файл не в кодировке UTF-8. В Excel сохраните его как «CSV UTF-8 (разделитель — запятая)».
+event-csv-too-big = файл слишком большой (больше 2 МБ).
+event-csv-refused = Ничего не добавлено: ошибок в файле — { $count }. Исправьте их и загрузите файл снова.
+event-csv-checked = Файл в порядке: мероприятий к добавлению — { $count }. Ничего не записано (проверка).
+event-csv-imported = Добавлено мероприятий: { $count } (№ { $first }–{ $last }).
+event-csv-status-confirmed = придёт
+event-csv-status-waiting = в листе ожидания
+event-csv-status-cancelled = запись отменена
+event-csv-col-status = Статус
+event-csv-col-place = Место в очереди
+event-csv-col-code = Код
+event-csv-col-checked-in = Отмечен на входе
+event-csv-col-signed-up = Записался
+event-csv-col-telegram-id = Telegram ID
+event-csv-col-language = Язык
+event-csv-col-full-name = ФИО
+event-csv-col-age = Возраст
+event-csv-col-phone = Телефон
+event-csv-col-district = Район
+event-csv-col-occupation = Занятость
+event-csv-col-score = Оценка
+event-csv-col-comment = Отзыв
+
+## Events, the admins' side (issue 18): /event, /checkin, cancellation notices, /stats
+evadm-ask-title-kk = 📅 <b>Новое мероприятие</b>
+    Название на казахском языке:
+evadm-ask-title-ru = Название на русском языке:
+evadm-ask-description-kk = Описание на казахском: что будет, для кого, кто проводит. Можно пропустить — тогда описания не будет ни на одном языке.
+evadm-ask-description-ru = Описание на русском (раз есть казахское, нужно и русское):
+evadm-ask-category = Выберите категорию:
+evadm-ask-starts = Когда начало? Дата и время по Шымкенту, например: { $example }
+evadm-ask-ends = Начало: { $starts }. Когда конец? Время (например, { $example }) или дата и время, если мероприятие заканчивается в другой день.
+evadm-ask-place-kk = Место проведения на казахском (адрес или название здания):
+evadm-ask-place-ru = Место проведения на русском:
+evadm-ask-ages = Возраст участников: «14-35», «16+» — или пропустите, если ограничений нет.
+evadm-ask-bring-kk = Что взять с собой (на казахском)? Можно пропустить.
+evadm-ask-bring-ru = Что взять с собой — на русском:
+evadm-ask-capacity = Сколько мест? Число — или пропустите, если мест не ограничено.
+evadm-ask-registration = Нужна ли запись через анкету программы? Тогда участник подтверждает данные своей заявки (или заполняет анкету). Иначе — запись в одно нажатие.
+evadm-empty = Пустой ответ не подходит.
+evadm-too-long = Слишком длинно: { $length } символов, можно не больше { $limit }.
+evadm-bad-when = Не удалось прочитать дату и время. Напишите так: { $example }
+evadm-bad-end = Не удалось прочитать время окончания. Напишите время (20:00) или дату и время: { $example }
+evadm-bad-ages = Напишите возраст так: «14-35» или «16+».
+evadm-use-buttons = Выберите вариант кнопкой выше. Выйти: /cancel
+evadm-type-text = Ответьте текстом. Выйти без сохранения: /cancel
+evadm-button-skip = ⏭ Пропустить
+evadm-button-drop = ✖️ Выйти без сохранения
+evadm-button-publish = ✅ Опубликовать
+evadm-button-edit = ✏️ Изменить
+evadm-button-new = ➕ Новое мероприятие
+evadm-button-copy = 📄 Копия на другую дату
+evadm-button-attendees = 👥 Участники (CSV)
+evadm-button-comments = 💬 Отзывы
+evadm-button-checkin = 🎟 Отметка на входе
+evadm-button-user-view = 👁 Как видят участники
+evadm-button-cancel-event = ❌ Отменить мероприятие
+evadm-button-list = 📅 Все мероприятия
+evadm-button-cancel-yes = Да, отменить и сообщить всем
+evadm-button-cancel-no = Нет, оставить
+evadm-button-checkin-done = Закончить отметку
+evadm-button-no-registration = Без анкеты (запись в одно нажатие)
+evadm-field-title = Название
+evadm-field-description = Описание
+evadm-field-category = Категория
+evadm-field-starts = Начало
+evadm-field-ends = Окончание
+evadm-field-place = Место
+evadm-field-ages = Возраст
+evadm-field-bring = Что взять
+evadm-field-capacity = Число мест
+evadm-field-registration = Анкета
+evadm-edit-which = Что изменить?
+evadm-invalid = Сохранить нельзя:
+evadm-preview-above = 👀 Так мероприятие увидят участники — на казахском и на русском:
+evadm-preview-ask = Опубликовать?
+evadm-published = ✅ Опубликовано, № { $id }.
+evadm-saved = ✅ Изменения сохранены.
+evadm-left = Вышли, ничего не сохранено.
+evadm-not-found = Мероприятия № { $id } нет.
+evadm-list-empty = Предстоящих мероприятий нет. Добавить — кнопкой ниже или файлом плана: python -m bot events import FILE.csv
+evadm-list-title = 📅 <b>Предстоящие мероприятия</b>: { $count }. Любое, и прошедшее тоже, открывается командой /event номер.
+evadm-list-item = № { $id } · { $when }
+    <b>{ $title }</b>
+    придут: { $confirmed } / { $capacity }, в листе ожидания: { $waiting }
+evadm-list-page = Страница { $page } из { $pages }
+evadm-card-title = <b>№ { $id }. { $title }</b>
+evadm-card-status-cancelled = ❌ <b>Отменено</b>
+evadm-card-what =
+    { $category }
+    🕒 { $when } (время Шымкента)
+    📍 { $place }
+evadm-card-rsvps = 👥 Придут: { $confirmed } / { $capacity }; в листе ожидания: { $waiting }; отменили запись: { $cancelled }; отмечены на входе: { $checked_in }
+evadm-card-ratings = ⭐ Оценок: { $ratings }, средняя { $average }; отзывов: { $comments }; напоминаний отправлено: { $reminders }
+evadm-card-told = 📨 Об отмене сообщено: { $sent }; заблокировали бота: { $blocked }; не доставлено или неизвестно: { $failed }
+evadm-card-registration = 📝 Запись через анкету программы: { $topic }
+evadm-ask-copy = Копия «{ $title }»: когда начало? Дата и время по Шымкенту, например: { $example }. Всё остальное останется как было; длительность та же.
+evadm-copied = ✅ Копия создана, № { $id }.
+evadm-cancel-confirm = Отменить «{ $title }»? Всем, кто записан ({ $confirmed }) и ждёт в очереди ({ $waiting }), бот сообщит об отмене на их языке.
+evadm-already-cancelled = Мероприятие уже отменено.
+evadm-cancelled = ❌ Мероприятие отменено. Сообщений об отмене: { $count } — бот отправляет их в темпе рассылок.
+evadm-attendees-empty = На это мероприятие ещё никто не записался.
+evadm-attendees-caption = «{ $title }»: придут { $confirmed }, ждут { $waiting }, отмечены на входе { $checked_in }
+evadm-comments-empty = У «{ $title }» пока нет отзывов.
+evadm-comments-title = 💬 <b>Отзывы о «{ $title }»</b> (последние)
+evadm-comment = { $stars } · { $when }
+    { $text }
+evadm-checkin-ask = 🎟 Отправляйте коды участников по одному (6 знаков с карточки, например K7MX3P). Выйти: /cancel
+evadm-checkin-photo = Фото QR-кода бот не распознаёт. Под QR-кодом на карточке участника напечатан код из 6 знаков — наберите его.
+evadm-checkin-unknown = ❓ Такого кода нет. Проверьте буквы и цифры.
+evadm-checkin-ok = ✅ Отмечен: код { $code }
+    «{ $title }», { $when }
+evadm-checkin-already = ⚠️ Уже отмечен в { $at }: код { $code }
+    «{ $title }», { $when }
+evadm-checkin-waiting = ⛔ Код { $code } — из листа ожидания: места у этого участника нет.
+    «{ $title }», { $when }
+evadm-checkin-cancelled = ⛔ Код { $code }: участник отменил запись.
+    «{ $title }», { $when }
+evadm-cancelled-notice = ❌ Мероприятие «{ $title }» ({ $when }, { $place }) отменено. Простите за неудобство! Другие мероприятия: /events
+evadm-stats =
+    📅 <b>Мероприятия</b> за { $days } дн.: { $held } (отменено { $cancelled }); записались { $confirmed }, пришли { $checked_in }; оценок { $ratings }, средняя { $average }
+    Впереди: { $coming }, записались { $coming_confirmed }, в листах ожидания { $coming_waiting }
