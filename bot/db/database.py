@@ -28,6 +28,10 @@ import aiosqlite
 from bot.catalog.files import NotUtf8Error, read_text
 from bot.private_files import narrow_database
 
+# The WAL checkpoint is tried this many times, pausing 50 ms, 100 ms… between tries.
+CHECKPOINT_ATTEMPTS = 6
+CHECKPOINT_PAUSE = 0.05
+
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # An installed wheel carries them as `bot/migrations` (pyproject.toml maps the top-level
 # folder there); a checkout or an editable install reads the top-level folder itself.
@@ -119,15 +123,23 @@ class Database:
         the WAL's older frames still hold every earlier version of that page, and the main
         file holds the version of the last checkpoint. After this call neither does (used
         by /forget). False when a reader in another process (a backup) kept it from
-        finishing; the periodic housekeeping runs it again.
+        finishing after a few short tries; the periodic housekeeping runs it again.
         """
-        async with self._write_lock:
-            try:
-                rows = await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.OperationalError:  # a read of this connection still open
-                return False
-        row = next(iter(rows), None)
-        return row is None or row[0] == 0
+        # A read of the bot's own (a worker's query in flight) or of another process often
+        # ends within milliseconds: a few short retries spare the user's erasure a wait of
+        # hours for the next housekeeping round.
+        for attempt in range(CHECKPOINT_ATTEMPTS):
+            if attempt:
+                await asyncio.sleep(CHECKPOINT_PAUSE * attempt)
+            async with self._write_lock:
+                try:
+                    rows = await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.OperationalError:  # a read of this connection still open
+                    continue
+            row = next(iter(rows), None)
+            if row is None or row[0] == 0:
+                return True
+        return False
 
     async def ping(self) -> None:
         """Raise unless the database answers a query (the health check)."""
