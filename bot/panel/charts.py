@@ -55,10 +55,12 @@ def _axis(top: int, plot_h: int) -> str:
 
 def _x_labels(labels: Sequence[str], xs: Sequence[float], every: int) -> str:
     y = HEIGHT - 8
+    last = len(labels) - 1
     return "".join(
-        f'<text class="tick" x="{x:.1f}" y="{y}" text-anchor="middle">{escape(label)}</text>'
+        f'<text class="tick" x="{x:.1f}" y="{y}" '
+        f'text-anchor="{"end" if i == last and i else "middle"}">{escape(label)}</text>'
         for i, (label, x) in enumerate(zip(labels, xs, strict=True))
-        if i % every == 0 or i == len(labels) - 1
+        if (i % every == 0 and last - i >= every // 2) or i == last
     )
 
 

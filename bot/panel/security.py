@@ -154,7 +154,7 @@ async def headers_middleware(request: web.Request, handler: Handler) -> web.Stre
 def _decorate(response: web.StreamResponse, request: web.Request) -> None:
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "same-origin"  # no-referrer makes Origin "null"
     response.headers["X-Frame-Options"] = "DENY"
     if not request.path.startswith(f"{PREFIX}/static/"):
         response.headers["Cache-Control"] = "no-store"

@@ -314,7 +314,7 @@ async def test_security_headers(harness: Harness, admin: Conversation) -> None:
         response = await client.get("/panel/registrations")
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
         assert response.headers["Cache-Control"] == "no-store"
-        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Referrer-Policy"] == "same-origin"
         css = await client.get("/panel/static/panel.css")
         assert css.status == 200
         assert (await client.get("/panel/static/../../bot/config.py")).status in (403, 404)
