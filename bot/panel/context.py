@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import jinja2
 from aiogram import Bot
@@ -28,6 +29,9 @@ class Panel:
     env: jinja2.Environment
     attempts: Attempts = field(default_factory=Attempts)
     names: dict[int, str] = field(default_factory=dict)  # admin id → name in Telegram
+    # The dashboard's figures and when they were read (monotonic): several admins opening
+    # it within `DASHBOARD_FRESH` seconds share one reading of 100,000-row aggregates.
+    dashboard: tuple[float, Any] | None = None
 
 
 PANEL = web.AppKey("panel", Panel)

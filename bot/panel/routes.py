@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from typing import Any
 
 from aiogram.exceptions import TelegramAPIError
@@ -41,6 +42,7 @@ from bot.services.export import registrations_csv, registrations_xlsx
 
 log = logging.getLogger(__name__)
 PER_PAGE = 50
+DASHBOARD_FRESH = 30.0  # seconds the dashboard's figures are reused (see `Panel.dashboard`)
 AUDIT_PER_PAGE = 100
 MAX_SELECTED = 500  # rows one status change may take (ten pages of the table)
 LANG_KEYS = {"kk": "panel-lang-kk", "ru": "panel-lang-ru", "": "panel-lang-none"}
@@ -140,7 +142,10 @@ async def signout(request: web.Request) -> web.Response:
 async def dashboard_page(request: web.Request) -> web.Response:
     panel = panel_of(request)
     t = _t(request)
-    found = await dashboard.build(panel.db)
+    now = time.monotonic()
+    if panel.dashboard is None or now - panel.dashboard[0] > DASHBOARD_FRESH:
+        panel.dashboard = (now, await dashboard.build(panel.db))
+    found: dashboard.Dashboard = panel.dashboard[1]
     day = "%d.%m"
     user_lines = [found.users[lang] for lang in dashboard.LANGS]
     users_chart = charts.line_chart(
