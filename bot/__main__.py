@@ -176,9 +176,23 @@ async def run_polling(settings: Settings) -> None:
     bot = create_bot(settings, settings.bot_token.get_secret_value())
     dp = create_dispatcher(settings, db, content, freeze_heap=True)
     dp.startup.register(drop_webhook)  # retried in the background if Telegram fails it
+    panel = None
     try:
+        if settings.panel_enabled:
+            from bot.panel.app import PanelServer
+
+            panel = PanelServer(settings, dp, bot)
+            try:
+                await panel.start()
+            except OSError as exc:  # the port is taken, or the address is not ours
+                raise StartupError(
+                    f"the web panel cannot listen on {settings.panel_host}:"
+                    f"{settings.panel_port} ({exc.strerror}); set PANEL_PORT, or PANEL_ENABLED=0"
+                ) from None
         await dp.start_polling(bot, polling_timeout=settings.polling_timeout)
     finally:
+        if panel is not None:
+            await panel.stop()
         await bot.session.close()
         await db.close()
 
@@ -196,7 +210,12 @@ async def run_webhook(settings: Settings) -> None:
     db, content = await _open(settings)
     bot = create_bot(settings, settings.bot_token.get_secret_value())
     dp = create_dispatcher(settings, db, content, freeze_heap=True)
-    runner = web.AppRunner(build_app(dp, bot, settings, db), access_log=None)
+    app = build_app(dp, bot, settings, db)
+    if settings.panel_enabled:  # the panel on the webhook's server: one port, one proxy
+        from bot.panel.app import create_panel, mount
+
+        mount(app, create_panel(settings, dp, bot))
+    runner = web.AppRunner(app, access_log=None)
     try:
         await runner.setup()
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
@@ -373,12 +392,14 @@ def run_export(settings: Settings, out: Path, topic: str | None, lang: Language 
     from bot.db.registrations import Registration
     from bot.private_files import write_private
     from bot.services import registrations
+    from bot.services.audit import Actor
     from bot.services.export import registrations_csv
 
     async def fetch() -> tuple[list[Registration], ContentStore]:
         db, content = await _open(settings)
         try:
-            return await registrations.export_rows(db, topic), content
+            by = Actor(None, "cli")
+            return await registrations.export_rows(db, topic, by=by), content
         finally:
             await db.close()
 

@@ -13,6 +13,9 @@ import time
 from datetime import UTC, date, datetime, timedelta, timezone
 
 SHYMKENT = timezone(timedelta(hours=5))
+# The same offset as SQLite's date modifier: `date(created_at, SQL_SHYMKENT)` is the day
+# in Shymkent of a stored moment (reports group by it).
+SQL_SHYMKENT = "+5 hours"
 STORED = "%Y-%m-%dT%H:%M:%SZ"  # the storage form: `iso()` writes it, `parse_iso()` reads it
 DATE_TIME = "%d.%m.%Y %H:%M"  # what a user reads next to a registration: 25.11.2026 19:40
 TIME_DATE = "%H:%M, %d.%m"  # what operators read next to a ticket: 14:05, 12.03

@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # The web panel (`bot/panel/`): served beside polling on PANEL_HOST:PANEL_PORT, or by
+    # the webhook's server in webhook mode. PANEL_URL is the address admins open (the
+    # sign-in links `/panel` sends start with it); https:// makes the cookie Secure.
+    panel_enabled: bool = True
+    panel_host: str = "127.0.0.1"
+    panel_port: int = Field(default=8080, ge=1, le=65535)
+    panel_url: str | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -66,6 +73,7 @@ class Settings(BaseSettings):
         "admin_chat_id",
         "webhook_url",
         "webhook_secret",
+        "panel_url",
         mode="before",
     )
     @classmethod
@@ -89,6 +97,18 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith("https://"):
             raise ValueError("must start with https:// (Telegram posts to HTTPS only)")
         return value
+
+    @field_validator("panel_url")
+    @classmethod
+    def _check_panel_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @property
+    def panel_address(self) -> str:
+        """Where admins open the panel: PANEL_URL, or the local address it listens on."""
+        return self.panel_url or f"http://{self.panel_host}:{self.panel_port}"
 
     @field_validator("webhook_secret")
     @classmethod

@@ -1,4 +1,6 @@
-"""UI texts in Kazakh and Russian, loaded from `content/ui/<lang>.ftl` (Project Fluent).
+"""UI texts in Kazakh and Russian, loaded from `content/ui/<lang>.ftl` (Project Fluent),
+plus `content/ui/<part>-<lang>.ftl` files for a front end of their own (`panel-kk.ftl`: the
+web panel's texts, kept apart so the bot's file stays about the bot).
 
 Fluent rather than our own format: Russian needs plural forms ("1 символ", "3 символа",
 "501 символ") that only a plural-aware format gets right, selectors keep such choices in the
@@ -69,6 +71,8 @@ class Texts:
     lang: Language
     bundle: FluentBundle
     variables: Mapping[str, frozenset[str]]
+    # The file each message comes from (`kk.ftl`, `panel-kk.ftl`), for error messages.
+    files: Mapping[str, str] = field(default_factory=dict)
     # A text without variables is the same every time: formatted once (Fluent takes a few
     # microseconds a call, and menus ask for their texts on every update).
     fixed: dict[str, str] = field(default_factory=dict)
@@ -78,6 +82,10 @@ class Texts:
 
     def __contains__(self, key: object) -> bool:
         return key in self.variables
+
+    def file_of(self, key: str) -> str:
+        """The file name a message is written in (`kk.ftl` unless a part file has it)."""
+        return self.files.get(key, f"{self.lang}.ftl")
 
     def format(self, key: str, values: Mapping[str, object]) -> str:
         if not values:
@@ -152,23 +160,41 @@ class I18n:
 
 
 def _load_language(folder: Path, lang: Language) -> Texts:
+    """`<lang>.ftl` and every `<part>-<lang>.ftl` beside it, as one language's texts."""
     path = folder / f"{lang}.ftl"
-    label = f"{folder.name}/{path.name}"
-    try:
-        source = read_text(path, label)
-    except FileNotFoundError:
-        raise TextsError(f"{path}: file is missing") from None
-    except (NotUtf8Error, OSError) as exc:
-        raise TextsError(str(exc)) from None
-    return _parse(lang, source, label)
+    paths = [path, *sorted(folder.glob(f"*-{lang}.ftl"))]
+    sources: list[tuple[str, str]] = []
+    for each in paths:
+        label = f"{folder.name}/{each.name}"
+        try:
+            sources.append((read_text(each, label), label))
+        except FileNotFoundError:
+            raise TextsError(f"{each}: file is missing") from None
+        except (NotUtf8Error, OSError) as exc:
+            raise TextsError(str(exc)) from None
+    return _parse_files(lang, sources)
 
 
 def _parse(lang: Language, source: str, label: str) -> Texts:
-    """One language's texts: the parsed file in a new bundle (a reload gets new objects)."""
-    resource, variables = _read(source, label)
+    """One language's texts from one source."""
+    return _parse_files(lang, [(source, label)])
+
+
+def _parse_files(lang: Language, sources: list[tuple[str, str]]) -> Texts:
+    """One language's texts: the parsed files in a new bundle (a reload gets new objects);
+    a message id may be written in one file only."""
     bundle = FluentBundle([lang], use_isolating=False)
-    bundle.add_resource(resource)
-    return Texts(lang, bundle, variables)
+    variables: dict[str, frozenset[str]] = {}
+    files: dict[str, str] = {}
+    for source, label in sources:
+        resource, found = _read(source, label)
+        for key in found:
+            if key in variables:
+                raise TextsError(f"{label}: {key}: already written in {files[key]}")
+            files[key] = label.rsplit("/", 1)[-1]
+        variables.update(found)
+        bundle.add_resource(resource)
+    return Texts(lang, bundle, variables, files=files)
 
 
 @functools.lru_cache(maxsize=8)

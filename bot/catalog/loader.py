@@ -429,12 +429,12 @@ def _check_texts(folder: Path, report: Report) -> None:
             try:
                 samples = i18n.samples(lang, key)
             except TextsError as exc:
-                report.errors.append(f"{folder.name}/{lang}.ftl: {exc}")
+                report.errors.append(f"{folder.name}/{texts.file_of(key)}: {exc}")
                 continue
             for sample in samples:
                 problem = html_problem(sample)
                 if problem:
-                    report.errors.append(f"{folder.name}/{lang}.ftl: {key}: {problem}")
+                    report.errors.append(f"{folder.name}/{texts.file_of(key)}: {key}: {problem}")
                     break
     if len(report.errors) > problems:
         return  # the cards would repeat the same problems

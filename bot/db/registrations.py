@@ -45,6 +45,92 @@ class Registration:
 
 
 @dataclass(frozen=True, slots=True)
+class Consent:
+    """The consent a registration rests on (the notice's version, and for a minor whether
+    a parent or guardian agreed)."""
+
+    version: str
+    language: str
+    guardian_confirmed: bool
+    given_at: str
+    withdrawn_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    status: str
+    at: str
+    changed_by: int | None  # an admin's Telegram id; None: the user (or /forget)
+
+
+@dataclass(frozen=True, slots=True)
+class RegFilter:
+    """The web panel's filters; None does not filter. `since`/`until` are stored-form UTC
+    moments (until exclusive); `q` a name fragment or phone digits."""
+
+    topic_id: str | None = None
+    status: str | None = None
+    district: str | None = None
+    occupation: str | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    since: str | None = None
+    until: str | None = None
+    q: str | None = None
+    with_data: bool = False  # only rows that still hold personal data (exports)
+
+
+# Sort keys of the panel's table → SQL (a whitelist: never a column name from a request).
+SORTS = {
+    "created": "r.id",
+    "name": "r.full_name",
+    "age": "r.age",
+    "status": "r.status",
+    "programme": "r.topic_id",
+    "district": "r.district",
+}
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _filter_sql(found: RegFilter) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    for clause, value in (
+        ("r.topic_id = ?", found.topic_id),
+        ("r.status = ?", found.status),
+        ("r.district = ?", found.district),
+        ("r.occupation = ?", found.occupation),
+        ("r.age >= ?", found.age_min),
+        ("r.age <= ?", found.age_max),
+        ("r.created_at >= ?", found.since),
+        ("r.created_at < ?", found.until),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    if found.with_data:
+        clauses.append("r.user_id IS NOT NULL")
+    q = (found.q or "").strip()
+    if q:
+        digits = "".join(ch for ch in q if ch.isdigit())
+        if len(digits) >= 3 and len(digits) >= len(q.replace(" ", "").replace("+", "")) - 2:
+            if q.startswith("8") and len(digits) >= 4:  # typed with the national 8: +7
+                digits = "7" + digits[1:]
+            clauses.append("r.phone LIKE ? ESCAPE '\\'")
+            params.append(_like(digits))
+        else:
+            # SQLite folds case for ASCII only: try the fragment as typed, lower-case and
+            # capitalised (names are written "Айгерім Сейітова").
+            forms = list(dict.fromkeys((q, q.lower(), q[:1].upper() + q[1:].lower())))
+            clauses.append("(" + " OR ".join(["r.full_name LIKE ? ESCAPE '\\'"] * len(forms)) + ")")
+            params.extend(_like(form) for form in forms)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+@dataclass(frozen=True, slots=True)
 class NewRegistration:
     """What the form collected, ready to store."""
 
@@ -157,19 +243,87 @@ class Registrations:
             return [_registration(row) for row in await cur.fetchall()]
 
     async def set_status(
-        self, reg_id: int, status: str, now: str | None = None, *, only_active: bool = False
+        self,
+        reg_id: int,
+        status: str,
+        now: str | None = None,
+        *,
+        only_active: bool = False,
+        changed_by: int | None = None,
     ) -> Registration | None:
-        """Change the status; with `only_active`, a finished registration is left alone."""
+        """Change the status and add it to the history (`changed_by`: the admin, None for
+        the user); with `only_active`, a finished registration is left alone."""
         if status not in STATUSES:
             raise ValueError(status)
+        now = now or utc_now()
         sql = "UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?"
         if only_active:
             sql += " AND status IN ('new', 'contacted', 'enrolled')"
         try:
-            cur = await self.conn.execute(sql, (status, now or utc_now(), reg_id))
+            cur = await self.conn.execute(sql, (status, now, reg_id))
         except aiosqlite.IntegrityError as exc:  # reopening one that has a newer twin
             raise DuplicateRegistration(str(reg_id)) from exc
-        return await self.get(reg_id) if cur.rowcount else None
+        if not cur.rowcount:
+            return None
+        await self.conn.execute(
+            "INSERT INTO registration_history (registration_id, status, at, changed_by)"
+            " VALUES (?, ?, ?, ?)",
+            (reg_id, status, now, changed_by),
+        )
+        return await self.get(reg_id)
+
+    async def history(self, reg_id: int) -> list[StatusChange]:
+        """The statuses the registration took after it was made, oldest first."""
+        rows = await self.conn.execute_fetchall(
+            "SELECT status, at, changed_by FROM registration_history"
+            " WHERE registration_id = ? ORDER BY id",
+            (reg_id,),
+        )
+        return [StatusChange(row[0], row[1], row[2]) for row in rows]
+
+    async def consent(self, reg_id: int) -> Consent | None:
+        rows = list(
+            await self.conn.execute_fetchall(
+                "SELECT c.* FROM consents c JOIN registrations r ON r.consent_id = c.id"
+                " WHERE r.id = ?",
+                (reg_id,),
+            )
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return Consent(
+            row["version"],
+            row["language"],
+            bool(row["guardian_confirmed"]),
+            row["given_at"],
+            row["withdrawn_at"],
+        )
+
+    async def search(
+        self,
+        found: RegFilter,
+        sort: str = "created",
+        desc: bool = True,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Registration]:
+        """One page of the panel's table (`sort` one of `SORTS`; ties by id)."""
+        where, params = _filter_sql(found)
+        order = SORTS.get(sort, "r.id")
+        direction = "DESC" if desc else "ASC"
+        rows = await self.conn.execute_fetchall(
+            f"{SELECT}{where} ORDER BY {order} {direction}, r.id {direction} LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [_registration(row) for row in rows]
+
+    async def count(self, found: RegFilter) -> int:
+        where, params = _filter_sql(found)
+        rows = list(
+            await self.conn.execute_fetchall(f"SELECT COUNT(*) FROM registrations r{where}", params)
+        )
+        return int(rows[0][0]) if rows else 0
 
     async def unnotified(self, limit: int) -> list[Registration]:
         async with self.conn.execute(
@@ -276,6 +430,12 @@ class Registrations:
         Returns how many registrations were anonymised. Active ones become `cancelled`.
         """
         now = now or utc_now()
+        await self.conn.execute(
+            "INSERT INTO registration_history (registration_id, status, at)"
+            " SELECT id, 'cancelled', ? FROM registrations"
+            " WHERE user_id = ? AND status IN ('new', 'contacted', 'enrolled')",
+            (now, user_id),
+        )
         await self.conn.execute(
             "UPDATE consents SET withdrawn_at = ?, user_id = NULL WHERE user_id = ?",
             (now, user_id),

@@ -94,3 +94,34 @@ class Reports:
             " WHERE crisis = 1 AND asked_at >= ? GROUP BY crisis_kind",
             (since,),
         )
+
+    # --- the web panel's dashboard ------------------------------------------------------
+
+    async def users_daily(self, since: str, offset: str) -> list[aiosqlite.Row]:
+        """`day, lang, n`: users first seen on each local day since `since` (`offset` is
+        the SQLite modifier of local time); lang '' for users who have not chosen."""
+        return await self._all(
+            "SELECT date(first_seen, ?) AS day, COALESCE(language, '') AS lang,"
+            " COUNT(*) AS n FROM users WHERE first_seen >= ? GROUP BY day, lang",
+            (offset, since),
+        )
+
+    async def users_before(self, since: str) -> list[aiosqlite.Row]:
+        """`lang, n`: users first seen before `since`, the start of the cumulative line."""
+        return await self._all(
+            "SELECT COALESCE(language, '') AS lang, COUNT(*) AS n FROM users"
+            " WHERE first_seen < ? GROUP BY lang",
+            (since,),
+        )
+
+    async def registrations_daily(self, since: str, offset: str) -> list[aiosqlite.Row]:
+        """`day, topic_id, n`: registrations made on each local day since `since`."""
+        return await self._all(
+            "SELECT date(created_at, ?) AS day, topic_id, COUNT(*) AS n FROM registrations"
+            " WHERE created_at >= ? GROUP BY day, topic_id",
+            (offset, since),
+        )
+
+    async def registration_statuses(self) -> list[aiosqlite.Row]:
+        """`status, n`, all time."""
+        return await self._all("SELECT status, COUNT(*) AS n FROM registrations GROUP BY status")

@@ -14,6 +14,7 @@ from bot.handlers import (
     events,
     handoff,
     menu,
+    panel,
     registration,
     registration_admin,
     start,
@@ -39,6 +40,7 @@ def get_routers() -> list[Router]:
         start.create_router(),
         menu.create_router(),
         admin.create_router(),
+        panel.create_router(),
         # Free text is the catch-all: it must come last, or it would swallow commands,
         # form answers and button presses meant for the routers above.
         answers.create_router(),

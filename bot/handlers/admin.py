@@ -19,7 +19,8 @@ from bot.db.database import Database
 from bot.filters import IsAdmin
 from bot.handlers.common import send_chunks
 from bot.i18n import Translator
-from bot.services import reports
+from bot.services import audit, reports
+from bot.services.audit import Actor
 from bot.views.admin import gaps_report, reload_failed, stats_report
 
 log = logging.getLogger(__name__)
@@ -58,10 +59,19 @@ def reload_content(content: ContentStore) -> tuple[list[str], list[str], int]:
     return [], catalog.warnings, len(catalog.topics)
 
 
-async def cmd_reload(message: Message, t: Translator, content: ContentStore) -> None:
+async def cmd_reload(message: Message, t: Translator, content: ContentStore, db: Database) -> None:
     """Re-read `content/` without a restart; a broken edit is reported, not applied."""
     # Reading and indexing take a moment: off the event loop, so other users are served.
     errors, warnings, topics = await asyncio.to_thread(reload_content, content)
+    await audit.record(
+        db,
+        Actor(message.chat.id, "telegram"),  # a private chat: the admin's id
+        "reload",
+        ok=not errors,
+        topics=topics,
+        warnings=len(warnings),
+        errors=len(errors),
+    )
     if not errors:
         log.info("content reloaded: %d topics, %d warnings", topics, len(warnings))
         await message.answer(t("admin-reload-ok", topics=topics, warnings=len(warnings)))

@@ -25,7 +25,8 @@ from bot.db.users import User
 from bot.filters import IsAdmin
 from bot.handlers.common import acknowledge, show
 from bot.i18n import Translator
-from bot.services import users
+from bot.services import audit, users
+from bot.services.audit import Actor
 from bot.services.broadcasts import (
     Draft,
     ScheduleError,
@@ -355,6 +356,14 @@ async def on_control(
         callback_data.do
     ]
     changed = await action(job_id)
+    if changed:
+        await audit.record(
+            db,
+            Actor(query.from_user.id, "telegram"),
+            "announce-control",
+            f"broadcast:{job_id}",
+            do=callback_data.do,
+        )
     await acknowledge(query, t(f"bc-{callback_data.do}-done" if changed else "bc-control-late"))
     if changed and callback_data.do == "stop":
         with contextlib.suppress(TelegramAPIError):

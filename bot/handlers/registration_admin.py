@@ -10,27 +10,25 @@ import logging
 import re
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot import clock
 from bot.catalog.store import ContentStore
 from bot.choices import ADMIN_STATUSES
-from bot.config import LANGUAGES, Settings
+from bot.config import Settings
 from bot.db.database import Database
-from bot.db.registrations import Registration
 from bot.filters import InOperatorsChat, InPrivate, IsAdmin
 from bot.handlers.common import acknowledge
 from bot.i18n import Translator
 from bot.services import registrations
+from bot.services.audit import Actor
 from bot.services.export import registrations_csv
 from bot.views.registration import (
     RegStatusCD,
     admin_card,
     admin_status_keyboard,
-    status_changed_text,
-    status_set_card,
 )
 from bot.workers.registration_poster import RegistrationPoster
 
@@ -67,7 +65,9 @@ async def on_status(
     if callback_data.status not in ADMIN_STATUSES:
         await acknowledge(query, t("button-outdated"))
         return
-    changed = await registrations.change_status(db, callback_data.id, callback_data.status)
+    changed = await registrations.change_status(
+        db, callback_data.id, callback_data.status, Actor(query.from_user.id, "telegram")
+    )
     if changed == registrations.CANCELLED_BY_USER:
         await acknowledge(query, admin_t("admin-status-cancelled"))
         await _redraw_pressed(query, bot, db, content, settings, callback_data.id)
@@ -75,21 +75,9 @@ async def on_status(
     if changed is None:
         await acknowledge(query, admin_t("admin-status-unchanged"))
         return
-    reg = changed
-    await acknowledge(query, admin_t(f"status-{reg.status}"))
-    if query.message is not None:
-        text = status_set_card(admin_t, content.catalog, reg, query.from_user.full_name)
-        try:
-            await bot.edit_message_text(
-                text,
-                chat_id=query.message.chat.id,
-                message_id=query.message.message_id,
-                reply_markup=admin_status_keyboard(admin_t, reg),
-            )
-        except TelegramBadRequest as exc:
-            log.info("could not edit the registration card: %s", exc)
-        await poster.record(bot, query.message.chat.id, query.message.message_id, [reg])
-    await _tell_user(bot, db, content, settings, reg)
+    await acknowledge(query, admin_t(f"status-{changed.status}"))
+    pressed = None if query.message is None else (query.message.chat.id, query.message.message_id)
+    await poster.show_status(bot, changed, query.from_user.full_name, pressed)
 
 
 async def _redraw_pressed(
@@ -116,23 +104,6 @@ async def _redraw_pressed(
         )
     except TelegramBadRequest as exc:  # a digest, or already drawn this way
         log.info("could not redraw the pressed card: %s", exc.message)
-
-
-async def _tell_user(
-    bot: Bot, db: Database, content: ContentStore, settings: Settings, reg: Registration
-) -> None:
-    """The young person hears of the new status in the language they filled the form in
-    (a user who never pressed the language button has no language in their row)."""
-    found = await registrations.recipient(db, reg)
-    if found is None:
-        return
-    user_id, user_lang = found
-    lang = reg.language if reg.language in LANGUAGES else user_lang
-    ut = content.i18n(lang or settings.default_language)
-    try:
-        await bot.send_message(user_id, status_changed_text(ut, content.catalog, reg))
-    except TelegramForbiddenError:
-        await registrations.mark_blocked(db, user_id)
 
 
 async def cmd_export(
@@ -166,7 +137,8 @@ async def cmd_export(
     await poster.housekeep(bot)
     since = days[0].isoformat() if days else None
     until = days[1].isoformat() if len(days) > 1 else None
-    rows = await registrations.export_rows(db, topic_id, since, until)
+    by = Actor(message.chat.id, "telegram")  # a private chat: the admin's id
+    rows = await registrations.export_rows(db, topic_id, since, until, by=by)
     if not rows:
         await message.answer(t("export-empty"))
         return

@@ -15,6 +15,7 @@ from bot.catalog.loader import Catalog
 from bot.catalog.models import Topic
 from bot.db.broadcasts import Audience, Broadcast, Broadcasts, Tally
 from bot.db.database import Database
+from bot.services.audit import Actor, Via, record_in
 
 MAX_AHEAD = timedelta(days=366)
 
@@ -55,11 +56,12 @@ async def count_recipients(db: Database, audience: Audience) -> int:
 
 
 async def create_broadcast(
-    db: Database, draft: Draft, now: datetime, due: datetime | None = None
+    db: Database, draft: Draft, now: datetime, due: datetime | None = None, via: Via = "telegram"
 ) -> tuple[int, int]:
-    """The job and its recipient rows in one transaction; returns (job id, recipients)."""
+    """The job, its recipient rows and its audit entry in one transaction; returns (job
+    id, recipients)."""
     async with db.transaction() as conn:
-        return await Broadcasts(conn).create(
+        job_id, count = await Broadcasts(conn).create(
             created_by=draft.created_by,
             source_chat_id=draft.source_chat_id,
             source_message_id=draft.source_message_id,
@@ -68,6 +70,17 @@ async def create_broadcast(
             due_at=clock.iso(due or now),
             now=clock.iso(now),
         )
+        await record_in(
+            conn,
+            Actor(draft.created_by, via),
+            "announce",
+            f"broadcast:{job_id}",
+            now,
+            recipients=count,
+            due=clock.iso(due) if due else None,
+            audience=draft.audience.kind,
+        )
+        return job_id, count
 
 
 async def audience_programmes(db: Database, catalog: Catalog) -> list[Topic]:

@@ -7,6 +7,7 @@ Plain functions over `Database`, testable without Telegram; every change is one 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,10 +22,19 @@ from bot.db.events import Rsvp
 from bot.db.fsm_storage import delete_user_rows
 from bot.db.owners import Owners
 from bot.db.questions import Questions
-from bot.db.registrations import NewRegistration, Post, Registration, Registrations
+from bot.db.registrations import (
+    Consent,
+    NewRegistration,
+    Post,
+    RegFilter,
+    Registration,
+    Registrations,
+    StatusChange,
+)
 from bot.db.tickets import Tickets
 from bot.db.users import Users
 from bot.services import event_admin, event_rsvps
+from bot.services.audit import Actor, record_in
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +98,75 @@ async def get(db: Database, reg_id: int) -> Registration | None:
 
 
 async def export_rows(
-    db: Database, topic_id: str | None = None, since: str | None = None, until: str | None = None
+    db: Database,
+    topic_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    *,
+    by: Actor | None = None,
 ) -> list[Registration]:
     """The rows of `/export` and `python -m bot export` (stripped rows are left out); days
-    are inclusive ISO dates."""
+    are inclusive ISO dates. With `by`, the export is recorded in the audit log."""
     async with db.transaction() as conn:
-        return await Registrations(conn).export_rows(topic_id, since, until)
+        rows = await Registrations(conn).export_rows(topic_id, since, until)
+        if by is not None:
+            await record_in(
+                conn, by, "export", rows=len(rows), topic=topic_id, since=since, until=until
+            )
+        return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    rows: list[Registration]
+    total: int
+
+
+async def search(
+    db: Database, found: RegFilter, sort: str, desc: bool, limit: int, offset: int
+) -> Page:
+    """One page of the panel's table and how many rows the filter finds in all."""
+    repo = Registrations(db.conn)
+    return Page(await repo.search(found, sort, desc, limit, offset), await repo.count(found))
+
+
+async def export_filtered(
+    db: Database, found: RegFilter, sort: str, desc: bool, by: Actor, file_format: str
+) -> list[Registration]:
+    """Exactly the rows the panel's filter shows that still hold personal data (rows
+    stripped after /forget or the retention period are left out, as in `/export`);
+    recorded in the audit log with the filter (a search fragment only as "given")."""
+    found = dataclasses.replace(found, with_data=True)
+    async with db.transaction() as conn:
+        repo = Registrations(conn)
+        rows = await repo.search(found, sort, desc, limit=-1)
+        filters = {k: v for k, v in _fields(found).items() if v not in (None, False)}
+        if "q" in filters:
+            filters["q"] = "given"  # what was searched may be a name or a phone: not kept
+        await record_in(
+            conn, by, "export", None, None, rows=len(rows), format=file_format, filters=filters
+        )
+        return rows
+
+
+def _fields(found: RegFilter) -> dict[str, object]:
+    return {name: getattr(found, name) for name in RegFilter.__dataclass_fields__}
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    registration: Registration
+    consent: Consent | None
+    history: list[StatusChange]
+
+
+async def details(db: Database, reg_id: int) -> Details | None:
+    """A registration with its consent record and status history (the panel's card)."""
+    repo = Registrations(db.conn)
+    reg = await repo.get(reg_id)
+    if reg is None:
+        return None
+    return Details(reg, await repo.consent(reg_id), await repo.history(reg_id))
 
 
 async def unposted(db: Database, limit: int) -> list[Registration]:
@@ -165,12 +238,13 @@ CANCELLED_BY_USER: Final = "cancelled"
 
 
 async def change_status(
-    db: Database, reg_id: int, status: str
+    db: Database, reg_id: int, status: str, by: Actor
 ) -> Registration | Literal["cancelled"] | None:
     """An admin sets the status; None if the registration is gone or was forgotten.
 
     A registration the user cancelled stays cancelled (`CANCELLED_BY_USER`): an old card's
-    buttons must not bring it back, nor tell the user that a specialist contacted them."""
+    buttons must not bring it back, nor tell the user that a specialist contacted them.
+    The change, its history row and its audit entry are one transaction."""
     async with db.transaction() as conn:
         repo = Registrations(conn)
         found = await repo.get(reg_id)
@@ -178,7 +252,12 @@ async def change_status(
             return CANCELLED_BY_USER
         if found is None or found.user_id is None or found.status == status:
             return None
-        return await repo.set_status(reg_id, status)
+        changed = await repo.set_status(reg_id, status, changed_by=by.admin_id)
+        if changed is not None:
+            await record_in(
+                conn, by, "status", f"registration:{reg_id}", before=found.status, after=status
+            )
+        return changed
 
 
 @dataclass(frozen=True)

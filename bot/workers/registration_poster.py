@@ -13,16 +13,27 @@ import logging
 
 import aiosqlite
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+)
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.catalog.store import ContentStore
+from bot.config import LANGUAGES
 from bot.db.database import Database
 from bot.db.registrations import Post, Registration
 from bot.i18n import Html
 from bot.loop import cancel_and_wait
 from bot.services import registrations
-from bot.views.registration import admin_post
+from bot.views.registration import (
+    admin_post,
+    admin_status_keyboard,
+    status_changed_text,
+    status_set_card,
+)
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +157,53 @@ class RegistrationPoster:
         had_data = {r.id for r in shown if r.user_id is not None}
         if any(r.id in had_data and r.user_id is None for r in now):
             await self._redraw_one(bot, chat_id, message_id, now)
+
+    async def show_status(
+        self, bot: Bot, reg: Registration, who: str, pressed: Post | None = None
+    ) -> None:
+        """An admin set `reg`'s status (a button in the operators' chat, or the web panel):
+        the card shows the new status and who set it, and the young person is told.
+
+        The one path for both front ends. From a button, the pressed message is the card
+        redrawn (a card opened from a digest included); from the panel, every single-card
+        post of the registration is (a digest lists several and stays as it is)."""
+        t = self.content.i18n(self.lang)  # type: ignore[arg-type]
+        text = status_set_card(t, self.content.catalog, reg, who)
+        markup = admin_status_keyboard(t, reg)
+        if pressed is not None:
+            targets = [pressed]
+        else:
+            targets = []
+            for chat_id, message_id in await registrations.posts_showing(self.db, reg.id):
+                chat_id = chat_id if chat_id is not None else self.chat_id
+                if chat_id is None:
+                    continue
+                if len(await registrations.on_post(self.db, chat_id, message_id)) == 1:
+                    targets.append((chat_id, message_id))
+        for chat_id, message_id in targets:
+            assert chat_id is not None
+            try:
+                await bot.edit_message_text(
+                    text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+                )
+            except TelegramBadRequest as exc:
+                log.info("could not edit the registration card: %s", exc)
+            await self.record(bot, chat_id, message_id, [reg])
+        await self.tell_user(bot, reg)
+
+    async def tell_user(self, bot: Bot, reg: Registration) -> None:
+        """The young person hears of the new status in the language they filled the form
+        in (a user who never pressed the language button has no language in their row)."""
+        found = await registrations.recipient(self.db, reg)
+        if found is None:
+            return
+        user_id, user_lang = found
+        lang = reg.language if reg.language in LANGUAGES else user_lang
+        ut = self.content.i18n(lang or self.lang)  # type: ignore[arg-type]
+        try:
+            await bot.send_message(user_id, status_changed_text(ut, self.content.catalog, reg))
+        except TelegramForbiddenError:
+            await registrations.mark_blocked(self.db, user_id)
 
     async def redraw(self, bot: Bot, posts: list[Post]) -> None:
         """Draw posts again from the database, e.g. after /forget blanked a registration:

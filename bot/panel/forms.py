@@ -1,0 +1,121 @@
+"""Reading the panel's query strings and forms: everything is checked against a list of
+known values or parsed strictly; anything else is ignored, never passed on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot import clock
+from bot.catalog.loader import Catalog
+from bot.choices import DISTRICTS, OCCUPATIONS, STATUSES
+from bot.db.audit import AuditFilter
+from bot.db.registrations import SORTS, RegFilter
+from bot.services.audit import VIAS
+
+AGE_BANDS = {"14-17": (14, 17), "18-24": (18, 24), "25-29": (25, 29), "30-35": (30, 35)}
+FILTER_FIELDS = ("programme", "status", "district", "occupation", "age", "from", "to", "q")
+MAX_ID = 2**63 - 1
+MAX_Q = 100
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _midnight(day: date) -> str:
+    return clock.iso(datetime(day.year, day.month, day.day, tzinfo=clock.SHYMKENT))
+
+
+def day_bounds(args: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """`from`/`to` (Shymkent days, inclusive) as stored-form bounds [since, until)."""
+    since, until = _day(args.get("from")), _day(args.get("to"))
+    return (
+        _midnight(since) if since else None,
+        _midnight(until + timedelta(days=1)) if until else None,
+    )
+
+
+def positive_int(text: str | None, limit: int = MAX_ID) -> int | None:
+    if text is None or not text.isdecimal() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 0 < value <= limit else None
+
+
+@dataclass(frozen=True, slots=True)
+class RegQuery:
+    """The registrations page's query: the filter, sort and page, and the arguments that
+    were valid (to put back in links and forms)."""
+
+    filter: RegFilter
+    sort: str
+    desc: bool
+    page: int
+    args: dict[str, str]
+
+
+def registrations_query(args: Mapping[str, str], catalog: Catalog) -> RegQuery:
+    kept: dict[str, str] = {}
+
+    def pick(name: str, allowed: object) -> str | None:
+        value = args.get(name, "")
+        if value and value in allowed:  # type: ignore[operator]
+            kept[name] = value
+            return value
+        return None
+
+    topic = pick("programme", catalog.topics)
+    status = pick("status", STATUSES)
+    district = pick("district", DISTRICTS)
+    occupation = pick("occupation", OCCUPATIONS)
+    band = pick("age", AGE_BANDS)
+    since, until = day_bounds(args)
+    for name in ("from", "to"):
+        if _day(args.get(name)):
+            kept[name] = args[name]
+    q = " ".join(args.get("q", "").split())[:MAX_Q] or None
+    if q:
+        kept["q"] = q
+    sort = pick("sort", SORTS) or "created"
+    desc = args.get("dir") != "asc"
+    if not desc:
+        kept["dir"] = "asc"
+    page = positive_int(args.get("page"), 1_000_000) or 1
+    low, high = AGE_BANDS[band] if band else (None, None)
+    found = RegFilter(
+        topic_id=topic,
+        status=status,
+        district=district,
+        occupation=occupation,
+        age_min=low,
+        age_max=high,
+        since=since,
+        until=until,
+        q=q,
+    )
+    return RegQuery(found, sort, desc, page, kept)
+
+
+def audit_query(
+    args: Mapping[str, str], actions: tuple[str, ...]
+) -> tuple[AuditFilter, dict[str, str], int]:
+    kept: dict[str, str] = {}
+    admin = positive_int(args.get("admin"))
+    if admin is not None:
+        kept["admin"] = str(admin)
+    action = args.get("action") if args.get("action") in actions else None
+    via = args.get("via") if args.get("via") in VIAS else None
+    for name, value in (("action", action), ("via", via)):
+        if value:
+            kept[name] = value
+    since, until = day_bounds(args)
+    for name in ("from", "to"):
+        if _day(args.get(name)):
+            kept[name] = args[name]
+    page = positive_int(args.get("page"), 1_000_000) or 1
+    return AuditFilter(admin_id=admin, action=action, via=via, since=since, until=until), kept, page
