@@ -490,6 +490,7 @@ async def _events_import(
 ) -> int:
     from bot import clock
     from bot.services import event_csv
+    from bot.services.audit import Actor
 
     db, content = await _open(settings)
     try:
@@ -510,7 +511,7 @@ async def _events_import(
         if dry_run:
             print(t("event-csv-checked", count=len(plan.drafts)))
             return 0
-        added = await event_csv.import_plan(db, plan, now)
+        added = await event_csv.import_plan(db, plan, now, by=Actor(None, "cli"))
     finally:
         await db.close()
     print(t("event-csv-imported", count=len(added), first=added[0].id, last=added[-1].id))

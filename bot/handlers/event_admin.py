@@ -24,7 +24,8 @@ from bot.filters import IsAdmin
 from bot.handlers.common import acknowledge, show
 from bot.handlers.events import tell_promoted
 from bot.i18n import Translator
-from bot.services import event_admin, event_csv, event_rsvps, events
+from bot.services import audit, event_admin, event_csv, event_rsvps, events
+from bot.services.audit import Actor
 from bot.services.events import Draft, Invalid
 from bot.views import event_admin as view
 from bot.views.event_admin import BY_NAME, BY_STATE, GROUPS, SKIPPED, EvAdmCD, EventForm, Step
@@ -346,6 +347,7 @@ async def on_publish(
         clock.now(),
         content.catalog.events.ids,
         event_admin.registration_topics(content.catalog),
+        by=Actor(query.from_user.id, "telegram"),
     )
     if isinstance(made, Invalid):
         # Time passed while the admin looked at the preview: say why, keep the draft.
@@ -431,6 +433,7 @@ async def _save_edit(
         clock.now(),
         content.catalog.events.ids,
         event_admin.registration_topics(content.catalog),
+        by=Actor(chat_id, "telegram"),
     )
     if saved is None:
         await bot.send_message(chat_id, t("evadm-not-found", id=event_id))
@@ -508,6 +511,7 @@ async def on_copy_when(
         clock.now(),
         content.catalog.events.ids,
         event_admin.registration_topics(content.catalog),
+        by=Actor(message.chat.id, "telegram"),
     )
     if isinstance(made, Invalid):
         await message.answer(view.errors_text(t, made.errors), reply_markup=view.cancel_keyboard(t))
@@ -549,7 +553,9 @@ async def on_cancel_yes(
     cancellations: CancellationNotices,
 ) -> None:
     """Cancel the event; everyone with a seat or in line is told by the worker, paced."""
-    notices = await events.cancel_event(db, callback_data.id, clock.now())
+    notices = await events.cancel_event(
+        db, callback_data.id, clock.now(), by=Actor(query.from_user.id, "telegram")
+    )
     if notices is None:
         await acknowledge(query, t("evadm-already-cancelled"))
         return
@@ -578,6 +584,14 @@ async def on_attendees(
     await acknowledge(query)
     ratings = await events.ratings(db, event.id)
     data = event_csv.attendees_csv(t, people, ratings, event_csv.waiting_places(people))
+    await audit.record(
+        db,
+        Actor(query.from_user.id, "telegram"),
+        "export",
+        f"event:{event.id}",
+        kind="attendees",
+        rows=len(people),
+    )
     counts = await events.counts(db, event.id)
     await bot.send_document(
         query.from_user.id,
@@ -607,7 +621,9 @@ async def on_comments(
 
 
 async def _check(message: Message, t: Translator, db: Database, clock: Clock, code: str) -> None:
-    result = await event_rsvps.check_in(db, code, clock.now())
+    result = await event_rsvps.check_in(
+        db, code, clock.now(), by=Actor(message.chat.id, "telegram")
+    )
     await message.answer(view.checkin_text(t, result))
 
 

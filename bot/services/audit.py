@@ -21,7 +21,10 @@ from bot.db.database import Database
 Via = Literal["panel", "telegram", "cli"]
 VIAS: tuple[Via, ...] = ("panel", "telegram", "cli")
 # What the log records; the panel's filter lists these (texts: panel-action-<code>).
-ACTIONS = ("status", "export", "signin", "signout", "reload", "announce", "announce-control")
+ACTIONS = (
+    *("status", "export", "signin", "signout", "reload", "announce", "announce-control"),
+    *("event-create", "event-edit", "event-cancel", "event-import", "checkin"),
+)
 
 
 @dataclass(frozen=True, slots=True)

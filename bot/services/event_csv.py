@@ -25,6 +25,7 @@ from bot.db.database import Database
 from bot.db.events import Attendee, Event, Events, Rating
 from bot.i18n import Translator
 from bot.services import events
+from bot.services.audit import Actor, record_in
 from bot.services.events import Draft
 from bot.services.export import FORMULA_START, safe_cell
 
@@ -241,14 +242,19 @@ def _row_draft(line: int, row: dict[str, str], errors: list[RowError]) -> Draft 
     )
 
 
-async def import_plan(db: Database, plan: Plan, now: datetime) -> list[Event]:
+async def import_plan(
+    db: Database, plan: Plan, now: datetime, by: Actor | None = None
+) -> list[Event]:
     """Add every event of a checked plan in one transaction (all or nothing); the caller
     checked `plan.errors` is empty. Imported events have no author (`created_by` NULL)."""
     assert not plan.errors
     stamp = clock.iso(now)
     async with db.transaction() as conn:
         repo = Events(conn)
-        return [await repo.add(draft.fields(), None, stamp) for _, draft in plan.drafts]
+        added = [await repo.add(draft.fields(), None, stamp) for _, draft in plan.drafts]
+        if by is not None:
+            await record_in(conn, by, "event-import", None, now, events=len(added))
+        return added
 
 
 def error_lines(t: Translator, errors: list[RowError]) -> list[str]:

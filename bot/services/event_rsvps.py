@@ -18,6 +18,7 @@ import aiosqlite
 from bot import clock
 from bot.db.database import Database
 from bot.db.events import Event, Events, Rsvp
+from bot.services.audit import Actor, record_in
 
 # Check-in codes: letters and digits no one confuses when reading them aloud or off a
 # screen (no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G). 23**6 ≈ 148 million codes.
@@ -167,7 +168,7 @@ async def place_in_line(db: Database, rsvp: Rsvp) -> int | None:
     return await Events(db.conn).place_in_line(rsvp.event_id, rsvp.position)
 
 
-async def check_in(db: Database, code: str, now: datetime) -> CheckIn:
+async def check_in(db: Database, code: str, now: datetime, by: Actor | None = None) -> CheckIn:
     """An admin scans or types a code: attendance is marked once; a second scan says
     "already" (with the time of the first, in `rsvp.checked_in_at`)."""
     cleaned = clean_code(code)
@@ -184,6 +185,8 @@ async def check_in(db: Database, code: str, now: datetime) -> CheckIn:
         if not await repo.check_in(found.id, clock.iso(now)):
             return CheckIn("already", found, event)
         marked = await repo.rsvp_by_id(found.id)
+        if by is not None:
+            await record_in(conn, by, "checkin", f"event:{found.event_id}", now)
     return CheckIn("checked_in", marked, event)
 
 

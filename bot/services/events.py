@@ -19,6 +19,7 @@ from bot.catalog.events import Period
 from bot.db.database import Database
 from bot.db.events import Attendee, Event, EventCounts, EventFields, Events, Rating, Rsvp
 from bot.services import event_rsvps
+from bot.services.audit import Actor, record_in
 
 PAGE_SIZE = 5
 MAX_TITLE = 120
@@ -191,12 +192,17 @@ async def create(
     now: datetime,
     categories: Collection[str],
     registration_topics: Collection[str] = (),
+    by: Actor | None = None,
 ) -> Event | Invalid:
+    """Publish a checked draft; the audit log records who did (`by`), in the same write."""
     errors = validate(draft, now, categories, registration_topics)
     if errors:
         return Invalid(errors)
     async with db.transaction() as conn:
-        return await Events(conn).add(draft.fields(), created_by, clock.iso(now))
+        event = await Events(conn).add(draft.fields(), created_by, clock.iso(now))
+        if by is not None:
+            await record_in(conn, by, "event-create", f"event:{event.id}", now)
+        return event
 
 
 async def update(
@@ -206,6 +212,7 @@ async def update(
     now: datetime,
     categories: Collection[str],
     registration_topics: Collection[str] = (),
+    by: Actor | None = None,
 ) -> Updated | Invalid | None:
     """Save an edit; None when the event does not exist. Seats the edit adds go to the
     waiting list's first in line (`Updated.promoted`, for the caller to tell)."""
@@ -228,12 +235,16 @@ async def update(
         stamp = clock.iso(now)
         await repo.update(event_id, draft.fields(), stamp)
         promoted = await event_rsvps.fill_seats(conn, event_id, stamp)
+        if by is not None:
+            await record_in(conn, by, "event-edit", f"event:{event_id}", now)
         event = await repo.get(event_id)
         assert event is not None
         return Updated(event, promoted)
 
 
-async def cancel_event(db: Database, event_id: int, now: datetime) -> list[Notice] | None:
+async def cancel_event(
+    db: Database, event_id: int, now: datetime, by: Actor | None = None
+) -> list[Notice] | None:
     """Cancel an event; returns everyone to tell (confirmed and waiting, not blocked), or
     None when there is no such active event. Their RSVPs stay as they were, so the
     attendee list still shows who had signed up; reminders skip cancelled events."""
@@ -244,6 +255,8 @@ async def cancel_event(db: Database, event_id: int, now: datetime) -> list[Notic
             return None
         await repo.set_status(event_id, "cancelled", clock.iso(now))
         rsvps = await repo.rsvps_of_event(event_id)
+        if by is not None:
+            await record_in(conn, by, "event-cancel", f"event:{event_id}", now, told=len(rsvps))
     return [Notice(r.user_id, r.language, r.status) for r in rsvps if not r.blocked]
 
 
@@ -255,6 +268,7 @@ async def copy(
     now: datetime,
     categories: Collection[str],
     registration_topics: Collection[str] = (),
+    by: Actor | None = None,
 ) -> Event | Invalid | None:
     """A new event like `event_id` at another start (same length); None if it is unknown."""
     found = await get(db, event_id)
@@ -263,7 +277,7 @@ async def copy(
     draft = Draft.of(found)
     length = draft.ends_at - draft.starts_at
     draft = replace(draft, starts_at=starts_at, ends_at=starts_at + length)
-    return await create(db, draft, created_by, now, categories, registration_topics)
+    return await create(db, draft, created_by, now, categories, registration_topics, by)
 
 
 async def get(db: Database, event_id: int) -> Event | None:

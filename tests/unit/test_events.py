@@ -440,3 +440,28 @@ async def test_qr_of_an_event(
     assert await run_qr(settings, None, out, "jastar_bot", event_id=event.id) == 0
     assert out.read_bytes().startswith(b"\x89PNG")
     assert await run_qr(settings, None, out, "jastar_bot", event_id=event.id + 100) == 1
+
+
+async def test_admin_changes_to_events_are_in_the_audit_log(db: Database) -> None:
+    """Publishing, editing, cancelling and a check-in each leave one entry, with who did it
+    and through which front end; a second scan of the same code adds none."""
+    from bot.db.audit import AuditFilter, AuditLog
+    from bot.services.audit import Actor
+
+    by = Actor(1001, "telegram")
+    made = await events.create(db, draft(capacity=5), 1001, NOW, CATEGORIES, by=by)
+    assert isinstance(made, Event)
+    await add_users(db, 7)
+    outcome = await event_rsvps.rsvp(db, made.id, 7, NOW)
+    assert outcome.rsvp is not None
+    await event_rsvps.check_in(db, outcome.rsvp.code, NOW, by=by)
+    await event_rsvps.check_in(db, outcome.rsvp.code, NOW, by=by)
+    await events.update(db, made.id, draft(capacity=6), NOW, CATEGORIES, by=by)
+    await events.cancel_event(db, made.id, NOW, by=Actor(1002, "panel"))
+    entries = await AuditLog(db.conn).page(AuditFilter(), 50, 0)
+    assert [(e.action, e.admin_id, e.via, e.target) for e in reversed(entries)] == [
+        ("event-create", 1001, "telegram", f"event:{made.id}"),
+        ("checkin", 1001, "telegram", f"event:{made.id}"),
+        ("event-edit", 1001, "telegram", f"event:{made.id}"),
+        ("event-cancel", 1002, "panel", f"event:{made.id}"),
+    ]
