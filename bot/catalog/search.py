@@ -492,7 +492,9 @@ class SearchIndex:
         result.topic = top.topic_id
         result.best = top
         runners = [m for m in ranked[1:] if m.topic_id != OFFTOPIC]
-        second = runners[0].score if runners else 0.0
+        # The margin is kept over the out-of-scope subjects too: a question nearly as close
+        # to "bank card" as to student-discounts is not answered outright.
+        second = ranked[1].score if len(ranked) > 1 else 0.0
         result.confident = top.score >= th.confident and top.score - second >= th.margin
         if not result.confident:
             result.alternatives = [m.topic_id for m in runners[:2] if m.score >= th.alternative]
