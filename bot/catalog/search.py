@@ -310,9 +310,11 @@ class SearchIndex:
             for candidate in self.deletions.get(key, ()):
                 if candidate != word and _one_edit(word, candidate):
                     found.add(candidate)
-        for d in _deletions(word):  # `word` has one letter too many
-            if d in self.vocabulary:
-                found.add(d)
+        # `word` has one letter too many, except at its end: there the extra letter is an
+        # ending ("писать" is not "пицца"), and the word's prefixes already carry its start.
+        for d in _deletions(word[:-1]):
+            if d + word[-1] in self.vocabulary:
+                found.add(d + word[-1])
         return sorted(found)
 
     def start_corrections(self, word: str) -> list[str]:
@@ -353,8 +355,9 @@ class SearchIndex:
                         out[f] = share
         if not explained:
             # Two words typed as one ("жасылел", "мекенжай" for "мекен жай"): the first
-            # split into two vocabulary words.
-            for i in range(3, len(word) - 1):
+            # split into two vocabulary words of three letters or more (a two-letter tail is
+            # a Kazakh ending: "жазып" is not "жаз" + "ИП").
+            for i in range(3, len(word) - 2):
                 left, right = word[:i], word[i:]
                 if left in self.vocabulary and right in self.vocabulary:
                     explained = True
