@@ -85,6 +85,26 @@ STOPWORDS = frozenset(
     ).split()
 )
 
+# Words that say what the asker wants to do (apply, go, the documents, how much) or who
+# asks (an age) rather than what about: they are in the questions of every topic ("how do I
+# apply", "where do I go", "I am 16, can I…"), so they weigh GENERIC_WEIGHT of a word, and a
+# passage made of them alone ("как подать заявку") no longer outweighs the question's subject.
+GENERIC = frozenset(
+    normalise(
+        # Russian
+        "подать подавать подаю подам подача заявка заявку заявки заявление заявления документ "
+        "документы документов куда где находится находитесь сколько такое делать сделать "
+        "получить получать попасть участвовать обратиться идти пойти нужен нужна нужны узнать "
+        "лет года "
+        # Kazakh
+        "барамын барам барайын бару баруға барсам барып барамыз құжат құжаттар құжатты "
+        "құжаттарды құжаттары тапсыру тапсырамын тапсырам тапсыруға өтінім өтінімді "
+        "қатысу қатысамын қатысам қатысуға аламын алам алу алуға қанша неше кімге қайдан жолы "
+        "кіремін кірем кіру кіруге орналасқан жастамын жаспын жаста жастағы жасым"
+    ).split()
+)
+GENERIC_WEIGHT = 0.7
+
 # Field weights: how strongly a match in each kind of passage speaks for the topic.
 WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 0.95, "summary": 0.8, "text": 0.7, "offtopic": 1.0}
 # The same for topic-level coverage: a word a topic only mentions in its text explains less.
@@ -115,6 +135,8 @@ def word_features(word: str) -> tuple[tuple[str, float], ...]:
     feats = ["w:" + word]
     feats.extend("p:" + word[:n] for n in PREFIX_LENGTHS if n <= len(word))
     share = 1 / math.sqrt(len(feats) - 1 + WORD_WEIGHT**2)
+    if word in _GENERIC or (word.isdigit() and AGES[0] <= int(word) <= AGES[1]):
+        share *= GENERIC_WEIGHT
     return tuple((f, share * (WORD_WEIGHT if f[0] == "w" else 1.0)) for f in feats)
 
 
@@ -135,6 +157,11 @@ def content_words(tokens: list[str]) -> list[str | None]:
 
 def _devoice(match: re.Match[str]) -> str:
     return "п" if match.group() == "б" else "к"
+
+
+# GENERIC as `content_words` gives them; the ages of the bot's users count as generic too.
+_GENERIC = frozenset(_VOICED.sub(_devoice, w) for w in GENERIC)
+AGES = (14, 35)
 
 
 def features(text: str) -> dict[str, float]:
