@@ -16,10 +16,10 @@ join the catalogue knows count as one more word ("мекен жайы").
 
 A topic's score mixes its best strong passages (FAQ variants, keywords, titles: TF-IDF cosine,
 or the share of a short passage found whole in the question) with how much of the question
-its passages explain (its coverage). Out-of-scope subjects are passages of a pseudo-topic:
-when it wins, or the best score is low, or the message holds only stopwords, the bot says it
-does not know rather than answer with the nearest unrelated topic. Crisis wording is a
-separate check that always wins.
+its passages explain (its coverage, which counts more in a long question). Out-of-scope
+subjects are passages of a pseudo-topic: when it wins, or the best score is low, or the
+message holds only stopwords, the bot says it does not know rather than answer with the
+nearest unrelated topic. Crisis wording is a separate check that always wins.
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ MENTION = 0.4  # document frequency weight of a topic that only mentions a word
 CONTAIN = 0.85  # weight of a short passage found whole inside the question
 SUPPORT = 0.15  # share of a topic's 2nd and 3rd best passages added to its best
 COVER = 0.3  # weight of how much of the question the topic explains
+COVER_FROM = 6  # in a question of more content words than this, coverage weighs more:
+COVER_GROWTH = 0.04  # this much a word,
+COVER_MAX = 0.45  # up to this
 
 # Words that carry no subject (folded before use): function words, auxiliaries ("жүрмін",
 # "келеді" of "I want"), fillers, greetings and thanks. A message of only these words has
@@ -460,6 +463,10 @@ class SearchIndex:
         inverse_norms, contain_factors = self.inverse_norms, self.contain_factors
         kind_weights, passages = self.kind_weights, self.passages
         q_inverse = 1 / q_norm
+        # In a long question one short passage found whole ("в армию" in a life story) says
+        # less than which topic explains most of it: coverage counts more as it grows.
+        n_words = sum(1 for word in content_words(tokens) if word)
+        cover_weight = min(COVER_MAX, COVER + COVER_GROWTH * max(0, n_words - COVER_FROM))
         top: dict[str, list[float]] = {}
         for index, dot in dots.items():
             score = dot * inverse_norms[index] * q_inverse
@@ -483,13 +490,14 @@ class SearchIndex:
         ranked = [
             Match(
                 topic_id,
-                (1 - COVER) * (b[0] + (b[2] + b[3]) * SUPPORT) + COVER * cover[topic_id] / q_mass,
+                (1 - cover_weight) * (b[0] + (b[2] + b[3]) * SUPPORT)
+                + cover_weight * cover[topic_id] / q_mass,
                 passages[int(b[1])],
             )
             for topic_id, b in top.items()
         ]
         ranked.extend(
-            Match(topic_id, COVER * mass / q_mass, self.first_passage[topic_id])
+            Match(topic_id, cover_weight * mass / q_mass, self.first_passage[topic_id])
             for topic_id, mass in cover.items()
             if topic_id not in top
         )
