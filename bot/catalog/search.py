@@ -15,7 +15,8 @@ run together ("жасылел"), and else counts against every topic. Two questi
 join the catalogue knows count as one more word ("мекен жайы").
 
 A topic's score mixes its best strong passages (FAQ variants, keywords, titles: TF-IDF cosine,
-or the share of a short passage found whole in the question) with how much of the question
+or the share of a short passage found whole in the question; the variants of one FAQ item
+count once) with how much of the question
 its passages explain (its coverage, which counts more in a long question). Out-of-scope
 subjects are passages of a pseudo-topic: when it wins, or the best score is low, or the
 message holds only stopwords, the bot says it does not know rather than answer with the
@@ -56,7 +57,7 @@ SCORED = STRONG  # passages scored one by one; summaries and texts count in cove
 MENTION = 0.4  # document frequency weight of a topic that only mentions a word
 # Scoring.
 CONTAIN = 0.85  # weight of a short passage found whole inside the question
-SUPPORT = 0.15  # share of a topic's 2nd and 3rd best passages added to its best
+SUPPORT = 0.15  # share of a topic's 2nd and 3rd best (other FAQ items) added to its best
 COVER = 0.3  # weight of how much of the question the topic explains
 COVER_FROM = 6  # in a question of more content words than this, coverage weighs more:
 COVER_GROWTH = 0.04  # this much a word,
@@ -303,6 +304,15 @@ class SearchIndex:
             for passage, norm in zip(self.passages, self.norms, strict=True)
         ]
         self.kind_weights = [WEIGHTS[p.kind] for p in self.passages]
+        # Passages that answer with the same FAQ item form one group (ids past the passage
+        # indices); every other passage is a group of its own.
+        answer_ids: dict[tuple[str, str], int] = {}
+        self.groups = [
+            answer_ids.setdefault((p.topic_id, p.answer), len(self.passages) + len(answer_ids))
+            if p.answer is not None
+            else i
+            for i, p in enumerate(self.passages)
+        ]
         # For a topic found only through its texts: its title (the answer is its summary).
         self.first_passage: dict[str, Passage] = {}
         for passage in sorted(self.passages, key=lambda p: p.kind != "title"):
@@ -467,7 +477,10 @@ class SearchIndex:
         # less than which topic explains most of it: coverage counts more as it grows.
         n_words = sum(1 for word in content_words(tokens) if word)
         cover_weight = min(COVER_MAX, COVER + COVER_GROWTH * max(0, n_words - COVER_FROM))
-        top: dict[str, list[float]] = {}
+        # The variants of one FAQ item are one piece of evidence: its best variant counts,
+        # so a topic written with more paraphrases of a question gets no more support.
+        scored: dict[int, tuple[float, int]] = {}
+        groups = self.groups
         for index, dot in dots.items():
             score = dot * inverse_norms[index] * q_inverse
             factor = contain_factors[index]
@@ -476,16 +489,13 @@ class SearchIndex:
                 if contained > score:
                     score = contained
             score *= kind_weights[index]
-            topic_id = passages[index].topic_id
-            best = top.get(topic_id)
-            if best is None:
-                top[topic_id] = [score, index, 0.0, 0.0]
-            elif score > best[0]:
-                best[3], best[2], best[0], best[1] = best[2], best[0], score, index
-            elif score > best[2]:
-                best[3], best[2] = best[2], score
-            elif score > best[3]:
-                best[3] = score
+            group = groups[index]
+            known = scored.get(group)
+            if known is None or score > known[0]:
+                scored[group] = (score, index)
+        top: dict[str, list[float]] = {}
+        for score, index in scored.values():
+            self._keep(top, score, index)
         q_mass = q_norm * q_norm
         ranked = [
             Match(
@@ -503,6 +513,19 @@ class SearchIndex:
         )
         ranked.sort(key=lambda m: m.score, reverse=True)
         return ranked
+
+    def _keep(self, top: dict[str, list[float]], score: float, index: int) -> None:
+        """Keep in `top` each topic's best score (with its passage) and next two scores."""
+        topic_id = self.passages[index].topic_id
+        best = top.get(topic_id)
+        if best is None:
+            top[topic_id] = [score, index, 0.0, 0.0]
+        elif score > best[0]:
+            best[3], best[2], best[0], best[1] = best[2], best[0], score, index
+        elif score > best[2]:
+            best[3], best[2] = best[2], score
+        elif score > best[3]:
+            best[3] = score
 
     def search(self, text: str) -> SearchResult:
         th = self.thresholds
