@@ -15,11 +15,12 @@ run together ("жасылел"), and else counts against every topic. Two questi
 join the catalogue knows count as one more word ("мекен жайы").
 
 A topic's score mixes its best strong passages (FAQ variants, keywords, titles: TF-IDF cosine,
-or the share of a short passage found whole in the question) with how much of the question
-its passages explain (its coverage). Out-of-scope subjects are passages of a pseudo-topic:
-when it wins, or the best score is low, or the message holds only stopwords, the bot says it
-does not know rather than answer with the nearest unrelated topic. Crisis wording is a
-separate check that always wins.
+or the share of a short passage found whole in the question; the variants of one FAQ item
+count once) with how much of the question
+its passages explain (its coverage, which counts more in a long question). Out-of-scope
+subjects are passages of a pseudo-topic: when it wins, or the best score is low, or the
+message holds only stopwords, the bot says it does not know rather than answer with the
+nearest unrelated topic. Crisis wording is a separate check that always wins.
 """
 
 from __future__ import annotations
@@ -56,8 +57,11 @@ SCORED = STRONG  # passages scored one by one; summaries and texts count in cove
 MENTION = 0.4  # document frequency weight of a topic that only mentions a word
 # Scoring.
 CONTAIN = 0.85  # weight of a short passage found whole inside the question
-SUPPORT = 0.15  # share of a topic's 2nd and 3rd best passages added to its best
+SUPPORT = 0.15  # share of a topic's 2nd and 3rd best (other FAQ items) added to its best
 COVER = 0.3  # weight of how much of the question the topic explains
+COVER_FROM = 6  # in a question of more content words than this, coverage weighs more:
+COVER_GROWTH = 0.04  # this much a word,
+COVER_MAX = 0.45  # up to this
 
 # Words that carry no subject (folded before use): function words, auxiliaries ("жүрмін",
 # "келеді" of "I want"), fillers, greetings and thanks. A message of only these words has
@@ -84,6 +88,26 @@ STOPWORDS = frozenset(
         "рахмет рақмет жарайды алейкум әлейкум уағалейкум ассалам ok hi hello"
     ).split()
 )
+
+# Words that say what the asker wants to do (apply, go, the documents, how much) or who
+# asks (an age) rather than what about: they are in the questions of every topic ("how do I
+# apply", "where do I go", "I am 16, can I…"), so they weigh GENERIC_WEIGHT of a word, and a
+# passage made of them alone ("как подать заявку") no longer outweighs the question's subject.
+GENERIC = frozenset(
+    normalise(
+        # Russian
+        "подать подавать подаю подам подача заявка заявку заявки заявление заявления документ "
+        "документы документов куда где находится находитесь сколько такое делать сделать "
+        "получить получать попасть участвовать обратиться идти пойти нужен нужна нужны узнать "
+        "лет года "
+        # Kazakh
+        "барамын барам барайын бару баруға барсам барып барамыз құжат құжаттар құжатты "
+        "құжаттарды құжаттары тапсыру тапсырамын тапсырам тапсыруға өтінім өтінімді "
+        "қатысу қатысамын қатысам қатысуға аламын алам алу алуға қанша неше кімге қайдан жолы "
+        "кіремін кірем кіру кіруге орналасқан жастамын жаспын жаста жастағы жасым"
+    ).split()
+)
+GENERIC_WEIGHT = 0.7
 
 # Field weights: how strongly a match in each kind of passage speaks for the topic.
 WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 0.95, "summary": 0.8, "text": 0.7, "offtopic": 1.0}
@@ -115,6 +139,8 @@ def word_features(word: str) -> tuple[tuple[str, float], ...]:
     feats = ["w:" + word]
     feats.extend("p:" + word[:n] for n in PREFIX_LENGTHS if n <= len(word))
     share = 1 / math.sqrt(len(feats) - 1 + WORD_WEIGHT**2)
+    if word in _GENERIC or (word.isdigit() and AGES[0] <= int(word) <= AGES[1]):
+        share *= GENERIC_WEIGHT
     return tuple((f, share * (WORD_WEIGHT if f[0] == "w" else 1.0)) for f in feats)
 
 
@@ -135,6 +161,11 @@ def content_words(tokens: list[str]) -> list[str | None]:
 
 def _devoice(match: re.Match[str]) -> str:
     return "п" if match.group() == "б" else "к"
+
+
+# GENERIC as `content_words` gives them; the ages of the bot's users count as generic too.
+_GENERIC = frozenset(_VOICED.sub(_devoice, w) for w in GENERIC)
+AGES = (14, 35)
 
 
 def features(text: str) -> dict[str, float]:
@@ -273,6 +304,15 @@ class SearchIndex:
             for passage, norm in zip(self.passages, self.norms, strict=True)
         ]
         self.kind_weights = [WEIGHTS[p.kind] for p in self.passages]
+        # Passages that answer with the same FAQ item form one group (ids past the passage
+        # indices); every other passage is a group of its own.
+        answer_ids: dict[tuple[str, str], int] = {}
+        self.groups = [
+            answer_ids.setdefault((p.topic_id, p.answer), len(self.passages) + len(answer_ids))
+            if p.answer is not None
+            else i
+            for i, p in enumerate(self.passages)
+        ]
         # For a topic found only through its texts: its title (the answer is its summary).
         self.first_passage: dict[str, Passage] = {}
         for passage in sorted(self.passages, key=lambda p: p.kind != "title"):
@@ -310,9 +350,11 @@ class SearchIndex:
             for candidate in self.deletions.get(key, ()):
                 if candidate != word and _one_edit(word, candidate):
                     found.add(candidate)
-        for d in _deletions(word):  # `word` has one letter too many
-            if d in self.vocabulary:
-                found.add(d)
+        # `word` has one letter too many, except at its end: there the extra letter is an
+        # ending ("писать" is not "пицца"), and the word's prefixes already carry its start.
+        for d in _deletions(word[:-1]):
+            if d + word[-1] in self.vocabulary:
+                found.add(d + word[-1])
         return sorted(found)
 
     def start_corrections(self, word: str) -> list[str]:
@@ -353,8 +395,9 @@ class SearchIndex:
                         out[f] = share
         if not explained:
             # Two words typed as one ("жасылел", "мекенжай" for "мекен жай"): the first
-            # split into two vocabulary words.
-            for i in range(3, len(word) - 1):
+            # split into two vocabulary words of three letters or more (a two-letter tail is
+            # a Kazakh ending: "жазып" is not "жаз" + "ИП").
+            for i in range(3, len(word) - 2):
                 left, right = word[:i], word[i:]
                 if left in self.vocabulary and right in self.vocabulary:
                     explained = True
@@ -430,7 +473,14 @@ class SearchIndex:
         inverse_norms, contain_factors = self.inverse_norms, self.contain_factors
         kind_weights, passages = self.kind_weights, self.passages
         q_inverse = 1 / q_norm
-        top: dict[str, list[float]] = {}
+        # In a long question one short passage found whole ("в армию" in a life story) says
+        # less than which topic explains most of it: coverage counts more as it grows.
+        n_words = sum(1 for word in content_words(tokens) if word)
+        cover_weight = min(COVER_MAX, COVER + COVER_GROWTH * max(0, n_words - COVER_FROM))
+        # The variants of one FAQ item are one piece of evidence: its best variant counts,
+        # so a topic written with more paraphrases of a question gets no more support.
+        scored: dict[int, tuple[float, int]] = {}
+        groups = self.groups
         for index, dot in dots.items():
             score = dot * inverse_norms[index] * q_inverse
             factor = contain_factors[index]
@@ -439,32 +489,43 @@ class SearchIndex:
                 if contained > score:
                     score = contained
             score *= kind_weights[index]
-            topic_id = passages[index].topic_id
-            best = top.get(topic_id)
-            if best is None:
-                top[topic_id] = [score, index, 0.0, 0.0]
-            elif score > best[0]:
-                best[3], best[2], best[0], best[1] = best[2], best[0], score, index
-            elif score > best[2]:
-                best[3], best[2] = best[2], score
-            elif score > best[3]:
-                best[3] = score
+            group = groups[index]
+            known = scored.get(group)
+            if known is None or score > known[0]:
+                scored[group] = (score, index)
+        top: dict[str, list[float]] = {}
+        for score, index in scored.values():
+            self._keep(top, score, index)
         q_mass = q_norm * q_norm
         ranked = [
             Match(
                 topic_id,
-                (1 - COVER) * (b[0] + (b[2] + b[3]) * SUPPORT) + COVER * cover[topic_id] / q_mass,
+                (1 - cover_weight) * (b[0] + (b[2] + b[3]) * SUPPORT)
+                + cover_weight * cover[topic_id] / q_mass,
                 passages[int(b[1])],
             )
             for topic_id, b in top.items()
         ]
         ranked.extend(
-            Match(topic_id, COVER * mass / q_mass, self.first_passage[topic_id])
+            Match(topic_id, cover_weight * mass / q_mass, self.first_passage[topic_id])
             for topic_id, mass in cover.items()
             if topic_id not in top
         )
         ranked.sort(key=lambda m: m.score, reverse=True)
         return ranked
+
+    def _keep(self, top: dict[str, list[float]], score: float, index: int) -> None:
+        """Keep in `top` each topic's best score (with its passage) and next two scores."""
+        topic_id = self.passages[index].topic_id
+        best = top.get(topic_id)
+        if best is None:
+            top[topic_id] = [score, index, 0.0, 0.0]
+        elif score > best[0]:
+            best[3], best[2], best[0], best[1] = best[2], best[0], score, index
+        elif score > best[2]:
+            best[3], best[2] = best[2], score
+        elif score > best[3]:
+            best[3] = score
 
     def search(self, text: str) -> SearchResult:
         th = self.thresholds
@@ -492,7 +553,9 @@ class SearchIndex:
         result.topic = top.topic_id
         result.best = top
         runners = [m for m in ranked[1:] if m.topic_id != OFFTOPIC]
-        second = runners[0].score if runners else 0.0
+        # The margin is kept over the out-of-scope subjects too: a question nearly as close
+        # to "bank card" as to student-discounts is not answered outright.
+        second = ranked[1].score if len(ranked) > 1 else 0.0
         result.confident = top.score >= th.confident and top.score - second >= th.margin
         if not result.confident:
             result.alternatives = [m.topic_id for m in runners[:2] if m.score >= th.alternative]

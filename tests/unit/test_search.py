@@ -94,6 +94,28 @@ def test_typos_inflections_and_short_words(index: SearchIndex, question: str, to
     assert index.search(question).topic == topic
 
 
+def test_a_typo_is_never_the_ending_of_a_word(index: SearchIndex) -> None:
+    """An extra last letter is an inflection, not a typo: "писать" must not become "пицца"
+    (folded "писа", an out-of-scope phrase), while a letter too many inside still is."""
+    assert "писа" not in index.corrections("писат")
+    assert index.search("ваканисии").topic == "employment"
+
+
+def test_a_kazakh_converb_is_not_split_into_two_words(index: SearchIndex) -> None:
+    """The converb "жазып" is "writing", not "жаз" + "ИП" (the entrepreneurship keyword)."""
+    ranked = index.search("мекенжайды жазып жібересіз бе").ranked
+    assert ranked[0].topic_id == "contacts"
+    assert "entrepreneurship" not in [m.topic_id for m in ranked[:3]]
+
+
+def test_how_to_apply_does_not_outweigh_the_subject(index: SearchIndex) -> None:
+    """The FAQ item "как подать заявку" is in several topics: matched whole, it must not
+    bring them near the topic the question is about."""
+    result = index.search("общага для первокурсника как подать заявку")
+    assert result.topic == "dormitory" and result.confident
+    assert result.ranked[1].score < 0.5 * result.ranked[0].score
+
+
 @pytest.mark.parametrize(
     "question",
     [
