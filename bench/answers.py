@@ -106,7 +106,9 @@ def engine(catalog: Catalog, events: bool = True) -> Callable[[str], Prediction]
         result = index.search(text)
         found = catalog.events.recognise(text) if events and not result.crisis else None
         if found is not None and not found.gives_way(result.topic is not None, result.confident):
-            return EVENTS, False, True
+            # The event list offers the topic the engine saw as a way out: not a confident
+            # answer then.
+            return EVENTS, False, result.topic is None
         return result.topic, result.crisis, result.confident
 
     return predict
@@ -337,6 +339,7 @@ def main() -> None:
         for name in (
             "questions.jsonl",
             "questions_v2.jsonl",
+            "questions_dev3.jsonl",
             "questions_holdout.jsonl",
             "questions_holdout2.jsonl",
             "questions_holdout3.jsonl",

@@ -15,6 +15,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.catalog.events import EventQuestion, Period
+from bot.catalog.models import Topic
 from bot.catalog.store import ContentStore
 from bot.clock import Clock, iso
 from bot.config import Language
@@ -464,24 +465,28 @@ class AsksAboutEvents(Filter):
 
     async def __call__(
         self, message: Message, content: ContentStore, answerer: Answerer, lang: Language
-    ) -> bool | dict[str, EventQuestion]:
+    ) -> bool | dict[str, object]:
         text = message.text or ""
         if not text or text.startswith("/"):
             return False
         found = content.catalog.events.recognise(text)
         if found is None:
             return False
-        # Words beyond the events vocabulary and a topic that fits: the programme's answer.
+        # Words beyond the events vocabulary and a topic that fits: the programme's answer;
+        # a topic the engine saw but that does not win is offered beside the events.
+        also: Topic | None = None
         if found.other_words:
-            kind = answerer.answer(text, lang).kind
-            if found.gives_way(kind in ("confident", "unsure"), kind == "confident"):
+            answer = answerer.answer(text, lang)
+            if found.gives_way(answer.kind in ("confident", "unsure"), answer.kind == "confident"):
                 return False
-        return {"question": found}
+            also = answer.topic
+        return {"question": found, "also": also}
 
 
 async def on_events_question(
     message: Message,
     question: EventQuestion,
+    also: Topic | None,
     t: Translator,
     db: Database,
     content: ContentStore,
@@ -496,12 +501,12 @@ async def on_events_question(
         raise SkipHandler
     config = content.catalog.events
     if not found.events:
-        text, markup = view.none_found(t, config, question.category)
+        text, markup = view.none_found(t, config, question.category, also)
         await message.answer(text, reply_markup=markup)
         return
     await message.answer(
         view.list_text(t, config, found, question.period, question.category),
-        reply_markup=view.list_keyboard(t, found, question.period, question.category),
+        reply_markup=view.list_keyboard(t, found, question.period, question.category, also),
     )
 
 

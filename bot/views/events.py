@@ -10,12 +10,13 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot import clock
 from bot.catalog.events import EventsConfig, Period
+from bot.catalog.models import Topic
 from bot.db.events import Event, Rsvp
 from bot.i18n import Html, Translator, escape
 from bot.services.events import Page
 from bot.speedups import InlineKeyboardBuilder
 from bot.views.common import Flag, RowId
-from bot.views.menu import MenuCD
+from bot.views.menu import MenuCD, TopicCD
 
 PERIOD_CODES: dict[str, Period] = {"a": "all", "w": "week", "m": "month"}
 CODE_OF: dict[Period, str] = {v: k for k, v in PERIOD_CODES.items()}
@@ -221,10 +222,15 @@ def list_text(
 
 
 def list_keyboard(
-    t: Translator, page: Page, period: Period, category: str | None
+    t: Translator, page: Page, period: Period, category: str | None, also: Topic | None = None
 ) -> InlineKeyboardMarkup:
+    """The events of a page, paging, filters; and, first, the programme a free-text
+    question may have meant ("волонтёр на мероприятиях": volunteering), as a way out."""
     kb = InlineKeyboardBuilder()
     sizes: list[int] = []
+    if also is not None:
+        _also_button(kb, t, also)
+        sizes.append(1)
     for event in page.events:
         title = event.title(t.lang)
         short = title if len(title) <= BUTTON_TITLE else title[: BUTTON_TITLE - 1] + "…"
@@ -270,11 +276,21 @@ def categories_keyboard(
     return kb.as_markup()
 
 
+def _also_button(kb: InlineKeyboardBuilder, t: Translator, topic: Topic) -> None:
+    kb.button(
+        text=t("event-button-also-topic", title=topic.text(t.lang).title),
+        callback_data=TopicCD(id=topic.id),
+    )
+
+
 def none_found(
-    t: Translator, config: EventsConfig, category: str | None
+    t: Translator, config: EventsConfig, category: str | None, also: Topic | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """No upcoming event matches a free-text question: say so, offer to tell them later."""
+    """No upcoming event matches a free-text question: say so, offer to tell them later
+    (and the programme the question may have meant)."""
     kb = InlineKeyboardBuilder()
+    if also is not None:
+        _also_button(kb, t, also)
     if category:
         kb.button(text=t("event-button-watch"), callback_data=EvWatchCD(c=category))
         text = t("event-none-in-category", category=category_title(t, config, category))

@@ -528,6 +528,7 @@ event-button-ics = 📆 Күнтізбеге қосу
 event-button-list = 📅 Тізімге
 event-button-open = 📅 Іс-шараны ашу
 event-button-all = 📅 Барлық іс-шаралар
+event-button-also-topic = 📌 Мүмкін, сізге мына бөлім керек: «{ $title }»
 event-button-watch = 🔔 Келесісі туралы хабарлаңыз
 event-button-use-registration = ✅ Иә, осы деректермен жазылу
 event-button-reminders-off = 🔕 Еске салғыштарды өшіру

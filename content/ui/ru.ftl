@@ -551,6 +551,7 @@ event-button-ics = 📆 Добавить в календарь
 event-button-list = 📅 К списку
 event-button-open = 📅 Открыть мероприятие
 event-button-all = 📅 Все мероприятия
+event-button-also-topic = 📌 Может быть, вам сюда: «{ $title }»
 event-button-watch = 🔔 Сообщить о следующем
 event-button-use-registration = ✅ Да, записаться с этими данными
 event-button-reminders-off = 🔕 Выключить напоминания

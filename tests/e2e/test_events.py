@@ -271,6 +271,24 @@ async def test_free_text_lists_matching_events(
 
 
 @pytest.mark.parametrize(
+    ("lang", "way_out"), [("kk", "Мүмкін, сізге мына бөлім керек"), ("ru", "Может быть, вам сюда")]
+)
+async def test_events_answer_offers_the_programme_the_question_may_mean(
+    setup: Setup, lang: str, way_out: str
+) -> None:
+    """Events named beside a programme the engine is unsure of: the list, and first a button
+    to that programme's card, so a wrong guess costs one tap."""
+    await add_event(setup.db, days=1, category="forum", title_kk="Жастар форумы", title_ru="Форум")
+    user = await person(setup, 545, lang)
+    await user.send("мероприятия ресурсного центра")
+    first = user.buttons()[0]
+    assert way_out in first
+    await user.click(first)
+    title = "Жастар ресурстық орталығы" if lang == "kk" else "Молодёжный ресурсный центр"
+    assert title in user.last_text
+
+
+@pytest.mark.parametrize(
     ("lang", "question", "watch"),
     [
         ("kk", "форум қашан болады", "Келесісі туралы"),
