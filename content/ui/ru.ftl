@@ -539,8 +539,8 @@ event-line-ages = 👥 { $value }
 event-line-bring = 🎒 Взять с собой: { $value }
 event-line-seats = 🎟 { $value }
 event-you-going = ✅ Вы записаны. Ваш код на входе: <b>{ $code }</b>
-event-you-checked-in = ✅ Ваше участие отмечено (код { $code }).
-event-you-waiting = ⏳ Вы в листе ожидания, ваша очередь: { $place }. Если место освободится, сразу сообщу.
+event-you-checked-in = ✅ Вы отмечены на входе (код { $code }).
+event-you-waiting = ⏳ Вы в листе ожидания, ваш номер в очереди: { $place }. Если место освободится, сразу сообщу.
 event-button-go = ✋ Приду
 event-button-wait = ⏳ В лист ожидания
 event-button-cancel = ✖️ Не смогу прийти
@@ -559,11 +559,11 @@ event-button-reminders-on = 🔔 Включить напоминания
 event-button-skip-comment = Завершить без отзыва
 event-cancel-confirm = Отменить запись на «{ $title }»? Ваше место перейдёт следующему в очереди.
 event-rsvp-confirmed = 🎉 Вы записаны: «{ $title }». Напомню за сутки и за час до начала.
-event-rsvp-waiting = Свободных мест нет, поэтому я записал вас в лист ожидания («{ $title }»), ваша очередь: { $place }. Если место освободится, сообщу.
+event-rsvp-waiting = На «{ $title }» свободных мест нет, поэтому я записал вас в лист ожидания. Ваш номер в очереди: { $place }. Если место освободится, сообщу.
 event-rsvp-closed = Запись на «{ $title }» закрыта: мероприятие уже началось или отменено.
 event-rsvp-cancelled = Запись отменена: «{ $title }».
 event-promoted = 🎉 Освободилось место! Теперь вы участник мероприятия «{ $title }».
-event-reg-needed = На «{ $title }» записывают по данным регистрации на программу «{ $programme }». Сначала заполните короткую анкету — в конце я сам запишу вас на мероприятие.
+event-reg-needed = Для записи на «{ $title }» нужны данные регистрации на программу «{ $programme }». Сначала заполните короткую анкету — в конце я сам запишу вас на мероприятие.
 event-reg-reuse =
     Записаться на «{ $title }» с данными вашей регистрации? Заполнять заново не нужно.
 
@@ -589,11 +589,11 @@ event-remind-1h =
     📍 { $place }
     Ваш код на входе: <b>{ $code }</b>.
 event-rate-ask = Как прошло мероприятие «{ $title }»? Оцените от 1 до 5.
-event-rate-comment = Спасибо, ваша оценка: { $score }. Если хотите оставить пару слов организаторам, просто напишите их.
+event-rate-comment = Спасибо, ваша оценка: { $score }. Хотите сказать пару слов организаторам — просто напишите сюда.
 event-rate-thanks = Спасибо! Ваш отзыв получат организаторы.
 event-reminders-on = 🔔 Напоминания о мероприятиях включены.
 event-reminders-off = 🔕 Напоминания выключены. Включить снова: /reminders
-event-reminders-state-on = Я напоминаю о мероприятии за сутки и за час до начала.
+event-reminders-state-on = Напоминаю о мероприятиях за сутки и за час до начала.
 event-reminders-state-off = Напоминания о мероприятиях выключены.
 event-my-title = <b>Мои мероприятия</b>
 event-my-item =
@@ -616,7 +616,7 @@ event-csv-bad-number = здесь должно быть целое число.
 event-csv-not-utf8 = файл не в кодировке UTF-8. В Excel сохраните его как «CSV UTF-8 (разделитель — запятая)».
 event-csv-too-big = файл слишком большой (больше 2 МБ).
 event-csv-refused = Ничего не добавлено: ошибок в файле — { $count }. Исправьте их и загрузите файл снова.
-event-csv-checked = Файл в порядке: мероприятий к добавлению — { $count }. Ничего не записано (проверка).
+event-csv-checked = Файл в порядке: можно добавить мероприятий — { $count }. Это была только проверка, ничего не сохранено.
 event-csv-imported = Добавлено мероприятий: { $count } (№ { $first }–{ $last }).
 event-csv-status-confirmed = придёт
 event-csv-status-waiting = в листе ожидания
@@ -625,7 +625,7 @@ event-csv-col-status = Статус
 event-csv-col-place = Место в очереди
 event-csv-col-code = Код
 event-csv-col-checked-in = Отмечен на входе
-event-csv-col-signed-up = Записался
+event-csv-col-signed-up = Время записи
 event-csv-col-telegram-id = Telegram ID
 event-csv-col-language = Язык
 event-csv-col-full-name = ФИО
@@ -709,7 +709,7 @@ evadm-card-rsvps = 👥 Придут: { $confirmed } / { $capacity }; в лис�
 evadm-card-ratings = ⭐ Оценок: { $ratings }, средняя { $average }; отзывов: { $comments }; напоминаний отправлено: { $reminders }
 evadm-card-told = 📨 Об отмене сообщено: { $sent }; заблокировали бота: { $blocked }; не доставлено или неизвестно: { $failed }
 evadm-card-registration = 📝 Запись через анкету программы: { $topic }
-evadm-ask-copy = Копия «{ $title }»: когда начало? Дата и время по Шымкенту, например: { $example }. Всё остальное останется как было; длительность та же.
+evadm-ask-copy = Копия «{ $title }»: когда начало? Дата и время по Шымкенту, например: { $example }. Остальное не изменится, длительность тоже.
 evadm-copied = ✅ Копия создана, № { $id }.
 evadm-cancel-confirm = Отменить «{ $title }»? Всем, кто записан ({ $confirmed }) и ждёт в очереди ({ $waiting }), бот сообщит об отмене на их языке.
 evadm-already-cancelled = Мероприятие уже отменено.
@@ -727,11 +727,11 @@ evadm-checkin-ok = ✅ Отмечен: код { $code }
     «{ $title }», { $when }
 evadm-checkin-already = ⚠️ Уже отмечен в { $at }: код { $code }
     «{ $title }», { $when }
-evadm-checkin-waiting = ⛔ Код { $code } — из листа ожидания: места у этого участника нет.
+evadm-checkin-waiting = ⛔ Код { $code } — из листа ожидания: этому участнику место не досталось.
     «{ $title }», { $when }
 evadm-checkin-cancelled = ⛔ Код { $code }: участник отменил запись.
     «{ $title }», { $when }
-evadm-cancelled-notice = ❌ Мероприятие «{ $title }» ({ $when }, { $place }) отменено. Простите за неудобство! Другие мероприятия: /events
+evadm-cancelled-notice = ❌ К сожалению, мероприятие «{ $title }» ({ $when }, { $place }) отменено. Простите! Другие мероприятия: /events
 evadm-stats =
     📅 <b>Мероприятия</b> за { $days } дн.: { $held } (отменено { $cancelled }); записались { $confirmed }, пришли { $checked_in }; оценок { $ratings }, средняя { $average }
     Впереди: { $coming }, записались { $coming_confirmed }, в листах ожидания { $coming_waiting }
