@@ -99,6 +99,7 @@ async def test_commands_menu_is_set_per_language(harness: Harness) -> None:
     assert [c["command"] for c in commands["ru"]] == [
         "start",
         "menu",
+        "events",
         "register",
         "my",
         "ask",
