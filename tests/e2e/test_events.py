@@ -361,6 +361,8 @@ async def test_reminders_once_across_a_restart_never_to_the_wrong_people(
     await stop(h)
     h = await start(settings, db, content, fake_api, clock)
     s = Setup(h, db, clock)
+    for user in (going, cancelled, blocked, silent):
+        user.h = h  # the same chats, now with the restarted bot (the old one's session is closed)
     assert await s.worker.run_once() == 0
     for user in (cancelled, blocked, silent):
         assert len(user.messages) == counts_before[user.id]
@@ -373,6 +375,7 @@ async def test_reminders_once_across_a_restart_never_to_the_wrong_people(
     await stop(h)
     h = await start(settings, db, content, fake_api, clock)
     s = Setup(h, db, clock)
+    going.h = h
     assert await event_reminders.status_of(db, event.id, 561, "1h") == "uncertain"
     assert await s.worker.run_once() == 0
     assert len(going.messages) == counts_before[going.id] + 1
