@@ -159,6 +159,8 @@ def evaluate(name: str, predict: Callable[[str], Prediction], rows: list[dict]) 
 
 
 def _percentiles(prefix: str, values: list[float]) -> dict[str, float]:
+    if not values:  # an empty set (`--crisis /dev/null`): nothing timed
+        return {prefix + "p50": 0.0, prefix + "p99": 0.0}
     values = sorted(values)
     p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
     return {prefix + "p50": statistics.median(values), prefix + "p99": p99}
