@@ -320,6 +320,8 @@ def run_crisis(paths: list[Path], misses: bool) -> None:
     previous = previous_detector()
     for path in paths:
         rows = _read(path)
+        if not rows:  # `--crisis /dev/null`: the topic part only
+            continue
         results = [
             evaluate_crisis("detector", current_detector(detector), rows),
             evaluate_crisis("  rules alone", current_detector(rules_only), rows),
