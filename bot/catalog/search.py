@@ -139,7 +139,8 @@ def word_features(word: str) -> tuple[tuple[str, float], ...]:
     feats = ["w:" + word]
     feats.extend("p:" + word[:n] for n in PREFIX_LENGTHS if n <= len(word))
     share = 1 / math.sqrt(len(feats) - 1 + WORD_WEIGHT**2)
-    if word in _GENERIC or (word.isdigit() and AGES[0] <= int(word) <= AGES[1]):
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if word in _GENERIC or (word.isdecimal() and AGES[0] <= int(word) <= AGES[1]):
         share *= GENERIC_WEIGHT
     return tuple((f, share * (WORD_WEIGHT if f[0] == "w" else 1.0)) for f in feats)
 
