@@ -39,11 +39,18 @@ def _frame(title: str, body: str, width: int = WIDTH, height: int = HEIGHT) -> M
     )
 
 
+def _intervals(top: int) -> int:
+    """How many gridline intervals the axis has: whole numbers at every line (0, 1, 2, 3, 4,
+    5 for a top of 5, not 0, 1, 2, 3, 5)."""
+    return next(n for n in (5, 4, 2, 1) if top % n == 0)
+
+
 def _axis(top: int, plot_h: int) -> str:
     parts = []
-    for i in range(5):
-        value = top * i // 4
-        y = PAD_TOP + plot_h - plot_h * i / 4
+    intervals = _intervals(top)
+    for i in range(intervals + 1):
+        value = top * i // intervals
+        y = PAD_TOP + plot_h - plot_h * i / intervals
         parts.append(
             f'<line class="grid" x1="{PAD_LEFT}" x2="{WIDTH - PAD_RIGHT}" '
             f'y1="{y:.1f}" y2="{y:.1f}"/>'
