@@ -21,7 +21,17 @@ from bot.db.database import Database
 Via = Literal["panel", "telegram", "cli"]
 VIAS: tuple[Via, ...] = ("panel", "telegram", "cli")
 # What the log records; the panel's filter lists these (texts: panel-action-<code>).
-ACTIONS = ("status", "export", "signin", "signout", "reload", "announce", "announce-control")
+ACTIONS = (
+    "status",
+    "export",
+    "signin",
+    "signout",
+    "reload",
+    "announce",
+    "announce-control",
+    "content-save",
+    "content-restore",
+)
 
 
 @dataclass(frozen=True, slots=True)
