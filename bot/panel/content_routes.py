@@ -274,8 +274,18 @@ async def save_topic(request: web.Request) -> web.StreamResponse:
         # The admin's text stays on the page, with the token they opened: saving again is
         # refused again, until they open the current version and redo the change there.
         return _edit(request, found.topic_id, data, sha, status=409, notice="conflict")
+    draft = await asyncio.to_thread(
+        content_admin.check_draft, panel.content.content_dir, found.topic_id, text
+    )
     return _edit(
-        request, found.topic_id, data, sha, status=422, notice="refused", errors=result.errors
+        request,
+        found.topic_id,
+        data,
+        sha,
+        status=422,
+        draft=draft,
+        notice="refused",
+        errors=result.errors,
     )
 
 
