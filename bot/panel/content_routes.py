@@ -21,7 +21,7 @@ from bot.panel.context import panel_of
 from bot.panel.forms import LANGS, TOPIC_TEXT_FIELDS, positive_int, topic_from_form
 from bot.panel.paths import PREFIX
 from bot.panel.security import FORM, TEXTS, session_of
-from bot.services import content_admin
+from bot.services import content_admin, reports
 from bot.services.audit import Actor
 from bot.transport.html import parse_html
 from bot.views.answers import render_answer
@@ -358,7 +358,84 @@ async def restore_topic(request: web.Request) -> web.StreamResponse:
     )
 
 
+# --- from questions to answers -----------------------------------------------------------
+
+GAP_DAYS = (7, 30, 90)
+MAX_ANSWER = 3000
+
+
+async def gaps_page(request: web.Request) -> web.Response:
+    return await _gaps(request)
+
+
+async def _gaps(
+    request: web.Request, status: int = 200, errors: list[str] | None = None
+) -> web.Response:
+    """The /gaps report, grouped, with the topics offered and a form per question."""
+    panel = panel_of(request)
+    t: Translator = request[TEXTS]
+    days = positive_int(request.query.get("days"), 365) or 30
+    found = await reports.gaps(panel.db, days, limit=50)
+    answered = await reports.answered_this_month(panel.db)
+    topics = sorted(panel.content.catalog.topics.values(), key=lambda tp: tp.text(t.lang).title)
+    done = request.query.get("done")
+    return _render(
+        request,
+        "gaps.html",
+        status=status,
+        errors=errors or [],
+        gaps=found,
+        days=days,
+        day_choices=GAP_DAYS,
+        answered=sorted(answered.items(), key=lambda kv: -kv[1]),
+        topics=[(tp.id, tp.text(t.lang).title) for tp in topics],
+        done=done if done in ("faq", "offtopic") else None,
+        qargs={"days": str(days)},
+    )
+
+
+async def gap_to_faq(request: web.Request) -> web.StreamResponse:
+    panel = panel_of(request)
+    form = _form(request)
+    topic_id = form.get("topic", "")
+    if topic_id not in panel.content.catalog.topics:
+        return _not_found(request)
+    questions: dict[Language, list[str]] = {}
+    answers: dict[Language, str] = {}
+    for lang in LANGUAGES:
+        questions[lang] = [
+            " ".join(q.split())[:MAX_QUESTION]
+            for q in form.get(f"q-{lang}", "").splitlines()
+            if q.strip()
+        ]
+        answers[lang] = form.get(f"a-{lang}", "").replace("\r\n", "\n").strip()[:MAX_ANSWER]
+    actor = Actor(session_of(request).admin_id, "panel")
+    result = await content_admin.add_faq(
+        panel.db, panel.content, panel.content_lock, topic_id, questions, answers, actor
+    )
+    if isinstance(result, content_admin.Refused):
+        return await _gaps(request, 422, result.errors)
+    raise web.HTTPSeeOther(f"{PREFIX}/gaps?done=faq")
+
+
+async def gap_offtopic(request: web.Request) -> web.StreamResponse:
+    panel = panel_of(request)
+    phrase = " ".join(_form(request).get("question", "").split())[:MAX_QUESTION]
+    if not phrase:
+        return _not_found(request)
+    actor = Actor(session_of(request).admin_id, "panel")
+    result = await content_admin.mark_out_of_scope(
+        panel.db, panel.content, panel.content_lock, phrase, actor
+    )
+    if isinstance(result, content_admin.Refused):
+        return await _gaps(request, 422, result.errors)
+    raise web.HTTPSeeOther(f"{PREFIX}/gaps?done=offtopic")
+
+
 def add_routes(app: web.Application) -> None:
+    app.router.add_get("/gaps", gaps_page)
+    app.router.add_post("/gaps/faq", gap_to_faq)
+    app.router.add_post("/gaps/offtopic", gap_offtopic)
     app.router.add_get("/content", topics_page)
     app.router.add_get(r"/content/{id:[a-z0-9-]{3,32}}", topic_page)
     app.router.add_post(r"/content/{id:[a-z0-9-]{3,32}}/check", check_topic)

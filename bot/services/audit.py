@@ -31,6 +31,8 @@ ACTIONS = (
     "announce-control",
     "content-save",
     "content-restore",
+    "gap-faq",
+    "gap-offtopic",
 )
 
 

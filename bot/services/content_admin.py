@@ -32,7 +32,8 @@ from bot.catalog.files import NotRegularFileError, NotUtf8Error, read_text
 from bot.catalog.loader import Catalog, ContentError, Report, catalog_of, check
 from bot.catalog.models import TOPIC_ID, Topic
 from bot.catalog.store import ContentStore
-from bot.config import Language
+from bot.catalog.topic_file import dump_topic
+from bot.config import LANGUAGES, Language
 from bot.db.content_versions import ContentVersion, ContentVersions
 from bot.db.database import Database
 from bot.services import audit
@@ -154,6 +155,10 @@ def _overlay(content_dir: Path, replaced: str, text: str) -> Iterator[Path]:
         for entry in content_dir.iterdir():
             if entry.name != parts[0]:
                 (root / entry.name).symlink_to(entry.resolve())
+        if len(parts) == 1:  # a file at the top: search.toml
+            (root / parts[0]).write_text(text, encoding="utf-8")
+            yield root
+            return
         inner = root / parts[0]
         inner.mkdir()
         source = content_dir / parts[0]
@@ -165,9 +170,10 @@ def _overlay(content_dir: Path, replaced: str, text: str) -> Iterator[Path]:
         yield root
 
 
-def check_draft(content_dir: Path, topic_id: str, text: str) -> Draft:
-    """Check a topic's new text with the loader's own rules (blocking: call in a thread)."""
-    with _overlay(content_dir, rel_path(topic_id), text) as root:
+def check_draft(content_dir: Path, topic_id: str, text: str, path: str | None = None) -> Draft:
+    """Check a topic's new text (or another file's, `path` inside content/) with the
+    loader's own rules (blocking: call in a thread)."""
+    with _overlay(content_dir, path or rel_path(topic_id), text) as root:
         report = check(root)
     prefix = f"{topic_id}.toml"
     topic = next((t for t in report.topics if t.id == topic_id), None)
@@ -236,12 +242,12 @@ async def record_disk(db: Database, content_dir: Path) -> int:
     """Record every topic file whose text is not its last recorded version (a hand edit,
     or a file seen for the first time). Returns how many were recorded."""
     found: list[tuple[str, str, str]] = []
-    for path in sorted((content_dir / TOPICS).glob("*.toml")):
+    for path in [content_dir / SEARCH, *sorted((content_dir / TOPICS).glob("*.toml"))]:
         try:
             text = read_text(path)
         except (OSError, NotUtf8Error):
             continue
-        found.append((f"{TOPICS}/{path.name}", sha256(text), text))
+        found.append((path.relative_to(content_dir).as_posix(), sha256(text), text))
     at = clock.iso(clock.now())
     async with db.transaction() as conn:
         repo = ContentVersions(conn)
@@ -310,45 +316,164 @@ async def save(
     content loads with it, and the running bot takes it; record the version and audit it.
 
     Refused (with the loader's errors) leaves the file and the running bot as they were."""
-    path = content.content_dir / rel_path(topic_id)
     async with lock:  # one panel save at a time: check, write and reload as one step
         current = read_topic(content.content_dir, topic_id)
         if current is None:
             return Refused([f"{rel_path(topic_id)}: not found"])
         if current.sha256 != expected_sha:
             return Conflict(current.sha256)
-        draft = await asyncio.to_thread(check_draft, content.content_dir, topic_id, text)
-        if draft.errors:
-            return Refused(draft.errors)
-        await asyncio.to_thread(write_atomically, path, text)
-        result = await asyncio.to_thread(swap, content)
-        if result.errors:  # another file went bad meanwhile: put ours back as it was
-            await asyncio.to_thread(write_atomically, path, current.text)
-            return Refused(result.errors)
         action = "content-restore" if restored_from else "content-save"
-        at = clock.now()
-        async with db.transaction() as conn:
-            version_id = await ContentVersions(conn).add(
-                rel_path(topic_id),
-                sha256(text),
-                text,
-                clock.iso(at),
-                actor.admin_id,
-                "restore" if restored_from else "panel",
-                restored_from,
-            )
-            await audit.record_in(
-                conn,
-                actor,
-                action,
-                f"topic:{topic_id}",
-                at,
-                version=version_id,
-                restored_from=restored_from,
-                warnings=len(draft.warnings),
-            )
-        await record_disk(db, content.content_dir)  # other files edited by hand meanwhile
+        return await _write(
+            db, content, rel_path(topic_id), current.text, text, actor, action, restored_from
+        )
+
+
+async def _write(
+    db: Database,
+    content: ContentStore,
+    path: str,
+    old: str,
+    text: str,
+    actor: Actor,
+    action: str,
+    restored_from: int | None = None,
+    **details: object,
+) -> Saved | Refused:
+    """Check, write atomically, reload, record and audit (the caller holds the lock)."""
+    target = content.content_dir / path
+    topic_id = Path(path).stem
+    draft = await asyncio.to_thread(check_draft, content.content_dir, topic_id, text, path)
+    if draft.errors:
+        return Refused(draft.errors)
+    await asyncio.to_thread(write_atomically, target, text)
+    result = await asyncio.to_thread(swap, content)
+    if result.errors:  # another file went bad meanwhile: put ours back as it was
+        await asyncio.to_thread(write_atomically, target, old)
+        return Refused(result.errors)
+    at = clock.now()
+    async with db.transaction() as conn:
+        version_id = await ContentVersions(conn).add(
+            path,
+            sha256(text),
+            text,
+            clock.iso(at),
+            actor.admin_id,
+            "restore" if restored_from else "panel",
+            restored_from,
+        )
+        await audit.record_in(
+            conn,
+            actor,
+            action,
+            f"topic:{topic_id}" if path.startswith(TOPICS) else f"content:{path}",
+            at,
+            version=version_id,
+            restored_from=restored_from,
+            warnings=len(draft.warnings),
+            **details,
+        )
+    await record_disk(db, content.content_dir)  # other files edited by hand meanwhile
     return Saved(version_id, result.topics, len(result.warnings))
+
+
+# --- from questions to answers -----------------------------------------------------------
+
+
+async def add_faq(
+    db: Database,
+    content: ContentStore,
+    lock: asyncio.Lock,
+    topic_id: str,
+    questions: dict[Language, list[str]],
+    answers: dict[Language, str],
+    actor: Actor,
+) -> Saved | Refused:
+    """Add a question (the /gaps report's) as a new FAQ item of a topic, in both
+    languages, to the file as it is now: an addition, so it never overwrites an edit."""
+    async with lock:
+        current = read_topic(content.content_dir, topic_id)
+        if current is None:
+            return Refused([f"{rel_path(topic_id)}: not found"])
+        data = dict(current.data)
+        for lang in LANGUAGES:
+            found = data.get(lang)
+            text: dict[str, object] = dict(found) if isinstance(found, dict) else {}
+            before = text.get("faq")
+            faq = list(before) if isinstance(before, list) else []
+            faq.append({"questions": questions.get(lang, []), "answer": answers.get(lang, "")})
+            text["faq"] = faq
+            data[lang] = text
+        return await _write(
+            db,
+            content,
+            rel_path(topic_id),
+            current.text,
+            dump_topic(data),
+            actor,
+            "gap-faq",
+        )
+
+
+SEARCH = "search.toml"
+OFFTOPIC_OPEN = re.compile(r"^offtopic\s*=\s*\[", re.MULTILINE)
+
+
+def with_offtopic(text: str, phrase: str, day: str) -> str | None:
+    """search.toml with `phrase` added at the end of the `offtopic` list, on its own line
+    with a comment, the rest of the file (its comments and layout) untouched. A line-level
+    edit: the file is written by hand, grouped and commented, and must stay so. None when
+    the list cannot be found."""
+    opened = OFFTOPIC_OPEN.search(text)
+    if opened is None:
+        return None
+    depth, i, quoted = 1, opened.end(), False
+    while i < len(text) and depth:
+        ch = text[i]
+        if quoted:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+        elif ch == "#":
+            i = text.find("\n", i)
+            if i < 0:
+                return None
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if not depth:
+                break
+        i += 1
+    if depth:
+        return None
+    line_start = text.rfind("\n", 0, i) + 1
+    head = text[:line_start].rstrip()
+    if not head.endswith(",") and not head.endswith("["):
+        head += ","
+    from bot.catalog.topic_file import _basic
+
+    added = f"    {_basic(phrase)},  # added in the web panel, {day}\n"
+    return head + "\n" + added + text[line_start:]
+
+
+async def mark_out_of_scope(
+    db: Database, content: ContentStore, lock: asyncio.Lock, phrase: str, actor: Actor
+) -> Saved | Refused:
+    """Add a question to the out-of-scope phrases of search.toml: the bot then says
+    honestly it does not cover it, instead of offering an unrelated programme."""
+    async with lock:
+        path = content.content_dir / SEARCH
+        try:
+            old = read_text(path)
+        except (OSError, NotUtf8Error):
+            return Refused([f"{SEARCH}: cannot be read"])
+        text = with_offtopic(old, phrase, clock.day(clock.today()))
+        if text is None:
+            return Refused([f"{SEARCH}: offtopic: the list was not found"])
+        return await _write(db, content, SEARCH, old, text, actor, "gap-offtopic")
 
 
 # --- history -----------------------------------------------------------------------------

@@ -217,3 +217,26 @@ panel-history-changes = Что изменилось ({ $when })
 panel-history-restore = Вернуть эту версию
 panel-history-restored = Версия возвращена. Бот уже отвечает по ней.
 panel-history-none = Версий пока нет.
+
+# Вопросы без ответа (/gaps в панели).
+panel-nav-gaps = Вопросы без ответа
+panel-action-gap-faq = вопрос добавлен в частые вопросы темы
+panel-action-gap-offtopic = вопрос отмечен как не по теме бота
+panel-gaps-title = Вопросы без ответа
+panel-gaps-intro = Вопросы, на которые бот не ответил или ответ отметили «не помогло». Добавьте вопрос в тему с ответом на двух языках — и в следующий раз бот ответит. Если вопрос не по теме бота, отметьте это: бот честно скажет, что не знает.
+panel-gaps-days = за { $days } дн.
+panel-gaps-answered = Ответы бота по темам в этом месяце
+panel-gaps-list = Вопросов: { $count }
+panel-gaps-none = За этот срок все вопросы получили ответ.
+panel-gaps-counts = — задан { $count } { $count ->
+        [few] раза
+       *[other] раз
+    }: без ответа { $unanswered }, «не помогло» { $not_helpful }
+panel-gaps-offered = Бот предлагал:
+panel-gaps-add-faq = Ответить на этот вопрос
+panel-gaps-add-faq-button = Добавить в частые вопросы темы
+panel-gaps-offtopic-hint = Или, если бот не должен отвечать на такое:
+panel-gaps-offtopic = Отметить как не по теме бота
+panel-gaps-done-faq = Вопрос добавлен в тему. Бот уже отвечает на него.
+panel-gaps-done-offtopic = Вопрос отмечен как не по теме. Бот больше не будет подбирать к нему программу.
+panel-gaps-refused = Не сохранено. Бот продолжает работать с прежним текстом.

@@ -151,3 +151,49 @@ async def test_admin_fills_a_field_breaks_an_edit_meets_a_conflict_and_restores(
         assert PHONE not in young.last_text
     finally:
         await server.close()
+
+
+async def test_a_gap_question_turned_into_a_faq_item_is_then_answered(
+    harness: Harness, browser: Any
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    question = "есть ли шахматный кружок для подростков"
+    answer_ru = "Шахматный кружок — тестовый ответ для проверки панели."
+    db = harness.dp["db"]
+    await users.seen(db, ADMIN)
+    await users.set_language(db, ADMIN, "ru")
+    admin = harness.user(ADMIN, "Админ", language_code="ru")
+    young = harness.user(7200, "Айбек", language_code="ru")
+    await young.start("Русский")
+    await young.send(question)
+    assert answer_ru not in young.last_text
+    server = TestServer(root_app(harness), host="127.0.0.1")
+    await server.start_server()
+    base = str(server.make_url("")).rstrip("/")
+    try:
+        await call(browser.get, base + await link_from_bot(admin))
+        await call(lambda: browser.find_element(By.ID, "signin").click())
+        await until(lambda: browser.find_elements(By.CSS_SELECTOR, "svg.chart"), "the dashboard")
+        await call(browser.get, base + "/panel/gaps")
+        await until(lambda: "Вопросов: 1" in browser.page_source, "the gaps report")
+        await call(lambda: browser.find_element(By.CSS_SELECTOR, "li.gap summary").click())
+        await call(
+            lambda: Select(browser.find_element(By.ID, "gap-topic-1")).select_by_value(
+                "resource-centre"
+            )
+        )
+        await call(set_value, browser, "gap-q-ru-1", question)
+        await call(set_value, browser, "gap-a-ru-1", answer_ru)
+        await call(set_value, browser, "gap-a-kk-1", "Шахмат үйірмесі — сынақ жауабы.")
+        await shot(browser, "21-gaps-answer")
+        await call(
+            lambda: browser.find_element(By.CSS_SELECTOR, "#gap-faq-1 button[type=submit]").click()
+        )
+        await until(lambda: browser.find_elements(By.ID, "done"), "the added notice")
+        await shot(browser, "22-gaps-added")
+    finally:
+        await server.close()
+    await young.send(question)
+    assert answer_ru in young.last_text
