@@ -44,8 +44,8 @@ from bot.filters import FromOperator, InOperatorsChat
 from bot.handlers.common import acknowledge, send_chunks
 from bot.i18n import Translator
 from bot.services import handoff
-from bot.services.followups import FollowupGate
 from bot.services.audit import Actor
+from bot.services.followups import FollowupGate
 from bot.services.handoff import Opened
 from bot.transport.retry import never_reached
 from bot.views.answers import CrisisCD, crisis_keyboard
