@@ -88,7 +88,7 @@ class RepliesToTicket(Filter):
         return {"ticket": ticket} if ticket is not None else False
 
 
-async def _update_status(
+async def update_ticket_status(
     bot: Bot, db: Database, g: Translator, ticket: Ticket, operator: str | None = None
 ) -> None:
     where = await handoff.thread_message(db, ticket.id, "ticket")
@@ -324,7 +324,7 @@ async def on_followup(
         question=message.text or message.caption,
     )
     if reopened is not None:
-        await _update_status(bot, db, g, reopened)
+        await update_ticket_status(bot, db, g, reopened)
     await message.answer(t("handoff-followup-sent", number=ticket.id))
 
 
@@ -403,7 +403,7 @@ async def on_write_now(
     await message.answer(t("crisis-sent", number=ticket.id))
 
 
-async def _unpin(bot: Bot, db: Database, ticket: Ticket) -> None:
+async def unpin_ticket(bot: Bot, db: Database, ticket: Ticket) -> None:
     """An urgent ticket leaves the top of the group once it is answered or closed."""
     if not ticket.urgent:
         return
@@ -473,7 +473,7 @@ async def deliver_answer(
     except TelegramForbiddenError:
         closed = await handoff.user_blocked(db, ticket)
         if closed is not None:
-            await _update_status(bot, db, g, closed)
+            await update_ticket_status(bot, db, g, closed)
         return "blocked"
     except TelegramBadRequest as exc:
         log.warning("answer to ticket %s not delivered: %s", ticket.id, exc.message)
@@ -503,8 +503,8 @@ async def deliver_answer(
         mirrored,
         actor,
     )
-    await _update_status(bot, db, g, done, operator_name)
-    await _unpin(bot, db, done)
+    await update_ticket_status(bot, db, g, done, operator_name)
+    await unpin_ticket(bot, db, done)
     return "delivered"
 
 
@@ -618,8 +618,8 @@ async def on_ticket_close(
         await acknowledge(query, g("button-outdated"))
         return
     await acknowledge(query, g("handoff-closed", number=ticket.id))
-    await _update_status(bot, db, g, ticket)
-    await _unpin(bot, db, ticket)
+    await update_ticket_status(bot, db, g, ticket)
+    await unpin_ticket(bot, db, ticket)
 
 
 def create_router() -> Router:

@@ -33,6 +33,9 @@ ACTIONS = (
     "content-restore",
     "gap-faq",
     "gap-offtopic",
+    "ticket-answer",
+    "ticket-close",
+    "ticket-reopen",
 )
 
 
