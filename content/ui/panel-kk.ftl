@@ -273,3 +273,4 @@ panel-tickets-problem-long = Жауап бір хабарламаға сыйма
 panel-tickets-problem-blocked = Пайдаланушы ботты бұғаттаған: жауап жеткізілмеді, сұрақ жабылды.
 panel-tickets-problem-failed = Telegram жауапты қабылдамады. Қайталап көріңіз.
 panel-tickets-problem-gone = Пайдаланушы деректерін өшіруді сұраған: оған жауап жіберу мүмкін емес.
+panel-tickets-lang = Пайдаланушының тілі

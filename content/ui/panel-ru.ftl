@@ -276,3 +276,4 @@ panel-tickets-problem-long = Ответ слишком длинный для о�
 panel-tickets-problem-blocked = Пользователь заблокировал бота: ответ не доставлен, вопрос закрыт.
 panel-tickets-problem-failed = Telegram не принял ответ. Попробуйте ещё раз.
 panel-tickets-problem-gone = Пользователь попросил удалить свои данные: ответить ему нельзя.
+panel-tickets-lang = Язык пользователя
