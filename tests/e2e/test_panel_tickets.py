@@ -95,7 +95,7 @@ async def test_an_answer_from_the_browser_reaches_the_user_and_the_group(
         # The user's follow-up reopens it, and it shows in the thread.
         await user.send("А если мне 15 лет?", reply_to=answer.message_id)
         thread = await (await client.get("/panel/tickets/1")).text()
-        assert "А если мне 15 лет?" in thread and "ждут ответа" in thread
+        assert "А если мне 15 лет?" in thread and "ждёт ответа" in thread
         # An operator's reply to the mirror in the group answers the ticket too.
         user.new_messages()
         await desk.feed(
