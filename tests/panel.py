@@ -137,7 +137,7 @@ class _FormReader(HTMLParser):
             return
         if tag == "input":
             kind = a.get("type", "text")
-            if kind == "checkbox":
+            if kind in ("checkbox", "radio"):
                 if "checked" in a:
                     self.fields[a["name"]] = a.get("value") or "on"
             elif kind not in ("submit", "button"):

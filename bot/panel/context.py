@@ -14,6 +14,7 @@ from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
 from bot.panel.security import Attempts
+from bot.workers.broadcasts import Broadcaster
 from bot.workers.registration_poster import RegistrationPoster
 
 
@@ -28,6 +29,7 @@ class Panel:
     poster: RegistrationPoster
     bot: Bot
     env: jinja2.Environment
+    broadcaster: Broadcaster
     attempts: Attempts = field(default_factory=Attempts)
     # One content save at a time: check, write and reload as one step.
     content_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
