@@ -138,9 +138,13 @@ async def test_admin_fills_a_field_breaks_an_edit_meets_a_conflict_and_restores(
         await until(lambda: "Версии" in page(), "the history")
         links = await call(lambda: browser.find_elements(By.CSS_SELECTOR, "ol.versions li a"))
         assert len(links) == 3  # found at start-up, saved from the panel, the hand edit
+        await call(links[1].click)  # the panel's save: the phone filled in
+        await until(lambda: PHONE in browser.find_element(By.CSS_SELECTOR, "pre.diff").text, "diff")
+        await shot(browser, "18-content-diff")
+        links = await call(lambda: browser.find_elements(By.CSS_SELECTOR, "ol.versions li a"))
         await call(links[-1].click)
         await until(lambda: browser.find_elements(By.ID, "restore"), "the restore button")
-        await shot(browser, "18-content-history")
+        await shot(browser, "18-content-history-first")
         await call(click, "restore")
         await until(lambda: "Версия возвращена" in page(), "the restored notice")
         await shot(browser, "19-content-restored")
