@@ -184,6 +184,14 @@ class Tickets:
             (ticket_id, chat_id, message_id, role, utc_now(), body, author),
         )
 
+    async def purge_bodies(self, before: str) -> int:
+        """Retention: the texts of thread messages older than `before` are dropped."""
+        cur = await self.conn.execute(
+            "UPDATE ticket_messages SET body = NULL WHERE body IS NOT NULL AND created_at < ?",
+            (before,),
+        )
+        return cur.rowcount
+
     async def queue(self, status: TicketStatus | None, limit: int, offset: int) -> list[Ticket]:
         """The specialists' queue: urgent first, then the oldest waiting first."""
         where = "WHERE status = ?" if status else ""

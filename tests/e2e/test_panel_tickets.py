@@ -136,3 +136,23 @@ async def test_an_empty_answer_is_asked_again_and_forget_erases_the_thread(
         await user.click("Да")
         page = await (await client.get("/panel/tickets/1")).text()
         assert "секретный" not in page and "удалить свои данные" in page
+
+
+async def test_thread_texts_are_dropped_after_the_retention_period(
+    desk: Harness, admin: Conversation
+) -> None:
+    from datetime import timedelta
+
+    from bot import clock
+    from bot.services import housekeeping
+
+    user = desk.user(5001, "Айгүл", language_code="ru")
+    await ask(user, "Вопрос, который хранится не вечно")
+    db = desk.dp["db"]
+    await housekeeping.tidy(db)
+    async with panel_client(desk) as client:
+        await sign_in(client, admin)
+        assert "хранится не вечно" in await (await client.get("/panel/tickets/1")).text()
+        later = clock.now() + timedelta(days=housekeeping.QUESTION_TEXT_DAYS + 1)
+        await housekeeping.tidy(db, later)
+        assert "хранится не вечно" not in await (await client.get("/panel/tickets/1")).text()
