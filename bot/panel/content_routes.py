@@ -310,6 +310,7 @@ async def history_page(request: web.Request) -> web.Response:
         changes=changes,
         current_sha=found.sha256,
         sha=found.sha256,
+        first=picked is not None and picked.id == versions[-1].id,
         restored=positive_int(request.query.get("restored")),
     )
 
@@ -352,6 +353,7 @@ async def restore_topic(request: web.Request) -> web.StreamResponse:
         changes=await content_admin.changes_of(panel.db, old),
         current_sha=found.sha256,
         sha=found.sha256,
+        first=versions[-1].id == old.id if versions else True,
         restored=None,
         notice="conflict" if isinstance(result, content_admin.Conflict) else "refused",
         errors=result.errors if isinstance(result, content_admin.Refused) else [],

@@ -326,3 +326,4 @@ panel-bc-error-button = Бұл батырма таңдалған тақырып�
 panel-bc-error-time-format = Күні мен уақытын көрсетіңіз.
 panel-bc-error-time-past = Бұл уақыт өтіп кетті.
 panel-bc-error-time-far = Бір жылдан әрі жоспарлауға болмайды.
+panel-history-first = Бұл — жазылған алғашқы нұсқа: файл толық көрсетілген.

@@ -329,3 +329,4 @@ panel-bc-error-button = Эта кнопка недоступна для выбр
 panel-bc-error-time-format = Укажите дату и время.
 panel-bc-error-time-past = Это время уже прошло.
 panel-bc-error-time-far = Можно запланировать не дальше чем на год вперёд.
+panel-history-first = Это первая записанная версия: показан весь файл.

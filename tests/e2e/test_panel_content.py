@@ -196,9 +196,10 @@ async def test_a_hand_edit_is_picked_up_by_reload_and_an_old_version_restored_in
             await client.get(f"/panel/content/contacts/history?v={versions[0].id}")
         ).text()
         assert "Связь с нами" in page and 'class="d-add"' in page
+        assert 'id="first-version"' not in page
         old = await (await client.get(f"/panel/content/contacts/history?v={first.id}")).text()
         fields = form_fields(old, "restore-form")
-        assert fields["version"] == str(first.id)
+        assert fields["version"] == str(first.id) and 'id="first-version"' in old
         assert fields["sha"] == content_admin.sha256(path.read_text("utf-8"))
         done = await client.post(
             "/panel/content/contacts/restore", data=fields, allow_redirects=False
