@@ -118,7 +118,15 @@ def _rows(data: dict[str, object]) -> dict[str, Any]:
                 "new": not pair[0] and not pair[1],
             }
         )
+    found_sources = data.get("sources")
+    sources = [
+        {k: str(s.get(k, "")) for k in ("title", "url", "read", "date")}
+        for s in (found_sources if isinstance(found_sources, list) else [])
+        if isinstance(s, dict)
+    ]
+    sources.append({"title": "", "url": "", "read": "", "date": ""})  # to add one
     return {
+        "sources": sources,
         "fill_fields": [f for f in fields if f["fill"]],
         "fields": [f for f in fields if not f["fill"]],
         "fill_faq": [f for f in faq if f["fill"]],

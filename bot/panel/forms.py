@@ -137,6 +137,25 @@ def _text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def _sources(form: Mapping[str, str]) -> list[dict[str, object]]:
+    """The `[[sources]]` rows of the form; a row left empty is dropped. Dates the loader
+    cannot read are passed on as typed, for it to name the field and the reason."""
+    out: list[dict[str, object]] = []
+    for i in range(positive_int(form.get("src-count"), MAX_FAQ) or 0):
+        row = {k: form.get(f"src-{i}-{k}", "").strip() for k in ("title", "url", "read", "date")}
+        if not any(row.values()):
+            continue
+        source: dict[str, object] = {"title": row["title"], "url": row["url"]}
+        try:
+            source["read"] = date.fromisoformat(row["read"])
+        except ValueError:
+            source["read"] = row["read"]
+        if row["date"]:
+            source["date"] = row["date"]
+        out.append(source)
+    return out
+
+
 def topic_from_form(base: Mapping[str, object], form: Mapping[str, str]) -> dict[str, object]:
     """The topic's raw data with the form's fields put in (see topic_edit.html for the
     names). What the form does not carry (id, sources, unknown keys) stays as it was; an
@@ -159,6 +178,10 @@ def topic_from_form(base: Mapping[str, object], form: Mapping[str, str]) -> dict
                 data.pop("checked", None)
     if "category" in form:  # the form was sent whole: an unticked box sends nothing
         data["registration_open"] = form.get("registration_open") == "on"
+    if "src-count" in form:
+        sources = _sources(form)
+        if sources or "sources" in data:
+            data["sources"] = sources
     count = positive_int(form.get("faq-count"), MAX_FAQ) or 0
     for lang in LANGS:
         old = base.get(lang)

@@ -6,6 +6,7 @@ keeps answering, the concurrent-edit conflict, a hand edit in the history, resto
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,37 @@ async def test_the_content_pages_follow_the_admins_language(harness: Harness) ->
         assert "Бот не айтады" in page and "толтырылмаған" in page
         edit = await (await client.get("/panel/content/contacts")).text()
         assert "Алдымен толтырыңыз" in edit and "Сақтау" in edit
+
+
+async def test_sources_are_edited_added_and_checked_like_every_field(
+    harness: Harness, admin: Conversation
+) -> None:
+    path = topic_file(harness, "contacts")
+    before = tomllib.loads(path.read_text("utf-8"))["sources"]
+    async with panel_client(harness) as client:
+        await sign_in(client, admin)
+        fields = form_fields(
+            await (await client.get("/panel/content/contacts")).text(), "topic-form"
+        )
+        new = int(fields["src-count"]) - 1  # the empty row at the end
+        assert new == len(before) and fields["src-0-url"] == before[0]["url"]
+        fields.update(
+            {
+                f"src-{new}-title": "Test page about contacts",
+                f"src-{new}-url": "not a link",
+                f"src-{new}-read": "2026-12-07",
+            }
+        )
+        refused = await client.post("/panel/content/contacts/save", data=fields)
+        assert refused.status == 422 and f"sources.{new}.url" in await refused.text()
+        fields[f"src-{new}-url"] = "https://example.org/contacts"
+        fields["src-0-title"] = fields["src-0-url"] = fields["src-0-read"] = ""
+        fields["src-0-date"] = ""
+        saved = await client.post(
+            "/panel/content/contacts/save", data=fields, allow_redirects=False
+        )
+        assert saved.status == 303, await saved.text()
+    after = tomllib.loads(path.read_text("utf-8"))["sources"]
+    assert after[-1]["url"] == "https://example.org/contacts"
+    assert after[-1]["read"].isoformat() == "2026-12-07"
+    assert [s["url"] for s in after[:-1]] == [s["url"] for s in before[1:]]
