@@ -30,7 +30,7 @@ from bot.middlewares import (
     FlushStateMiddleware,
     UserContextMiddleware,
 )
-from bot.services import handoff
+from bot.services import content_admin, handoff
 from bot.services.answers import Answerer
 from bot.services.followups import FollowupGate
 from bot.services.housekeeping import Housekeeper
@@ -300,6 +300,8 @@ async def on_startup(
     if orphans:
         log.warning("%d ticket(s) never linked to their group post were closed", orphans)
     poster.start(bot)
+    # The content as found at start-up goes into its history (a hand edit since the last run).
+    await content_admin.record_disk(db, content.content_dir)
     await setup_calls.within(
         SETUP_WAIT,
         learn_identity(bot, setup_calls),

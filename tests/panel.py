@@ -4,8 +4,11 @@ on 127.0.0.1, the sign-in link the bot sent, and registrations made through the 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html.parser import HTMLParser
+from pathlib import Path
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -17,6 +20,7 @@ from bot.panel.app import create_panel, mount
 from bot.services import registrations, users
 from tests.conversation import Conversation, Harness
 
+ROOT = Path(__file__).resolve().parents[1]
 ADMIN = 1001  # ADMIN_IDS of the test settings
 LINK = re.compile(r'href="([^"]+)"')
 
@@ -100,3 +104,74 @@ async def register(
             guardian_confirmed=guardian,
         ),
     )
+
+
+def copy_content(tmp_path: Path) -> Path:
+    """A copy of content/ for tests that edit it (never the repository's own files)."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    return target
+
+
+class _FormReader(HTMLParser):
+    """What a browser would send for one form: inputs, textareas, selects, ticked boxes."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.fields: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._first_option: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+            return
+        owned = self.inside if "form" not in a else a["form"] == self.form_id
+        if not owned or "name" not in a:
+            if tag == "option" and self._select is not None:
+                self._option(a)
+            return
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.fields[a["name"]] = a.get("value") or "on"
+            elif kind not in ("submit", "button"):
+                self.fields[a["name"]] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.fields[a["name"]] = ""
+        elif tag == "select":
+            self._select = a["name"]
+            self._first_option = None
+
+    def _option(self, a: dict[str, str]) -> None:
+        assert self._select is not None
+        if self._first_option is None:
+            self._first_option = a.get("value", "")
+            self.fields.setdefault(self._select, self._first_option)
+        if "selected" in a:
+            self.fields[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self.fields[self._textarea] += data
+
+
+def form_fields(html: str, form_id: str) -> dict[str, str]:
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    # A browser drops the newline right after <textarea>; the page writes none.
+    return reader.fields

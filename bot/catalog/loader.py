@@ -455,7 +455,13 @@ def load_content(content_dir: Path, today: date | None = None) -> tuple[Catalog,
     report = check(content_dir, today)
     if report.errors or report.i18n is None:
         raise ContentError(report.errors or ["ui/: UI texts could not be loaded"])
-    catalog = Catalog(
+    return catalog_of(report), report.i18n
+
+
+def catalog_of(report: Report) -> Catalog:
+    """The catalogue a report without errors describes (the bot's, or a draft's in the
+    panel, which answers questions with it before it is saved)."""
+    return Catalog(
         report.categories,
         {t.id: t for t in report.topics},
         report.warnings,
@@ -463,7 +469,6 @@ def load_content(content_dir: Path, today: date | None = None) -> tuple[Catalog,
         consent=report.consent,
         events=report.events,
     )
-    return catalog, report.i18n
 
 
 def load_catalog(content_dir: Path) -> Catalog:

@@ -37,6 +37,15 @@ class Reports:
             (since, limit),
         )
 
+    async def answered_by_topic(self, since: str) -> list[aiosqlite.Row]:
+        """`topic_id, n`: questions the bot answered (confidently) per topic since `since`."""
+        return await self._all(
+            "SELECT topic_id, COUNT(*) AS n FROM question_log"
+            " WHERE asked_at >= ? AND answered = 1 AND crisis = 0 AND topic_id IS NOT NULL"
+            " GROUP BY topic_id ORDER BY n DESC",
+            (since,),
+        )
+
     async def users(self, active_7: str, active_30: str) -> aiosqlite.Row | None:
         """`total, a7, a30, subscribed, blocked`: active means seen since the given moment."""
         return await self._one(

@@ -28,6 +28,14 @@ class Ticket:
     crisis_kind: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ThreadMessage:
+    role: MessageRole  # question (the user's), answer (sent to the user)
+    body: str | None  # None: not kept (media without caption, older messages, a note)
+    author: int | None
+    created_at: str
+
+
 def _ticket(row: aiosqlite.Row) -> Ticket:
     return Ticket(
         id=row["id"],
@@ -160,14 +168,56 @@ class Tickets:
         return cur.rowcount
 
     async def add_message(
-        self, ticket_id: int, chat_id: int, message_id: int, role: MessageRole
+        self,
+        ticket_id: int,
+        chat_id: int,
+        message_id: int,
+        role: MessageRole,
+        body: str | None = None,
+        author: int | None = None,
     ) -> None:
-        """Remember one message of the thread; the same message twice is harmless."""
+        """Remember one message of the thread (its text, for the panel's thread view, only
+        for messages in the user's own chat); the same message twice is harmless."""
         await self.conn.execute(
             "INSERT OR IGNORE INTO ticket_messages (ticket_id, chat_id, message_id, role,"
-            " created_at) VALUES (?, ?, ?, ?, ?)",
-            (ticket_id, chat_id, message_id, role, utc_now()),
+            " created_at, body, author) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (ticket_id, chat_id, message_id, role, utc_now(), body, author),
         )
+
+    async def purge_bodies(self, before: str) -> int:
+        """Retention: the texts of thread messages older than `before` are dropped."""
+        cur = await self.conn.execute(
+            "UPDATE ticket_messages SET body = NULL WHERE body IS NOT NULL AND created_at < ?",
+            (before,),
+        )
+        return cur.rowcount
+
+    async def queue(self, status: TicketStatus | None, limit: int, offset: int) -> list[Ticket]:
+        """The specialists' queue: urgent first, then the oldest waiting first."""
+        where = "WHERE status = ?" if status else ""
+        params: tuple[object, ...] = (status,) if status else ()
+        async with self.conn.execute(
+            f"SELECT * FROM tickets {where} ORDER BY urgent DESC,"
+            " CASE status WHEN 'open' THEN 0 WHEN 'answered' THEN 1 ELSE 2 END,"
+            " created_at LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ) as cur:
+            return [_ticket(row) for row in await cur.fetchall()]
+
+    async def count_by_status(self) -> dict[str, int]:
+        async with self.conn.execute("SELECT status, COUNT(*) FROM tickets GROUP BY status") as cur:
+            return {row[0]: int(row[1]) for row in await cur.fetchall()}
+
+    async def thread(self, ticket_id: int) -> list[ThreadMessage]:
+        """The messages of the user's side of the thread, in order: what they asked and
+        what they were sent."""
+        async with self.conn.execute(
+            "SELECT m.role, m.body, m.author, m.created_at FROM ticket_messages m"
+            " JOIN tickets t ON t.id = m.ticket_id"
+            " WHERE m.ticket_id = ? AND m.chat_id = t.user_id ORDER BY m.id",
+            (ticket_id,),
+        ) as cur:
+            return [ThreadMessage(row[0], row[1], row[2], row[3]) for row in await cur.fetchall()]
 
     async def by_message(
         self, chat_id: int, message_id: int, roles: tuple[MessageRole, ...]

@@ -6,20 +6,18 @@ through to the "unknown command" reply, as if the command did not exist.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot.catalog.loader import ContentError
 from bot.catalog.store import ContentStore
 from bot.db.database import Database
 from bot.filters import IsAdmin
 from bot.handlers.common import send_chunks
 from bot.i18n import Translator
-from bot.services import audit, reports
+from bot.services import content_admin, reports
 from bot.services.audit import Actor
 from bot.views.admin import gaps_report, reload_failed, stats_report
 
@@ -48,30 +46,10 @@ async def cmd_stats(
     await message.answer(stats_report(t, content, figures))
 
 
-def reload_content(content: ContentStore) -> tuple[list[str], list[str], int]:
-    """Check the folder and swap it in: (errors, warnings, topics). On any error the
-    running content stays as it was (`ContentStore.reload` loads fully before swapping).
-    The checks are `check-content`'s, texts included: one reading, checked and used."""
-    try:
-        catalog = content.reload()
-    except ContentError as exc:
-        return exc.errors, [], 0
-    return [], catalog.warnings, len(catalog.topics)
-
-
 async def cmd_reload(message: Message, t: Translator, content: ContentStore, db: Database) -> None:
     """Re-read `content/` without a restart; a broken edit is reported, not applied."""
-    # Reading and indexing take a moment: off the event loop, so other users are served.
-    errors, warnings, topics = await asyncio.to_thread(reload_content, content)
-    await audit.record(
-        db,
-        Actor(message.chat.id, "telegram"),  # a private chat: the admin's id
-        "reload",
-        ok=not errors,
-        topics=topics,
-        warnings=len(warnings),
-        errors=len(errors),
-    )
+    result = await content_admin.reload(db, content, Actor(message.chat.id, "telegram"))
+    errors, warnings, topics = result.errors, result.warnings, result.topics
     if not errors:
         log.info("content reloaded: %d topics, %d warnings", topics, len(warnings))
         await message.answer(t("admin-reload-ok", topics=topics, warnings=len(warnings)))

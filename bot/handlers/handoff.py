@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -29,6 +30,7 @@ from aiogram.types import (
     CallbackQuery,
     InlineKeyboardMarkup,
     Message,
+    MessageId,
     ReactionTypeEmoji,
     ReplyParameters,
 )
@@ -42,6 +44,7 @@ from bot.filters import FromOperator, InOperatorsChat
 from bot.handlers.common import acknowledge, send_chunks
 from bot.i18n import Translator
 from bot.services import handoff
+from bot.services.audit import Actor
 from bot.services.followups import FollowupGate
 from bot.services.handoff import Opened
 from bot.transport.retry import never_reached
@@ -85,7 +88,7 @@ class RepliesToTicket(Filter):
         return {"ticket": ticket} if ticket is not None else False
 
 
-async def _update_status(
+async def update_ticket_status(
     bot: Bot, db: Database, g: Translator, ticket: Ticket, operator: str | None = None
 ) -> None:
     where = await handoff.thread_message(db, ticket.id, "ticket")
@@ -219,6 +222,7 @@ async def on_question(
         ticket.id,
         (message.chat.id, message.message_id, "question"),
         (settings.admin_chat_id, group_id, "ticket"),
+        question=message.text or message.caption,
     )
     expect = handoff.expected_answer(content.content_dir, lang)
     await message.answer(sent_text(t, ticket.id, expect), reply_markup=main_menu(t))
@@ -317,9 +321,10 @@ async def on_followup(
             (message.chat.id, message.message_id, "question"),
             (settings.admin_chat_id, group_id, "followup"),
         ],
+        question=message.text or message.caption,
     )
     if reopened is not None:
-        await _update_status(bot, db, g, reopened)
+        await update_ticket_status(bot, db, g, reopened)
     await message.answer(t("handoff-followup-sent", number=ticket.id))
 
 
@@ -398,7 +403,7 @@ async def on_write_now(
     await message.answer(t("crisis-sent", number=ticket.id))
 
 
-async def _unpin(bot: Bot, db: Database, ticket: Ticket) -> None:
+async def unpin_ticket(bot: Bot, db: Database, ticket: Ticket) -> None:
     """An urgent ticket leaves the top of the group once it is answered or closed."""
     if not ticket.urgent:
         return
@@ -429,6 +434,80 @@ async def _fold(
 # --- the operators' group ------------------------------------------------------------------
 
 
+Delivery = Literal["delivered", "gone", "blocked", "failed"]
+
+
+async def deliver_answer(
+    bot: Bot,
+    db: Database,
+    content: ContentStore,
+    settings: Settings,
+    ticket: Ticket,
+    send: Callable[[int, ReplyParameters | None], Awaitable[Message | MessageId]],
+    operator_id: int,
+    operator_name: str | None,
+    body: str | None,
+    *,
+    mirror: str | None = None,
+    actor: Actor | None = None,
+) -> Delivery:
+    """An answer reaches the user the one way, whoever wrote it and where (a reply in the
+    operators' group, or the web panel): `send` puts it in the user's chat as a reply to
+    their question, the note follows, the ticket is marked answered, its status is shown
+    in the group and an urgent one is unpinned. `mirror` (an answer from the panel) is
+    posted in the group under the ticket too, so operators see it; a reply to it is a
+    reply to the ticket."""
+    g = group_texts(content, settings)
+    if ticket.user_id is None:
+        return "gone"
+    t = content.i18n("ru" if ticket.language == "ru" else "kk")
+    question = await handoff.thread_message(db, ticket.id, "question")
+    reply = (
+        ReplyParameters(message_id=question[1], allow_sending_without_reply=True)
+        if question
+        else None
+    )
+    try:
+        copy = await send(ticket.user_id, reply)
+        note = await bot.send_message(ticket.user_id, t("handoff-answer-note", number=ticket.id))
+    except TelegramForbiddenError:
+        closed = await handoff.user_blocked(db, ticket)
+        if closed is not None:
+            await update_ticket_status(bot, db, g, closed)
+        return "blocked"
+    except TelegramBadRequest as exc:
+        log.warning("answer to ticket %s not delivered: %s", ticket.id, exc.message)
+        return "failed"
+    mirrored = None
+    if mirror is not None and settings.admin_chat_id is not None:
+        where = await handoff.thread_message(db, ticket.id, "ticket")
+        try:
+            posted = await bot.send_message(
+                settings.admin_chat_id,
+                mirror,
+                reply_parameters=ReplyParameters(
+                    message_id=where[1], allow_sending_without_reply=True
+                )
+                if where
+                else None,
+            )
+            mirrored = (settings.admin_chat_id, posted.message_id)
+        except TelegramAPIError as exc:  # delivered all the same: the status still shows it
+            log.warning("answer to ticket %s not mirrored in the group: %s", ticket.id, exc)
+    done = await handoff.answered(
+        db,
+        ticket.id,
+        operator_id,
+        [(ticket.user_id, copy.message_id), (ticket.user_id, note.message_id)],
+        body,
+        mirrored,
+        actor,
+    )
+    await update_ticket_status(bot, db, g, done, operator_name)
+    await unpin_ticket(bot, db, done)
+    return "delivered"
+
+
 async def on_operator_reply(
     message: Message,
     ticket: Ticket,
@@ -439,49 +518,40 @@ async def on_operator_reply(
 ) -> None:
     """Copy the operator's reply to the user, then show in the group who answered and when."""
     g = group_texts(content, settings)
-    if ticket.user_id is None:
-        await message.reply(g("handoff-user-gone", number=ticket.id))
-        return
-    t = content.i18n("ru" if ticket.language == "ru" else "kk")
-    question = await handoff.thread_message(db, ticket.id, "question")
-    reply = (
-        ReplyParameters(message_id=question[1], allow_sending_without_reply=True)
-        if question
-        else None
-    )
-    try:
-        copy = await bot.copy_message(
-            ticket.user_id,
+
+    async def copy(chat_id: int, reply: ReplyParameters | None) -> MessageId:
+        return await bot.copy_message(
+            chat_id,
             from_chat_id=message.chat.id,
             message_id=message.message_id,
             reply_parameters=reply,
         )
-        note = await bot.send_message(ticket.user_id, t("handoff-answer-note", number=ticket.id))
-    except TelegramForbiddenError:
-        closed = await handoff.user_blocked(db, ticket)
-        await message.reply(g("handoff-user-blocked", number=ticket.id))
-        if closed is not None:
-            await _update_status(bot, db, g, closed)
-        return
-    except TelegramBadRequest as exc:
-        log.warning("answer to ticket %s not delivered: %s", ticket.id, exc.message)
-        await message.reply(g("handoff-not-delivered", number=ticket.id))
-        return
+
     operator = message.from_user
-    done = await handoff.answered(
+    result = await deliver_answer(
+        bot,
         db,
-        ticket.id,
+        content,
+        settings,
+        ticket,
+        copy,
         operator.id if operator else 0,
-        [(ticket.user_id, copy.message_id), (ticket.user_id, note.message_id)],
+        operator.full_name if operator else None,
+        message.text or message.caption,
     )
-    await _update_status(bot, db, g, done, operator.full_name if operator else None)
-    await _unpin(bot, db, done)
-    try:
-        await bot.set_message_reaction(
-            message.chat.id, message.message_id, reaction=[ReactionTypeEmoji(emoji="👌")]
-        )
-    except TelegramBadRequest as exc:  # reactions may be disabled in the group
-        log.info("no reaction on the answer to ticket %s: %s", ticket.id, exc.message)
+    if result == "gone":
+        await message.reply(g("handoff-user-gone", number=ticket.id))
+    elif result == "blocked":
+        await message.reply(g("handoff-user-blocked", number=ticket.id))
+    elif result == "failed":
+        await message.reply(g("handoff-not-delivered", number=ticket.id))
+    else:
+        try:
+            await bot.set_message_reaction(
+                message.chat.id, message.message_id, reaction=[ReactionTypeEmoji(emoji="👌")]
+            )
+        except TelegramBadRequest as exc:  # reactions may be disabled in the group
+            log.info("no reaction on the answer to ticket %s: %s", ticket.id, exc.message)
 
 
 class RepliesToBot(Filter):
@@ -548,8 +618,8 @@ async def on_ticket_close(
         await acknowledge(query, g("button-outdated"))
         return
     await acknowledge(query, g("handoff-closed", number=ticket.id))
-    await _update_status(bot, db, g, ticket)
-    await _unpin(bot, db, ticket)
+    await update_ticket_status(bot, db, g, ticket)
+    await unpin_ticket(bot, db, ticket)
 
 
 def create_router() -> Router:

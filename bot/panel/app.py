@@ -11,7 +11,7 @@ from aiohttp import web
 from bot.app import GracefulDispatcher
 from bot.config import Settings
 from bot.i18n import Translator
-from bot.panel import routes
+from bot.panel import announce_routes, content_routes, routes, ticket_routes
 from bot.panel.context import PANEL, Panel, panel_of
 from bot.panel.paths import PREFIX
 from bot.panel.render import STATIC, environment, page
@@ -89,8 +89,12 @@ def create_panel(settings: Settings, dp: GracefulDispatcher, bot: Bot) -> web.Ap
         poster=dp["poster"],
         bot=bot,
         env=environment(),
+        broadcaster=dp["broadcaster"],
     )
     routes.add_routes(app)
+    content_routes.add_routes(app)
+    ticket_routes.add_routes(app)
+    announce_routes.add_routes(app)
     app.router.add_static("/static", STATIC)
     return app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from bot.catalog.store import ContentStore
 from bot.config import Settings
 from bot.db.database import Database
 from bot.panel.security import Attempts
+from bot.workers.broadcasts import Broadcaster
 from bot.workers.registration_poster import RegistrationPoster
 
 
@@ -27,7 +29,10 @@ class Panel:
     poster: RegistrationPoster
     bot: Bot
     env: jinja2.Environment
+    broadcaster: Broadcaster
     attempts: Attempts = field(default_factory=Attempts)
+    # One content save at a time: check, write and reload as one step.
+    content_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     names: dict[int, str] = field(default_factory=dict)  # admin id → name in Telegram
     # The dashboard's figures and when they were read (monotonic): several admins opening
     # it within `DASHBOARD_FRESH` seconds share one reading of 100,000-row aggregates.

@@ -24,6 +24,8 @@ VIAS: tuple[Via, ...] = ("panel", "telegram", "cli")
 ACTIONS = (
     *("status", "export", "signin", "signout", "reload", "announce", "announce-control"),
     *("event-create", "event-edit", "event-cancel", "event-import", "checkin"),
+    *("content-save", "content-restore", "gap-faq", "gap-offtopic"),
+    *("ticket-answer", "ticket-close", "ticket-reopen"),
 )
 
 

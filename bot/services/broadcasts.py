@@ -105,5 +105,10 @@ async def recent_broadcasts(db: Database, limit: int = 10) -> list[tuple[Broadca
     return [(job, await repo.tally(job.id)) for job in await repo.recent(limit)]
 
 
+async def tally(db: Database, job_id: int) -> Tally:
+    """One job's deliveries counted (the panel's live progress)."""
+    return await Broadcasts(db.conn).tally(job_id)
+
+
 async def get_broadcast(db: Database, job_id: int) -> Broadcast | None:
     return await Broadcasts(db.conn).get(job_id)

@@ -19,8 +19,10 @@ from bot.config import Language
 from bot.db.database import Database
 from bot.db.owners import Owners
 from bot.db.questions import Questions
-from bot.db.tickets import MessageRole, Ticket, Tickets
+from bot.db.tickets import MessageRole, ThreadMessage, Ticket, Tickets, TicketStatus
 from bot.db.users import Users
+from bot.services import audit
+from bot.services.audit import Actor
 
 MAX_OPEN = 3  # open tickets per user at a time
 MAX_PER_DAY = 10  # tickets per user in any 24 hours
@@ -99,12 +101,19 @@ async def open_ticket(
     return Opened(ticket, asked, before)
 
 
-async def attach(db: Database, ticket_id: int, *messages: tuple[int, int, MessageRole]) -> None:
-    """Record messages (chat, message, role) of a ticket's thread."""
+async def attach(
+    db: Database,
+    ticket_id: int,
+    *messages: tuple[int, int, MessageRole],
+    question: str | None = None,
+) -> None:
+    """Record messages (chat, message, role) of a ticket's thread; `question` is the text
+    of the user's message (role "question"), kept for the panel's thread view."""
     async with db.transaction() as conn:
         tickets = Tickets(conn)
         for chat_id, message_id, role in messages:
-            await tickets.add_message(ticket_id, chat_id, message_id, role)
+            body = question if role == "question" else None
+            await tickets.add_message(ticket_id, chat_id, message_id, role, body)
 
 
 async def withdraw(db: Database, ticket_id: int) -> None:
@@ -158,14 +167,28 @@ async def thread_message(db: Database, ticket_id: int, role: MessageRole) -> tup
 
 
 async def answered(
-    db: Database, ticket_id: int, operator_id: int, delivered: list[tuple[int, int]]
+    db: Database,
+    ticket_id: int,
+    operator_id: int,
+    delivered: list[tuple[int, int]],
+    body: str | None = None,
+    mirrored: tuple[int, int] | None = None,
+    actor: Actor | None = None,
 ) -> Ticket:
     """The operator's reply reached the user: mark the ticket and remember the copies, so
-    that the user's reply to any of them is a follow-up of this ticket."""
+    that the user's reply to any of them is a follow-up of this ticket. `body` (the
+    answer's text) goes with the first copy; `mirrored` is the answer's copy in the group
+    (an answer from the panel), a reply to which is a reply to the ticket; `actor` audits
+    an answer given from the panel."""
     async with db.transaction() as conn:
         tickets = Tickets(conn)
-        for chat_id, message_id in delivered:
-            await tickets.add_message(ticket_id, chat_id, message_id, "answer")
+        for i, (chat_id, message_id) in enumerate(delivered):
+            text = body if i == 0 else None
+            await tickets.add_message(ticket_id, chat_id, message_id, "answer", text, operator_id)
+        if mirrored is not None:
+            await tickets.add_message(ticket_id, mirrored[0], mirrored[1], "ticket")
+        if actor is not None:
+            await audit.record_in(conn, actor, "ticket-answer", f"ticket:{ticket_id}")
         return await tickets.mark_answered(ticket_id, operator_id)
 
 
@@ -178,13 +201,17 @@ async def user_blocked(db: Database, ticket: Ticket) -> Ticket | None:
 
 
 async def followed_up(
-    db: Database, ticket_id: int, messages: list[tuple[int, int, MessageRole]]
+    db: Database,
+    ticket_id: int,
+    messages: list[tuple[int, int, MessageRole]],
+    question: str | None = None,
 ) -> Ticket | None:
     """The user wrote again in the thread: it is theirs to answer again, so it reopens."""
     async with db.transaction() as conn:
         tickets = Tickets(conn)
         for chat_id, message_id, role in messages:
-            await tickets.add_message(ticket_id, chat_id, message_id, role)
+            body = question if role == "question" else None
+            await tickets.add_message(ticket_id, chat_id, message_id, role, body)
         return await tickets.set_status(ticket_id, "open")
 
 
@@ -194,9 +221,33 @@ async def followup_posts(db: Database, ticket_id: int, now: datetime | None = No
     return await Tickets(db.conn).count_messages_since(ticket_id, "followup", since)
 
 
-async def close(db: Database, ticket_id: int) -> Ticket | None:
+async def close(db: Database, ticket_id: int, actor: Actor | None = None) -> Ticket | None:
     async with db.transaction() as conn:
+        if actor is not None:
+            await audit.record_in(conn, actor, "ticket-close", f"ticket:{ticket_id}")
         return await Tickets(conn).set_status(ticket_id, "closed")
+
+
+async def reopen(db: Database, ticket_id: int, actor: Actor) -> Ticket | None:
+    """Back to the queue (from the panel): waiting for an answer again."""
+    async with db.transaction() as conn:
+        await audit.record_in(conn, actor, "ticket-reopen", f"ticket:{ticket_id}")
+        return await Tickets(conn).set_status(ticket_id, "open")
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    tickets: list[Ticket]
+    counts: dict[str, int]
+
+
+async def queue(db: Database, status: TicketStatus | None, limit: int, offset: int) -> Queue:
+    repo = Tickets(db.conn)
+    return Queue(await repo.queue(status, limit, offset), await repo.count_by_status())
+
+
+async def thread(db: Database, ticket_id: int) -> list[ThreadMessage]:
+    return await Tickets(db.conn).thread(ticket_id)
 
 
 def expected_answer(content_dir: Path, lang: Language) -> str | None:

@@ -2,7 +2,8 @@
 
 Question texts are kept for `QUESTION_TEXT_DAYS` (the gaps report looks 30 days back by
 default; a quarter leaves room for a quarterly look). After that a question row keeps only
-its figures (date, language, topic, answered, rating) for /stats. Each round ends with a
+its figures (date, language, topic, answered, rating) for /stats. The texts of ticket
+threads kept for the web panel (migration 0018) go after the same time. Each round ends with a
 WAL checkpoint, which also finishes one that /forget could not (a backup was reading).
 """
 
@@ -17,6 +18,7 @@ import aiosqlite
 from bot import clock
 from bot.db.database import Database
 from bot.db.questions import Questions
+from bot.db.tickets import Tickets
 from bot.loop import cancel_and_wait
 
 log = logging.getLogger(__name__)
@@ -30,10 +32,13 @@ async def tidy(db: Database, now: datetime | None = None) -> int:
     before = clock.iso((now or clock.now()) - timedelta(days=QUESTION_TEXT_DAYS))
     async with db.transaction() as conn:
         purged = await Questions(conn).purge_text(before)
+        threads = await Tickets(conn).purge_bodies(before)
     # The blanked text is zeroed in the pages written; the checkpoint takes it out of the
     # WAL's older frames and the main file too.
     if not await db.checkpoint():
         log.warning("WAL checkpoint incomplete (a reader was busy); next round retries")
+    if threads:
+        log.info("%d old ticket messages lost their text", threads)
     if purged:
         log.info("%d old questions lost their text (kept %d days)", purged, QUESTION_TEXT_DAYS)
     return purged
