@@ -15,28 +15,19 @@ an event and call `run_once()`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramForbiddenError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
 
 from bot.catalog.store import ContentStore
 from bot.clock import Clock
-from bot.config import Language, Settings
+from bot.config import Settings
 from bot.db.database import Database
 from bot.db.events import DueNotice, NoticeStatus
-from bot.loop import cancel_and_wait
 from bot.services import event_reminders, event_rsvps, events, users
-from bot.transport.pacing import Pacer, own_retries, pacer
-from bot.transport.retry import never_reached
+from bot.transport.pacing import own_retries
 from bot.views.events import notice as notice_view
+from bot.workers.paced import PacedWorker, send_paced
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +35,11 @@ INTERVAL = 30.0  # seconds between looks for due notices (a reminder is at most 
 BATCH = 200
 
 
-class EventReminders:
+class EventReminders(PacedWorker):
     """`start(bot)` at dispatcher start-up, `stop()` at shutdown; `run_once()` sends what is
     due now (the loop calls it every `INTERVAL`, tests and the bench call it directly)."""
+
+    name = "event-reminders"
 
     def __init__(
         self,
@@ -58,22 +51,14 @@ class EventReminders:
         concurrency: int = 8,
         interval: float = INTERVAL,
     ) -> None:
+        super().__init__(settings, interval)
         self.db = db
         self.content = content
-        self.settings = settings
         self.clock = clock or Clock()
-        self.pacer = Pacer(settings.send_rate, settings.broadcast_rate)
         self.concurrency = concurrency
-        self.interval = interval
         self.sent = 0  # notices delivered since start (the bench reads it)
-        self._bot: Bot | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
-        self._lock = asyncio.Lock()
 
     async def start(self, bot: Bot, *, loop: bool = True) -> None:
-        self._bot = bot
-        self.pacer = pacer(bot) or self.pacer
         uncertain = await event_reminders.recover(self.db)
         if uncertain:
             log.warning(
@@ -81,28 +66,7 @@ class EventReminders:
                 " not sent again",
                 uncertain,
             )
-        if loop:
-            self._task = asyncio.create_task(self._loop(), name="event-reminders")
-
-    async def stop(self) -> None:
-        await cancel_and_wait(self._task)
-        self._task = None
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def _loop(self) -> None:
-        own_retries.set(True)  # this task paces itself and waits out flood waits for all
-        while True:
-            self._wake.clear()
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("event reminders: the worker failed; retrying shortly")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
+        self._begin(bot, loop=loop)
 
     async def run_once(self) -> int:
         """Send every notice due now; returns how many were delivered."""
@@ -125,11 +89,6 @@ class EventReminders:
             finally:
                 own_retries.reset(token)
 
-    def _language(self, stored: str | None) -> Language:
-        return (
-            "kk" if stored == "kk" else "ru" if stored == "ru" else self.settings.default_language
-        )
-
     async def _deliver(self, notice: DueNotice) -> bool:
         assert self._bot is not None
         if not await event_reminders.claim(self.db, notice, self.clock.now()):
@@ -141,31 +100,15 @@ class EventReminders:
             return False
         t = self.content.i18n(self._language(notice.language))
         text, markup = notice_view(t, self.content.catalog.events, notice.kind, event, rsvp)
-        while True:
-            await self.pacer.acquire(background=True)
-            try:
-                await self._bot.send_message(notice.user_id, text, reply_markup=markup)
-            except TelegramRetryAfter as exc:
-                self.pacer.hold(exc.retry_after)  # everyone waits, then this one again
-                continue
-            except TelegramForbiddenError:
-                await self._settle(notice, "blocked")
-                await users.set_blocked(self.db, notice.user_id, True)
-                return False
-            except (TelegramNetworkError, TelegramServerError) as exc:
-                await self._settle(notice, "failed" if never_reached(exc) else "uncertain")
-                return False
-            except TelegramAPIError as exc:
-                log.warning("event notice to %s refused: %s", notice.user_id, exc)
-                await self._settle(notice, "failed")
-                return False
-            except Exception as exc:  # an unreadable answer: it may have arrived
-                log.warning("event notice: unreadable answer: %s", type(exc).__name__)
-                await self._settle(notice, "uncertain")
-                return False
-            await self._settle(notice, "sent")
+        status = await send_paced(
+            self._bot, self.pacer, notice.user_id, text, markup, what="event notice"
+        )
+        await self._settle(notice, status)
+        if status == "blocked":
+            await users.set_blocked(self.db, notice.user_id, True)
+        if status == "sent":
             self.sent += 1
-            return True
+        return status == "sent"
 
     async def _settle(self, notice: DueNotice, status: NoticeStatus) -> None:
         await event_reminders.mark_reminder_sent(self.db, notice, self.clock.now(), status)
