@@ -46,6 +46,7 @@ CRISIS_DEV = (
     "crisis_dev14.jsonl",
     "crisis_dev15.jsonl",
     "crisis_dev16.jsonl",
+    "crisis_dev17.jsonl",
 )
 TRAINING = (
     *CRISIS_DEV,
