@@ -60,6 +60,14 @@ def today() -> date:
     return now().astimezone(SHYMKENT).date()
 
 
+def month_start(moment: datetime | None = None) -> datetime:
+    """Midnight of the 1st of the Shymkent month holding `moment` (default: now), in UTC:
+    "this month" in reports begins when it begins in Shymkent, not on the server."""
+    local = (moment or now()).astimezone(SHYMKENT)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return first.astimezone(UTC)
+
+
 def parse_day(text: str) -> date:
     """A date an admin typed: `2026-11-25` or `25.11.2026`; ValueError otherwise."""
     if "." in text:

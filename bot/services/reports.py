@@ -54,9 +54,7 @@ async def gaps(
 
 async def answered_this_month(db: Database, now: datetime | None = None) -> dict[str, int]:
     """Questions each topic answered since the 1st of this month (Shymkent's calendar)."""
-    local = (now or clock.now()).astimezone(clock.SHYMKENT)
-    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    rows = await Reports(db.conn).answered_by_topic(clock.iso(first))
+    rows = await Reports(db.conn).answered_by_topic(clock.iso(clock.month_start(now)))
     return {r["topic_id"]: r["n"] for r in rows}
 
 
