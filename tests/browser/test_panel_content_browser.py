@@ -163,8 +163,8 @@ async def test_a_gap_question_turned_into_a_faq_item_is_then_answered(
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    question = "есть ли шахматный кружок для подростков"
-    answer_ru = "Шахматный кружок — тестовый ответ для проверки панели."
+    question = "можно ли у вас взять в аренду палатку для похода"
+    answer_ru = "Палатки напрокат — тестовый ответ для проверки панели."
     db = harness.dp["db"]
     await users.seen(db, ADMIN)
     await users.set_language(db, ADMIN, "ru")
@@ -190,7 +190,7 @@ async def test_a_gap_question_turned_into_a_faq_item_is_then_answered(
         )
         await call(set_value, browser, "gap-q-ru-1", question)
         await call(set_value, browser, "gap-a-ru-1", answer_ru)
-        await call(set_value, browser, "gap-a-kk-1", "Шахмат үйірмесі — сынақ жауабы.")
+        await call(set_value, browser, "gap-a-kk-1", "Шатыр жалға беру — сынақ жауабы.")
         await shot(browser, "21-gaps-answer")
         await call(
             lambda: browser.find_element(By.CSS_SELECTOR, "#gap-faq-1 button[type=submit]").click()
