@@ -99,15 +99,19 @@ GENERIC = frozenset(
         "подать подавать подаю подам подача заявка заявку заявки заявление заявления документ "
         "документы документов куда где находится находитесь сколько такое делать сделать "
         "получить получать попасть участвовать обратиться идти пойти нужен нужна нужны узнать "
-        "лет года "
         # Kazakh
         "барамын барам барайын бару баруға барсам барып барамыз құжат құжаттар құжатты "
         "құжаттарды құжаттары тапсыру тапсырамын тапсырам тапсыруға өтінім өтінімді "
         "қатысу қатысамын қатысам қатысуға аламын алам алу алуға қанша неше кімге қайдан жолы "
-        "кіремін кірем кіру кіруге орналасқан жастамын жаспын жаста жастағы жасым"
+        "кіремін кірем кіру кіруге орналасқан"
     ).split()
 )
+# Words that give the asker's age ("мне 17 лет", "16 жастамын"): every topic's questions
+# carry them, as do the age limits of several topics, so beside a subject they weigh little.
+AGE_WORDS = frozenset(normalise("лет года годиков жастамын жаспын жаста жастағы жасым жасымда").split())
 GENERIC_WEIGHT = 0.7
+AGE_WEIGHT = 0.7
+GENERIC_CONTAIN = 0.3
 
 # Field weights: how strongly a match in each kind of passage speaks for the topic.
 WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 0.95, "summary": 0.8, "text": 0.7, "offtopic": 1.0}
@@ -140,7 +144,9 @@ def word_features(word: str) -> tuple[tuple[str, float], ...]:
     feats.extend("p:" + word[:n] for n in PREFIX_LENGTHS if n <= len(word))
     share = 1 / math.sqrt(len(feats) - 1 + WORD_WEIGHT**2)
     # isdecimal, not isdigit: "²" is a digit that int() refuses.
-    if word in _GENERIC or (word.isdecimal() and AGES[0] <= int(word) <= AGES[1]):
+    if word in _AGE_WORDS or (word.isdecimal() and AGES[0] <= int(word) <= AGES[1]):
+        share *= AGE_WEIGHT
+    elif word in _GENERIC:
         share *= GENERIC_WEIGHT
     return tuple((f, share * (WORD_WEIGHT if f[0] == "w" else 1.0)) for f in feats)
 
@@ -166,17 +172,33 @@ def _devoice(match: re.Match[str]) -> str:
 
 # GENERIC as `content_words` gives them; the ages of the bot's users count as generic too.
 _GENERIC = frozenset(_VOICED.sub(_devoice, w) for w in GENERIC)
+_AGE_WORDS = frozenset(_VOICED.sub(_devoice, w) for w in AGE_WORDS)
 AGES = (14, 35)
 
 
 def features(text: str) -> dict[str, float]:
     """Feature weights of a text as the index sees a passage (no typo correction)."""
+    return _features(text)[0]
+
+
+def _is_generic(word: str) -> bool:
+    return word in _GENERIC or word in _AGE_WORDS or (
+        word.isdecimal() and AGES[0] <= int(word) <= AGES[1]
+    )
+
+
+def _features(text: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Feature weights of a text, and the part of each that comes from generic words."""
     counts: dict[str, float] = defaultdict(float)
+    generic: dict[str, float] = defaultdict(float)
     for word in content_words(words(text)):
         if word:
+            is_generic = _is_generic(word)
             for f, weight in word_features(word):
                 counts[f] += weight
-    return dict(counts)
+                if is_generic:
+                    generic[f] += weight
+    return dict(counts), dict(generic)
 
 
 def _deletions(word: str) -> set[str]:
@@ -259,7 +281,8 @@ class SearchIndex:
         self.thresholds = thresholds or Thresholds()
         self.passages: list[Passage] = _unique(_passages(catalog, catalog.offtopic))
         self.detector = detector or shared_detector()
-        raw = [features(p.text) for p in self.passages]
+        split = [_features(p.text) for p in self.passages]
+        raw = [feats for feats, _ in split]
         # Document frequency counts topics, not passages: a word found in the FAQs of six
         # topics ("how do I take part") says little about which topic is meant. A topic that
         # only mentions a word in passing (in its text) counts for a fraction: "психолог" is
@@ -276,7 +299,7 @@ class SearchIndex:
         # For topic-level evidence: how strongly each feature speaks for each topic (the
         # weight of the strongest kind of passage of the topic that holds it).
         topic_weight: dict[str, dict[str, float]] = defaultdict(dict)
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        postings: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
         self.norms: list[float] = []
         for index, feats in enumerate(raw):
             passage = self.passages[index]
@@ -286,11 +309,16 @@ class SearchIndex:
             kind_weight = COVER_WEIGHTS[passage.kind]
             for f, v in vector.items():
                 if passage.kind in SCORED:
-                    postings[f].append((index, v))
+                    # In a short passage found whole, its generic words ("документы",
+                    # "17 жаста") count less than its subject: a question holding only them
+                    # has not named what the passage is about.
+                    share = split[index][1].get(f, 0.0) / feats[f]
+                    keep = 1 - (1 - GENERIC_CONTAIN) * share
+                    postings[f].append((index, v * keep, v * v * keep))
                 known = topic_weight[f].get(passage.topic_id, 0.0)
                 if kind_weight > known:
                     topic_weight[f][passage.topic_id] = kind_weight
-        self.postings = {f: tuple((i, v, v * v) for i, v in p) for f, p in postings.items()}
+        self.postings = {f: tuple(p) for f, p in postings.items()}
         self.topic_weight = {f: tuple(t.items()) for f, t in topic_weight.items()}
         self.norm_ref = sorted(self.norms)[len(self.norms) // 2] if self.norms else 1.0
         # Per passage, what scoring needs, precomputed: 1 / norm for the cosine; for a short
