@@ -266,6 +266,7 @@ class Thresholds:
     confident: float = 0.50  # at or above, with the margin: answer directly
     margin: float = 0.10  # best minus second-best topic
     alternative: float = 0.30  # a runner-up worth offering as a button
+    offtopic_margin: float = 0.08  # the best out-of-scope subject nearly as close: "I don't know"
 
 
 class SearchIndex:
@@ -578,6 +579,9 @@ class SearchIndex:
         top = ranked[0]
         result.score = round(top.score, 4)
         if top.topic_id == OFFTOPIC or top.score < th.reject:
+            return result
+        off = next((m.score for m in ranked[1:] if m.topic_id == OFFTOPIC), 0.0)
+        if top.score - off < th.offtopic_margin:
             return result
         result.topic = top.topic_id
         result.best = top
