@@ -240,6 +240,7 @@ class Match:
     topic_id: str
     score: float
     passage: Passage
+    explained: float = 0.0  # the share of the question's words the topic's passages explain
 
 
 @dataclass
@@ -266,6 +267,7 @@ class Thresholds:
     confident: float = 0.50  # at or above, with the margin: answer directly
     margin: float = 0.10  # best minus second-best topic
     alternative: float = 0.30  # a runner-up worth offering as a button
+    explained: float = 0.30  # share of the question the top topic must explain to answer outright
     offtopic_margin: float = 0.08  # the best out-of-scope subject nearly as close: "I don't know"
 
 
@@ -533,11 +535,14 @@ class SearchIndex:
                 (1 - cover_weight) * (b[0] + (b[2] + b[3]) * SUPPORT)
                 + cover_weight * cover[topic_id] / q_mass,
                 passages[int(b[1])],
+                cover[topic_id] / q_mass,
             )
             for topic_id, b in top.items()
         ]
         ranked.extend(
-            Match(topic_id, cover_weight * mass / q_mass, self.first_passage[topic_id])
+            Match(
+                topic_id, cover_weight * mass / q_mass, self.first_passage[topic_id], mass / q_mass
+            )
             for topic_id, mass in cover.items()
             if topic_id not in top
         )
@@ -589,7 +594,11 @@ class SearchIndex:
         # The margin is kept over the out-of-scope subjects too: a question nearly as close
         # to "bank card" as to student-discounts is not answered outright.
         second = ranked[1].score if len(ranked) > 1 else 0.0
-        result.confident = top.score >= th.confident and top.score - second >= th.margin
+        result.confident = (
+            top.score >= th.confident
+            and top.score - second >= th.margin
+            and top.explained >= th.explained
+        )
         if not result.confident:
             result.alternatives = [m.topic_id for m in runners[:2] if m.score >= th.alternative]
         return result
