@@ -58,10 +58,11 @@ MENTION = 0.4  # document frequency weight of a topic that only mentions a word
 # Scoring.
 CONTAIN = 0.85  # weight of a short passage found whole inside the question
 SUPPORT = 0.15  # share of a topic's 2nd and 3rd best (other FAQ items) added to its best
-COVER = 0.3  # weight of how much of the question the topic explains
+COVER = 0.4  # weight of how much of the question the topic explains
 COVER_FROM = 6  # in a question of more content words than this, coverage weighs more:
 COVER_GROWTH = 0.04  # this much a word,
-COVER_MAX = 0.45  # up to this
+COVER_MAX = 0.6  # up to this
+WORD_COVER = 0.5  # share of coverage counted by words, each alike, rather than by weight
 
 # Words that carry no subject (folded before use): function words, auxiliaries ("жүрмін",
 # "келеді" of "I want"), fillers, greetings and thanks. A message of only these words has
@@ -529,25 +530,60 @@ class SearchIndex:
         for score, index in scored.values():
             self._keep(top, score, index)
         q_mass = q_norm * q_norm
+        share = self._shares(tokens, cover, q_mass)
         ranked = [
             Match(
                 topic_id,
                 (1 - cover_weight) * (b[0] + (b[2] + b[3]) * SUPPORT)
-                + cover_weight * cover[topic_id] / q_mass,
+                + cover_weight * share[topic_id],
                 passages[int(b[1])],
-                cover[topic_id] / q_mass,
+                share[topic_id],
             )
             for topic_id, b in top.items()
         ]
         ranked.extend(
             Match(
-                topic_id, cover_weight * mass / q_mass, self.first_passage[topic_id], mass / q_mass
+                topic_id,
+                cover_weight * share[topic_id],
+                self.first_passage[topic_id],
+                share[topic_id],
             )
-            for topic_id, mass in cover.items()
+            for topic_id in cover
             if topic_id not in top
         )
         ranked.sort(key=lambda m: m.score, reverse=True)
         return ranked
+
+    def _shares(
+        self, tokens: list[str], cover: dict[str, float], q_mass: float
+    ) -> dict[str, float]:
+        """How much of the question each topic explains: its share of the question's
+        weight (where one rare word, "зп", can outweigh four others) mixed with the share of
+        the question's words it explains, each word counting alike (a generic one less)."""
+        per_word: dict[str, float] = defaultdict(float)
+        total = 0.0
+        if WORD_COVER:
+            idf, topic_weight = self.idf, self.topic_weight
+            for word in content_words(tokens):
+                if not word:
+                    continue
+                feats, missing = self._word(word)
+                weight = GENERIC_WEIGHT**2 if _is_generic(word) else 1.0
+                total += weight
+                masses = [(f, (w * idf[f]) ** 2) for f, w in feats]
+                # A word the catalogue does not know stays mostly unexplained, though its
+                # first letters are known ("бол…" does not explain "болшое").
+                mass = sum(m for _, m in masses) + missing
+                if not mass:
+                    continue
+                for f, m in masses:
+                    for topic_id, tw in topic_weight[f]:
+                        per_word[topic_id] += weight * m * tw / mass
+        return {
+            topic_id: (1 - WORD_COVER) * mass / q_mass
+            + (WORD_COVER * per_word[topic_id] / total if total else 0.0)
+            for topic_id, mass in cover.items()
+        }
 
     def _keep(self, top: dict[str, list[float]], score: float, index: int) -> None:
         """Keep in `top` each topic's best score (with its passage) and next two scores."""
