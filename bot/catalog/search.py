@@ -47,6 +47,8 @@ WORD_WEIGHT = 1.0  # the whole word, next to each of its prefixes
 FUZZY_MIN = 5  # shorter unknown words are not corrected ("поест" is not "пост")
 FUZZY_WEIGHT = 0.8  # a vocabulary word one edit away from an unknown question word
 START = 6  # length of the word starts looked up for a typo in an inflected word
+STEM_MIN = 5  # a known word of this many letters or more may take an ending
+STEM_WEIGHT = 0.8  # that word's features in the inflected word
 SPLIT_WEIGHT = 0.7  # each half of an unknown word that is two vocabulary words run together
 UNSEEN = 0.5  # share of unexplained wording counted in the question's length
 # Kinds of passage.
@@ -413,6 +415,16 @@ class SearchIndex:
         own = word_features(word)
         out = {f: w for f, w in own if f in self.idf}
         explained = any(f[0] == "w" or len(f) >= 8 for f in out)  # "p:" + 6 letters
+        if not explained and STEM_MIN:
+            # A known short word with an ending ("офис" + "тер" + "іңіз"): the word the
+            # catalogue knows is what it is, the ending adds nothing unknown.
+            for n in range(min(len(word) - 1, START), STEM_MIN - 1, -1):
+                if word[:n] in self.vocabulary:
+                    explained = True
+                    for f, w in word_features(word[:n]):
+                        if f in self.idf and out.get(f, 0.0) < w * STEM_WEIGHT:
+                            out[f] = w * STEM_WEIGHT
+                    break
         if not explained:
             for fixed in self.corrections(word):
                 explained = True
