@@ -149,7 +149,7 @@ def word_features(word: str) -> tuple[tuple[str, float], ...]:
     # isdecimal, not isdigit: "²" is a digit that int() refuses.
     if word in _AGE_WORDS or (word.isdecimal() and AGES[0] <= int(word) <= AGES[1]):
         share *= AGE_WEIGHT
-    elif word in _GENERIC:
+    elif _generic_word(word):
         share *= GENERIC_WEIGHT
     return tuple((f, share * (WORD_WEIGHT if f[0] == "w" else 1.0)) for f in feats)
 
@@ -176,6 +176,16 @@ def _devoice(match: re.Match[str]) -> str:
 # GENERIC as `content_words` gives them; the ages of the bot's users count as generic too.
 _GENERIC = frozenset(_VOICED.sub(_devoice, w) for w in GENERIC)
 _AGE_WORDS = frozenset(_VOICED.sub(_devoice, w) for w in AGE_WORDS)
+# Other forms of the generic words: the same first GENERIC_STEM letters ("документов",
+# "құжаттарымды", "қатысамыз").
+GENERIC_STEM = 6
+_GENERIC_STARTS = frozenset(w[:GENERIC_STEM] for w in _GENERIC if len(w) >= GENERIC_STEM)
+
+
+def _generic_word(word: str) -> bool:
+    return word in _GENERIC or (
+        len(word) >= GENERIC_STEM and word[:GENERIC_STEM] in _GENERIC_STARTS
+    )
 AGES = (14, 35)
 
 
@@ -185,7 +195,7 @@ def features(text: str) -> dict[str, float]:
 
 
 def _is_generic(word: str) -> bool:
-    return word in _GENERIC or word in _AGE_WORDS or (
+    return _generic_word(word) or word in _AGE_WORDS or (
         word.isdecimal() and AGES[0] <= int(word) <= AGES[1]
     )
 
