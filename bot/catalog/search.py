@@ -286,7 +286,7 @@ class Thresholds:
 
     reject: float = 0.20  # below: "I don't know"
     confident: float = 0.50  # at or above, with the margin: answer directly
-    margin: float = 0.10  # best minus second-best topic
+    margin: float = 0.13  # best minus second-best topic
     alternative: float = 0.30  # a runner-up worth offering as a button
     explained: float = 0.30  # share of the question the top topic must explain to answer outright
     offtopic_margin: float = 0.08  # the best out-of-scope subject nearly as close: "I don't know"
