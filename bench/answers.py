@@ -138,6 +138,11 @@ def evaluate(name: str, predict: Callable[[str], Prediction], rows: list[dict]) 
         # worse than "I don't know", so counted apart, lower is better.
         hits["confidently wrong"][0] += confident and not correct and not row["crisis"]
         hits["confidently wrong"][1] += not row["crisis"]
+        if row["topic"] is not None and not row["crisis"]:
+            # The other side of "confidently wrong": in-scope questions answered outright
+            # with the right topic (the rest get buttons or "I don't know").
+            hits["answered outright"][0] += confident and correct
+            hits["answered outright"][1] += 1
         if row["kind"] == "oos":
             hits["oos rejected"][0] += topic is None
             hits["oos rejected"][1] += 1

@@ -47,6 +47,8 @@ WORD_WEIGHT = 1.0  # the whole word, next to each of its prefixes
 FUZZY_MIN = 5  # shorter unknown words are not corrected ("поест" is not "пост")
 FUZZY_WEIGHT = 0.8  # a vocabulary word one edit away from an unknown question word
 START = 6  # length of the word starts looked up for a typo in an inflected word
+STEM_MIN = 5  # a known word of this many letters or more may take an ending
+STEM_WEIGHT = 0.8  # that word's features in the inflected word
 SPLIT_WEIGHT = 0.7  # each half of an unknown word that is two vocabulary words run together
 UNSEEN = 0.5  # share of unexplained wording counted in the question's length
 # Kinds of passage.
@@ -58,10 +60,11 @@ MENTION = 0.4  # document frequency weight of a topic that only mentions a word
 # Scoring.
 CONTAIN = 0.85  # weight of a short passage found whole inside the question
 SUPPORT = 0.15  # share of a topic's 2nd and 3rd best (other FAQ items) added to its best
-COVER = 0.3  # weight of how much of the question the topic explains
+COVER = 0.4  # weight of how much of the question the topic explains
 COVER_FROM = 6  # in a question of more content words than this, coverage weighs more:
 COVER_GROWTH = 0.04  # this much a word,
-COVER_MAX = 0.45  # up to this
+COVER_MAX = 0.6  # up to this
+WORD_COVER = 0.5  # share of coverage counted by words, each alike, rather than by weight
 
 # Words that carry no subject (folded before use): function words, auxiliaries ("жүрмін",
 # "келеді" of "I want"), fillers, greetings and thanks. A message of only these words has
@@ -99,15 +102,23 @@ GENERIC = frozenset(
         "подать подавать подаю подам подача заявка заявку заявки заявление заявления документ "
         "документы документов куда где находится находитесь сколько такое делать сделать "
         "получить получать попасть участвовать обратиться идти пойти нужен нужна нужны узнать "
-        "лет года "
         # Kazakh
         "барамын барам барайын бару баруға барсам барып барамыз құжат құжаттар құжатты "
         "құжаттарды құжаттары тапсыру тапсырамын тапсырам тапсыруға өтінім өтінімді "
         "қатысу қатысамын қатысам қатысуға аламын алам алу алуға қанша неше кімге қайдан жолы "
-        "кіремін кірем кіру кіруге орналасқан жастамын жаспын жаста жастағы жасым"
+        "кіремін кірем кіру кіруге орналасқан"
     ).split()
 )
+# Words that give the asker's age ("мне 17 лет", "16 жастамын"): every topic's questions
+# carry them, as do the age limits of several topics, so beside a subject they weigh little.
+AGE_WORDS = frozenset(
+    normalise("лет года годиков жастамын жаспын жаста жастағы жасым жасымда").split()
+)
 GENERIC_WEIGHT = 0.7
+AGE_WEIGHT = 0.7  # the same for ages (0.3 to 0.5 measured no better on the dev sets)
+# Matched in a passage, a generic word counts this share of its weight once more: weighting
+# both sides alike would leave the cosine of two texts made of generic words unchanged.
+GENERIC_CONTAIN = 0.3
 
 # Field weights: how strongly a match in each kind of passage speaks for the topic.
 WEIGHTS = {"faq": 1.0, "title": 1.0, "keyword": 0.95, "summary": 0.8, "text": 0.7, "offtopic": 1.0}
@@ -140,7 +151,9 @@ def word_features(word: str) -> tuple[tuple[str, float], ...]:
     feats.extend("p:" + word[:n] for n in PREFIX_LENGTHS if n <= len(word))
     share = 1 / math.sqrt(len(feats) - 1 + WORD_WEIGHT**2)
     # isdecimal, not isdigit: "²" is a digit that int() refuses.
-    if word in _GENERIC or (word.isdecimal() and AGES[0] <= int(word) <= AGES[1]):
+    if word in _AGE_WORDS or (word.isdecimal() and AGES[0] <= int(word) <= AGES[1]):
+        share *= AGE_WEIGHT
+    elif _generic_word(word):
         share *= GENERIC_WEIGHT
     return tuple((f, share * (WORD_WEIGHT if f[0] == "w" else 1.0)) for f in feats)
 
@@ -166,17 +179,47 @@ def _devoice(match: re.Match[str]) -> str:
 
 # GENERIC as `content_words` gives them; the ages of the bot's users count as generic too.
 _GENERIC = frozenset(_VOICED.sub(_devoice, w) for w in GENERIC)
+_AGE_WORDS = frozenset(_VOICED.sub(_devoice, w) for w in AGE_WORDS)
+# Other forms of the generic words: the same first GENERIC_STEM letters ("документов",
+# "құжаттарымды", "қатысамыз").
+GENERIC_STEM = 6
+_GENERIC_STARTS = frozenset(w[:GENERIC_STEM] for w in _GENERIC if len(w) >= GENERIC_STEM)
+
+
+def _generic_word(word: str) -> bool:
+    return word in _GENERIC or (
+        len(word) >= GENERIC_STEM and word[:GENERIC_STEM] in _GENERIC_STARTS
+    )
+
+
 AGES = (14, 35)
 
 
 def features(text: str) -> dict[str, float]:
     """Feature weights of a text as the index sees a passage (no typo correction)."""
+    return _features(text)[0]
+
+
+def _is_generic(word: str) -> bool:
+    return (
+        _generic_word(word)
+        or word in _AGE_WORDS
+        or (word.isdecimal() and AGES[0] <= int(word) <= AGES[1])
+    )
+
+
+def _features(text: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Feature weights of a text, and the part of each that comes from generic words."""
     counts: dict[str, float] = defaultdict(float)
+    generic: dict[str, float] = defaultdict(float)
     for word in content_words(words(text)):
         if word:
+            is_generic = _is_generic(word)
             for f, weight in word_features(word):
                 counts[f] += weight
-    return dict(counts)
+                if is_generic:
+                    generic[f] += weight
+    return dict(counts), dict(generic)
 
 
 def _deletions(word: str) -> set[str]:
@@ -218,6 +261,7 @@ class Match:
     topic_id: str
     score: float
     passage: Passage
+    explained: float = 0.0  # the share of the question's words the topic's passages explain
 
 
 @dataclass
@@ -242,8 +286,10 @@ class Thresholds:
 
     reject: float = 0.20  # below: "I don't know"
     confident: float = 0.50  # at or above, with the margin: answer directly
-    margin: float = 0.10  # best minus second-best topic
+    margin: float = 0.13  # best minus second-best topic
     alternative: float = 0.30  # a runner-up worth offering as a button
+    explained: float = 0.30  # share of the question the top topic must explain to answer outright
+    offtopic_margin: float = 0.08  # the best out-of-scope subject nearly as close: "I don't know"
 
 
 class SearchIndex:
@@ -259,7 +305,8 @@ class SearchIndex:
         self.thresholds = thresholds or Thresholds()
         self.passages: list[Passage] = _unique(_passages(catalog, catalog.offtopic))
         self.detector = detector or shared_detector()
-        raw = [features(p.text) for p in self.passages]
+        split = [_features(p.text) for p in self.passages]
+        raw = [feats for feats, _ in split]
         # Document frequency counts topics, not passages: a word found in the FAQs of six
         # topics ("how do I take part") says little about which topic is meant. A topic that
         # only mentions a word in passing (in its text) counts for a fraction: "психолог" is
@@ -276,7 +323,7 @@ class SearchIndex:
         # For topic-level evidence: how strongly each feature speaks for each topic (the
         # weight of the strongest kind of passage of the topic that holds it).
         topic_weight: dict[str, dict[str, float]] = defaultdict(dict)
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        postings: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
         self.norms: list[float] = []
         for index, feats in enumerate(raw):
             passage = self.passages[index]
@@ -286,11 +333,16 @@ class SearchIndex:
             kind_weight = COVER_WEIGHTS[passage.kind]
             for f, v in vector.items():
                 if passage.kind in SCORED:
-                    postings[f].append((index, v))
+                    # In a short passage found whole, its generic words ("документы",
+                    # "17 жаста") count less than its subject: a question holding only them
+                    # has not named what the passage is about.
+                    share = split[index][1].get(f, 0.0) / feats[f]
+                    keep = 1 - (1 - GENERIC_CONTAIN) * share
+                    postings[f].append((index, v * keep, v * v * keep))
                 known = topic_weight[f].get(passage.topic_id, 0.0)
                 if kind_weight > known:
                     topic_weight[f][passage.topic_id] = kind_weight
-        self.postings = {f: tuple((i, v, v * v) for i, v in p) for f, p in postings.items()}
+        self.postings = {f: tuple(p) for f, p in postings.items()}
         self.topic_weight = {f: tuple(t.items()) for f, t in topic_weight.items()}
         self.norm_ref = sorted(self.norms)[len(self.norms) // 2] if self.norms else 1.0
         # Per passage, what scoring needs, precomputed: 1 / norm for the cosine; for a short
@@ -381,6 +433,16 @@ class SearchIndex:
         own = word_features(word)
         out = {f: w for f, w in own if f in self.idf}
         explained = any(f[0] == "w" or len(f) >= 8 for f in out)  # "p:" + 6 letters
+        if not explained and STEM_MIN:
+            # A known short word with an ending ("офис" + "тер" + "іңіз"): the word the
+            # catalogue knows is what it is, the ending adds nothing unknown.
+            for n in range(min(len(word) - 1, START), STEM_MIN - 1, -1):
+                if word[:n] in self.vocabulary:
+                    explained = True
+                    for f, w in word_features(word[:n]):
+                        if f in self.idf and out.get(f, 0.0) < w * STEM_WEIGHT:
+                            out[f] = w * STEM_WEIGHT
+                    break
         if not explained:
             for fixed in self.corrections(word):
                 explained = True
@@ -498,22 +560,60 @@ class SearchIndex:
         for score, index in scored.values():
             self._keep(top, score, index)
         q_mass = q_norm * q_norm
+        share = self._shares(tokens, cover, q_mass)
         ranked = [
             Match(
                 topic_id,
                 (1 - cover_weight) * (b[0] + (b[2] + b[3]) * SUPPORT)
-                + cover_weight * cover[topic_id] / q_mass,
+                + cover_weight * share[topic_id],
                 passages[int(b[1])],
+                share[topic_id],
             )
             for topic_id, b in top.items()
         ]
         ranked.extend(
-            Match(topic_id, cover_weight * mass / q_mass, self.first_passage[topic_id])
-            for topic_id, mass in cover.items()
+            Match(
+                topic_id,
+                cover_weight * share[topic_id],
+                self.first_passage[topic_id],
+                share[topic_id],
+            )
+            for topic_id in cover
             if topic_id not in top
         )
         ranked.sort(key=lambda m: m.score, reverse=True)
         return ranked
+
+    def _shares(
+        self, tokens: list[str], cover: dict[str, float], q_mass: float
+    ) -> dict[str, float]:
+        """How much of the question each topic explains: its share of the question's
+        weight (where one rare word, "зп", can outweigh four others) mixed with the share of
+        the question's words it explains, each word counting alike (a generic one less)."""
+        per_word: dict[str, float] = defaultdict(float)
+        total = 0.0
+        if WORD_COVER:
+            idf, topic_weight = self.idf, self.topic_weight
+            for word in content_words(tokens):
+                if not word:
+                    continue
+                feats, missing = self._word(word)
+                weight = GENERIC_WEIGHT**2 if _is_generic(word) else 1.0
+                total += weight
+                masses = [(f, (w * idf[f]) ** 2) for f, w in feats]
+                # A word the catalogue does not know stays mostly unexplained, though its
+                # first letters are known ("бол…" does not explain "болшое").
+                mass = sum(m for _, m in masses) + missing
+                if not mass:
+                    continue
+                for f, m in masses:
+                    for topic_id, tw in topic_weight[f]:
+                        per_word[topic_id] += weight * m * tw / mass
+        return {
+            topic_id: (1 - WORD_COVER) * mass / q_mass
+            + (WORD_COVER * per_word[topic_id] / total if total else 0.0)
+            for topic_id, mass in cover.items()
+        }
 
     def _keep(self, top: dict[str, list[float]], score: float, index: int) -> None:
         """Keep in `top` each topic's best score (with its passage) and next two scores."""
@@ -551,13 +651,20 @@ class SearchIndex:
         result.score = round(top.score, 4)
         if top.topic_id == OFFTOPIC or top.score < th.reject:
             return result
+        off = next((m.score for m in ranked[1:] if m.topic_id == OFFTOPIC), 0.0)
+        if top.score - off < th.offtopic_margin:
+            return result
         result.topic = top.topic_id
         result.best = top
         runners = [m for m in ranked[1:] if m.topic_id != OFFTOPIC]
         # The margin is kept over the out-of-scope subjects too: a question nearly as close
         # to "bank card" as to student-discounts is not answered outright.
         second = ranked[1].score if len(ranked) > 1 else 0.0
-        result.confident = top.score >= th.confident and top.score - second >= th.margin
+        result.confident = (
+            top.score >= th.confident
+            and top.score - second >= th.margin
+            and top.explained >= th.explained
+        )
         if not result.confident:
             result.alternatives = [m.topic_id for m in runners[:2] if m.score >= th.alternative]
         return result

@@ -116,6 +116,35 @@ def test_how_to_apply_does_not_outweigh_the_subject(index: SearchIndex) -> None:
     assert result.ranked[1].score < 0.5 * result.ranked[0].score
 
 
+@pytest.mark.parametrize("question", ["какие документы нужны", "17 жастамын", "қандай құжат керек"])
+def test_generic_words_alone_are_not_answered_outright(index: SearchIndex, question: str) -> None:
+    """Documents, how to apply, an age: FAQ items of several topics are made of these words;
+    matched alone they choose no topic, and they count for less than a subject."""
+    result = index.search(question)
+    assert not result.confident
+    with_subject = index.search(question + " для молодежной практики")
+    assert with_subject.topic == "youth-practice" and with_subject.confident
+    assert with_subject.score > result.score
+
+
+def test_a_known_word_with_a_long_ending_is_that_word(index: SearchIndex) -> None:
+    """A Kazakh ending chain on a known word ("әскер" + "лерімізге") is not unknown wording
+    counted against every topic."""
+    (word,) = [w for w in content_words(words("әскерлерімізге")) if w]
+    features, unseen = index._word(word)
+    assert unseen == 0 and ("w:аскер", 0.8 * dict(index._word("аскер")[0])["w:аскер"]) in features
+    assert index.search("әскерлерімізге қалай барамыз").topic == "military"
+
+
+def test_one_rare_word_does_not_outweigh_the_rest_of_the_question(index: SearchIndex) -> None:
+    """Coverage counts words alike as well as by weight: "зарплата" (legal-help's unpaid
+    wages) does not explain a question whose other words are about youth practice."""
+    result = index.search("после колледжа есть практика с зарплатой от государства")
+    assert result.topic == "youth-practice" and result.confident
+    shares = {m.topic_id: m.explained for m in result.ranked}
+    assert shares["youth-practice"] > shares["legal-help"]
+
+
 @pytest.mark.parametrize(
     "question",
     [
