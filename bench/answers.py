@@ -349,6 +349,7 @@ def main() -> None:
             "questions.jsonl",
             "questions_v2.jsonl",
             "questions_dev3.jsonl",
+            "questions_dev4.jsonl",
             "questions_holdout.jsonl",
             "questions_holdout2.jsonl",
             "questions_holdout3.jsonl",
