@@ -15,6 +15,11 @@ Language = Literal["kk", "ru"]
 LANGUAGES: tuple[Language, ...] = ("kk", "ru")
 
 
+def stored_language(stored: str | None, default: Language) -> Language:
+    """A language read from the database (a user who never chose one has none)."""
+    return "kk" if stored == "kk" else "ru" if stored == "ru" else default
+
+
 class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line naming the variable."""
 

@@ -36,7 +36,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot import clock
 from bot.catalog.store import ContentStore
 from bot.clock import Clock
-from bot.config import Language, Settings
+from bot.config import Language, Settings, stored_language
 from bot.db.broadcasts import Broadcast, Broadcasts, Recipient, Tally
 from bot.db.database import Database
 from bot.db.users import Users
@@ -347,9 +347,7 @@ class Broadcaster:
                 await Users(conn).set_blocked(recipient.user_id, True)
 
     def _language(self, stored: str | None) -> Language:
-        return (
-            "kk" if stored == "kk" else "ru" if stored == "ru" else self.settings.default_language
-        )
+        return stored_language(stored, self.settings.default_language)
 
     def markup(self, buttons: dict[str, str], language: str | None) -> InlineKeyboardMarkup:
         """The keyboard under an announcement in the recipient's language (the preview uses

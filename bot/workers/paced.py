@@ -19,7 +19,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.config import Language, Settings
+from bot.config import Language, Settings, stored_language
 from bot.db.events import NoticeStatus
 from bot.loop import cancel_and_wait
 from bot.transport.pacing import Pacer, own_retries, pacer
@@ -105,6 +105,4 @@ class PacedWorker:
                 await asyncio.wait_for(self._wake.wait(), self.interval)
 
     def _language(self, stored: str | None) -> Language:
-        return (
-            "kk" if stored == "kk" else "ru" if stored == "ru" else self.settings.default_language
-        )
+        return stored_language(stored, self.settings.default_language)
