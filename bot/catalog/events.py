@@ -81,21 +81,46 @@ def _phrases(items: list[str]) -> list[Phrase]:
     return [tuple(words(item)) for item in items if words(item)]
 
 
-def _found(tokens: list[str], phrase: Phrase, covered: set[int] | None = None) -> bool:
-    """The phrase's words, each the start of consecutive words of the message; the
-    positions matched are added to `covered`."""
-    size = len(phrase)
-    hit = False
-    for start in range(len(tokens) - size + 1):
-        if all(
-            tokens[start + i] == part if len(part) <= SHORT else tokens[start + i].startswith(part)
-            for i, part in enumerate(phrase)
-        ):
-            hit = True
-            if covered is None:
-                return True
-            covered.update(range(start, start + size))
-    return hit
+def _at(tokens: list[str], start: int, phrase: Phrase) -> bool:
+    """Whether the phrase's words start the message's words from `start` on."""
+    if start + len(phrase) > len(tokens):
+        return False
+    for i, part in enumerate(phrase):
+        token = tokens[start + i]
+        if not (token == part if len(part) <= SHORT else token.startswith(part)):
+            return False
+    return True
+
+
+class _Matcher:
+    """Every phrase of the recogniser's lists, found in one pass over the message: phrases
+    are filed under their first word, so each word of the message looks up only the phrases
+    it can start (its whole self for a short first word, its starts for a longer one)."""
+
+    def __init__(self, lists: list[list[Phrase]]) -> None:
+        self.size = len(lists)
+        self.whole: dict[str, list[tuple[int, Phrase]]] = {}
+        self.starts: dict[str, list[tuple[int, Phrase]]] = {}
+        for number, phrases in enumerate(lists):
+            for phrase in phrases:
+                first = phrase[0]
+                table = self.whole if len(first) <= SHORT else self.starts
+                table.setdefault(first, []).append((number, phrase))
+        self.lengths = sorted({len(first) for first in self.starts})
+
+    def find(self, tokens: list[str]) -> list[set[int]]:
+        """Per list, the positions of the message its phrases cover (empty: none found)."""
+        found: list[set[int]] = [set() for _ in range(self.size)]
+        for start, token in enumerate(tokens):
+            candidates = list(self.whole.get(token, ()))
+            for n in self.lengths:
+                if n > len(token):
+                    break
+                candidates.extend(self.starts.get(token[:n], ()))
+            for number, phrase in candidates:
+                if _at(tokens, start, phrase):
+                    found[number].update(range(start, start + len(phrase)))
+        return found
 
 
 class EventsConfig:
@@ -109,6 +134,11 @@ class EventsConfig:
         self._week = _phrases(data.words.week)
         self._month = _phrases(data.words.month)
         self._by_category = [(c.id, _phrases(c.words)) for c in self.categories]
+        # Lists in order: the categories', then week, month, ask, when.
+        self._matcher = _Matcher(
+            [phrases for _, phrases in self._by_category]
+            + [self._week, self._month, self._ask, self._when]
+        )
 
     def category(self, category_id: str) -> EventCategory | None:
         return next((c for c in self.categories if c.id == category_id), None)
@@ -127,18 +157,23 @@ class EventsConfig:
         if not tokens:
             return None
 
+        found = self._matcher.find(tokens)
+        n = len(self._by_category)
+        week, month, ask, when_at = found[n:]
         covered: set[int] = set()
-
-        def any_of(phrases: list[Phrase]) -> bool:
-            return any([_found(tokens, p, covered) for p in phrases])
-
-        category = next(
-            (cid for cid, phrases in self._by_category if any_of(phrases)),
-            None,
-        )
-        period: Period = "week" if any_of(self._week) else "month" if any_of(self._month) else "all"
-        asked = any_of(self._ask)
-        when = any_of(self._when)
+        # The first category found; the words of the categories before it were looked for
+        # and not found, so only its own cover.
+        category = None
+        for (cid, _), at in zip(self._by_category, found, strict=False):
+            if at:
+                category = cid
+                covered |= at
+                break
+        period: Period = "week" if week else "month" if month else "all"
+        covered |= week or month
+        covered |= ask | when_at
+        asked = bool(ask)
+        when = bool(when_at)
         other = sum(
             1
             for i, word in enumerate(tokens)
