@@ -206,6 +206,11 @@ class CrisisDetector:
     ) -> None:
         self.single, self.multi = _compile_concepts(concepts or lexicon.CONCEPTS)
         self.rules = _parse_rules(rules or lexicon.RULES)
+        # Rules filed under their first concept: a message is checked only against the
+        # rules whose first concept it holds (most messages hold a few of hundreds).
+        self._rules_by_first: dict[str, list[int]] = defaultdict(list)
+        for number, rule in enumerate(self.rules):
+            self._rules_by_first[rule.concepts[0]].append(number)
         self._cache: dict[str, WordEntries] = {}
         self._last: tuple[str, Verdict | None] | None = None
         self.threshold = threshold
@@ -273,9 +278,12 @@ class CrisisDetector:
             if "first_strong" in found
             else [p for name in lexicon.CONTEXT for p in found.get(name, ())]
         )
+        candidates = sorted(
+            number for name in found for number in self._rules_by_first.get(name, ())
+        )
         fired: list[_Rule] = [
             rule
-            for rule in self.rules
+            for rule in (self.rules[number] for number in candidates)
             if any(
                 not (rule.hedged and _near(context, span, HEDGE_NEAR))
                 for span in _matches(found, rule.concepts, rule.window)
