@@ -3,7 +3,7 @@
     python bench/train_crisis.py
 
 The model is a logistic regression over letter runs of folded words (`crisis.features`),
-trained on the crisis dev sets, the crisis labels of the six question dev sets and the
+trained on the crisis dev sets, the crisis labels of the two question dev sets and the
 catalogue's own questions (all harmless but those of psychological help), never on a held-out
 set (`tests/data/crisis_holdout.jsonl`, `questions_holdout*.jsonl`). A second model of the
 same kind, one weight list per category, names the kind of danger. Training is seeded, so the
@@ -52,13 +52,6 @@ TRAINING = (
     *CRISIS_DEV,
     "questions.jsonl",
     "questions_v2.jsonl",
-    # Four more question sets by other authors: everyday traffic in long, personal wording
-    # ("my brother got out of prison, nobody hires him", "I wrote my IIN in the bot, can I
-    # delete it") that the first two sets held too little of.
-    "questions_dev3.jsonl",
-    "questions_dev4.jsonl",
-    "questions_dev5.jsonl",
-    "questions_dev6.jsonl",
 )
 OUT = ROOT / "bot" / "catalog" / "crisis_weights.py"
 EPOCHS, RATE, DECAY = 15, 0.2, 1e-4
