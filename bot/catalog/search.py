@@ -564,7 +564,7 @@ class SearchIndex:
         ranked = [
             Match(
                 topic_id,
-                (1 - cover_weight) * (b[0] + (b[2] + b[3]) * SUPPORT)
+                (1 - cover_weight) * (b[0] + (b[2] + b[3]) * (SUPPORT if topic_id != OFFTOPIC else 0.0))
                 + cover_weight * share[topic_id],
                 passages[int(b[1])],
                 share[topic_id],
