@@ -561,10 +561,13 @@ class SearchIndex:
             self._keep(top, score, index)
         q_mass = q_norm * q_norm
         share = self._shares(tokens, cover, q_mass)
+        # A topic's 2nd and 3rd best passages support its best; the out-of-scope subjects are
+        # unrelated to each other ("пенсия", "кино"), so there they add nothing.
         ranked = [
             Match(
                 topic_id,
-                (1 - cover_weight) * (b[0] + (b[2] + b[3]) * (SUPPORT if topic_id != OFFTOPIC else 0.0))
+                (1 - cover_weight)
+                * (b[0] + (b[2] + b[3]) * (SUPPORT if topic_id != OFFTOPIC else 0.0))
                 + cover_weight * share[topic_id],
                 passages[int(b[1])],
                 share[topic_id],
