@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -90,7 +89,6 @@ WordEntries = tuple[tuple[str, ...], tuple[tuple[str, tuple[re.Pattern[str], ...
 WORD_CACHE = 20_000  # folded words whose concepts are remembered (a few MB at most)
 # A hyphen joins two words ("ата-анаңа" is two words once folded), except in a [a-z] range.
 _HYPHEN = re.compile(r"-(?![^\[]*\])")
-_APOSTROPHES = re.compile(r"[’'ʻʼ`´‘]")
 # Emoji people use for the means or the act, read as words (words() drops emoji).
 _EMOJI_WORDS = str.maketrans(
     {
@@ -189,9 +187,8 @@ def features(tokens: list[str]) -> set[str]:
 
 
 def tokens_of(text: str) -> list[str]:
-    """Folded words; apostrophes inside words are dropped first (Uzbek "o'lgim", "o'zimni"),
-    and the emoji that stand for the means ("💊💊💊 жинадым") become the words they show."""
-    text = _APOSTROPHES.sub("", unicodedata.normalize("NFC", text))
+    """Folded words (apostrophes inside words dropped: Uzbek "o'lgim", "o'zimni"), with the
+    emoji that stand for the means ("💊💊💊 жинадым") read as the words they show."""
     return words(text.translate(_EMOJI_WORDS))
 
 

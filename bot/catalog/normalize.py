@@ -99,7 +99,11 @@ _FOLD = str.maketrans(
 _ALIASES = {"neet": "нит", "неет": "нит", "нит": "нит"}
 _WORD = re.compile(r"[^\W_]+")
 _LATIN_WORD = re.compile(r"[a-zäáçǵğıńñöóşūüúý]")
-_REPEATS = re.compile(r"(.)\1+")
+# Apostrophes inside a word belong to it: Uzbek "o'qish", "yo'q" and Kazakh Latin of 2017
+# ("sa'lem") are one word each, not two ("o" + "qish", winter).
+APOSTROPHES = re.compile(r"[’'ʻʼ`´‘]")
+# Doubled letters, not digits: "111", "2000" and an age of 22 keep their value.
+_REPEATS = re.compile(r"([^\W\d_])\1+")
 
 
 def latin_to_cyrillic(word: str) -> str:
@@ -111,7 +115,8 @@ def latin_to_cyrillic(word: str) -> str:
 
 
 def fold_word(word: str) -> str:
-    """One word in the skeleton alphabet; doubled letters collapse ("класс" = "клас")."""
+    """One word in the skeleton alphabet; doubled letters collapse ("класс" = "клас"),
+    doubled digits do not ("111")."""
     alias = _ALIASES.get(word)
     if alias is not None:
         return alias
@@ -123,7 +128,7 @@ def fold_word(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case, folded words of a text; punctuation, emoji and case are dropped."""
-    text = unicodedata.normalize("NFC", text.lower())
+    text = APOSTROPHES.sub("", unicodedata.normalize("NFC", text.lower()))
     return [fold_word(w) for w in _WORD.findall(text)]
 
 

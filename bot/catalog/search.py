@@ -363,6 +363,7 @@ class SearchIndex:
         # the feature met its topics (ties in the ranking keep the order coverage met them).
         self.topic_ids: list[str] = list(dict.fromkeys(p.topic_id for p in self.passages))
         topic_numbers = {t: i for i, t in enumerate(self.topic_ids)}
+        self.offtopic_number = topic_numbers.get(OFFTOPIC, -1)
         self.topic_weights: NDArray[np.float64] = np.zeros((len(self.idf), len(self.topic_ids)))
         self.topic_order: NDArray[np.int16] = np.zeros(self.topic_weights.shape, dtype=np.int16)
         cells = [
@@ -586,7 +587,10 @@ class SearchIndex:
             topics, b0, b2, b3, best_passages = best
             touched_topics[topics] = True
             topic_share = share[topics]
-            scores = (1 - cover_weight) * (b0 + (b2 + b3) * SUPPORT) + cover_weight * topic_share
+            # A topic's 2nd and 3rd best passages support its best; the out-of-scope subjects
+            # are unrelated to each other ("пенсия", "кино"), so there they add nothing.
+            support = np.where(topics == self.offtopic_number, 0.0, SUPPORT)
+            scores = (1 - cover_weight) * (b0 + (b2 + b3) * support) + cover_weight * topic_share
             ranked.extend(
                 Match(topic_ids[t], score, passages[index], explained)
                 for t, score, index, explained in zip(
