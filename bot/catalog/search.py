@@ -326,7 +326,14 @@ class SearchIndex:
         # For topic-level evidence: how strongly each feature speaks for each topic (the
         # weight of the strongest kind of passage of the topic that holds it).
         topic_weight: dict[str, dict[str, float]] = defaultdict(dict)
-        postings: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+        # Features are numbered in the order of `idf`. The postings (feature, passage,
+        # weight, squared weight), gathered passage by passage in flat lists, are filed by
+        # feature below.
+        self.feature_ids: dict[str, int] = {f: i for i, f in enumerate(self.idf)}
+        post_features: list[int] = []
+        post_passages: list[int] = []
+        post_values: list[float] = []
+        post_squares: list[float] = []
         self.norms: list[float] = []
         for index, feats in enumerate(raw):
             passage = self.passages[index]
@@ -341,23 +348,25 @@ class SearchIndex:
                     # has not named what the passage is about.
                     share = split[index][1].get(f, 0.0) / feats[f]
                     keep = 1 - (1 - GENERIC_CONTAIN) * share
-                    postings[f].append((index, v * keep, v * v * keep))
+                    post_features.append(self.feature_ids[f])
+                    post_passages.append(index)
+                    post_values.append(v * keep)
+                    post_squares.append(v * v * keep)
                 known = topic_weight[f].get(passage.topic_id, 0.0)
                 if kind_weight > known:
                     topic_weight[f][passage.topic_id] = kind_weight
         self.norm_ref = sorted(self.norms)[len(self.norms) // 2] if self.norms else 1.0
         # What scoring needs, as arrays: a question is scored with a few array operations
-        # rather than a Python loop over every passage it touches (up to ~600).
-        # Features are numbered in the order of `idf`; the postings of feature i (passage,
-        # weight, squared weight, passages in ascending order) are the entries
+        # rather than a Python loop over every passage it touches (up to ~600). The
+        # postings of feature i (passages in ascending order) are the entries
         # post_starts[i]:post_starts[i + 1] of the three post_* arrays.
-        self.feature_ids: dict[str, int] = {f: i for i, f in enumerate(self.idf)}
-        flat = [entry for f in self.idf for entry in postings.get(f, ())]
+        features = np.array(post_features, dtype=np.intp)
+        by_feature = np.argsort(features, kind="stable")
         self.post_starts: NDArray[np.intp] = np.zeros(len(self.idf) + 1, dtype=np.intp)
-        np.cumsum([len(postings.get(f, ())) for f in self.idf], out=self.post_starts[1:])
-        self.post_passages: NDArray[np.intp] = np.array([e[0] for e in flat], dtype=np.intp)
-        self.post_values: NDArray[np.float64] = np.array([e[1] for e in flat], dtype=np.float64)
-        self.post_squares: NDArray[np.float64] = np.array([e[2] for e in flat], dtype=np.float64)
+        np.cumsum(np.bincount(features, minlength=len(self.idf)), out=self.post_starts[1:])
+        self.post_passages: NDArray[np.intp] = np.array(post_passages, dtype=np.intp)[by_feature]
+        self.post_values: NDArray[np.float64] = np.array(post_values)[by_feature]
+        self.post_squares: NDArray[np.float64] = np.array(post_squares)[by_feature]
         # Topics are numbered too. How strongly each feature speaks for each topic, dense
         # (features x topics, 0.0 where the topic lacks the feature), and the order in which
         # the feature met its topics (ties in the ranking keep the order coverage met them).
@@ -366,15 +375,20 @@ class SearchIndex:
         self.offtopic_number = topic_numbers.get(OFFTOPIC, -1)
         self.topic_weights: NDArray[np.float64] = np.zeros((len(self.idf), len(self.topic_ids)))
         self.topic_order: NDArray[np.int16] = np.zeros(self.topic_weights.shape, dtype=np.int16)
-        cells = [
-            (self.feature_ids[f], topic_numbers[t], w, rank)
-            for f, by_topic in topic_weight.items()
-            for rank, (t, w) in enumerate(by_topic.items())
-        ]
-        if cells:
-            rows, columns, values, ranks = zip(*cells, strict=True)
-            self.topic_weights[rows, columns] = values
-            self.topic_order[rows, columns] = ranks
+        # Flat lists, not a tuple per cell: ~36,000 new tuples would wake the garbage
+        # collector over the whole heap several times (+0.2 s a build).
+        rows: list[int] = []
+        columns: list[int] = []
+        values: list[float] = []
+        ranks: list[int] = []
+        for f, by_topic in topic_weight.items():
+            rows.extend([self.feature_ids[f]] * len(by_topic))
+            columns.extend(topic_numbers[t] for t in by_topic)
+            values.extend(by_topic.values())
+            ranks.extend(range(len(by_topic)))
+        cells = (np.array(rows, dtype=np.intp), np.array(columns, dtype=np.intp))
+        self.topic_weights[cells] = values
+        self.topic_order[cells] = ranks
         # Per passage, what scoring needs, precomputed: 1 / norm for the cosine; for a short
         # passage that may sit whole inside a question, the factor turning the covered part
         # of its squared norm into a score (a lone "help" says little, so the factor grows
