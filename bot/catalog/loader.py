@@ -22,6 +22,7 @@ from bot.catalog.models import (
     TopicText,
 )
 from bot.catalog.mrp import MrpTable, MrpYear, render
+from bot.catalog.topic_model import shared_model
 from bot.config import LANGUAGES
 from bot.i18n import I18n, TextsError
 from bot.transport.html import ApiError, parse_html
@@ -206,7 +207,25 @@ def check(content_dir: Path, today: date | None = None) -> Report:
                 f"topics/{topic_id}.toml: missing (a topic of the catalogue "
                 f"contract, shared/TOPICS.md)"
             )
+    _check_model(present, report)
     return report
+
+
+def _check_model(present: set[str], report: Report) -> None:
+    """A topic the topic model was not trained on is found by its words alone (and if most
+    are new, the model is not used at all): say so, with the command that trains it again."""
+    model = shared_model()
+    if model is None:
+        report.warnings.append(
+            "topic model: bot/catalog/topic_weights.json.gz is missing; free text is matched "
+            "by words alone (python bench/train_topics.py)"
+        )
+        return
+    for topic_id in sorted(present - set(model.classes)):
+        report.warnings.append(
+            f"topics/{topic_id}.toml: not yet known to the topic model, found by its words "
+            f"alone until it is trained again (python bench/train_topics.py)"
+        )
 
 
 def _check_mrp(path: Path, year: int, report: Report) -> tuple[int, int] | None:

@@ -28,7 +28,8 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,6 +38,7 @@ from bot.catalog.crisis import CrisisDetector, Verdict
 from bot.catalog.loader import Catalog
 from bot.catalog.models import FILL
 from bot.catalog.normalize import normalise, words
+from bot.catalog.topic_model import TopicModel, shared_model
 from bot.config import LANGUAGES, Language
 
 OFFTOPIC = "_offtopic"
@@ -67,6 +69,10 @@ COVER = 0.4  # weight of how much of the question the topic explains
 COVER_FROM = 6  # in a question of more content words than this, coverage weighs more:
 COVER_GROWTH = 0.04  # this much a word,
 COVER_MAX = 0.6  # up to this
+# The topic model's probabilities count this much beside the word engine's scores (0.5, 1.0
+# and 1.5 tried with bench/train_topics.py --cv: 1.0 and 1.5 alike, 0.5 lower).
+MODEL_WEIGHT = 1.0
+MODEL_DEFERS = True
 WORD_COVER = 0.5  # share of coverage counted by words, each alike, rather than by weight
 
 # Words that carry no subject (folded before use): function words, auxiliaries ("жүрмін",
@@ -293,6 +299,10 @@ class Thresholds:
     alternative: float = 0.30  # a runner-up worth offering as a button
     explained: float = 0.30  # share of the question the top topic must explain to answer outright
     offtopic_margin: float = 0.08  # the best out-of-scope subject nearly as close: "I don't know"
+    # With the topic model (`topic_model.py`): its probability of the chosen topic from which
+    # the answer is given outright (bench/train_topics.py --cv: 0.5 halves confidently wrong
+    # answers and answers more outright than the word engine's rule).
+    model_confident: float = 0.5
 
 
 class SearchIndex:
@@ -303,9 +313,14 @@ class SearchIndex:
         catalog: Catalog,
         thresholds: Thresholds | None = None,
         detector: CrisisDetector | None = None,
+        model: TopicModel | Literal["shared"] | None = "shared",
     ) -> None:
         self.catalog = catalog
         self.thresholds = thresholds or Thresholds()
+        # The learned half, when it was trained for this catalogue (None: words alone).
+        self.model = shared_model() if model == "shared" else model
+        if self.model is not None and not self.model.covers(set(catalog.topics)):
+            self.model = None
         self.passages: list[Passage] = _unique(_passages(catalog, catalog.offtopic))
         self.detector = detector or shared_detector()
         split = [_features(p.text) for p in self.passages]
@@ -764,7 +779,6 @@ class SearchIndex:
         return result
 
     def search(self, text: str) -> SearchResult:
-        th = self.thresholds
         tokens = words(text)  # folded once; scoring, crisis check and the log all use it
         ranked = self._score(tokens)
         result = SearchResult(
@@ -782,6 +796,15 @@ class SearchIndex:
             return result
         if not ranked:
             return result
+        words_only = self._decide_by_words(result, ranked)
+        if self.model is None:
+            return words_only
+        return self._decide(result, ranked, self.model.probabilities(tokens), words_only)
+
+    def _decide_by_words(self, result: SearchResult, ranked: list[Match]) -> SearchResult:
+        """The word engine's answer alone (a copy of `result`, filled in)."""
+        th = self.thresholds
+        result = replace(result)
         top = ranked[0]
         result.score = round(top.score, 4)
         if top.topic_id == OFFTOPIC or top.score < th.reject:
@@ -802,6 +825,41 @@ class SearchIndex:
         )
         if not result.confident:
             result.alternatives = [m.topic_id for m in runners[:2] if m.score >= th.alternative]
+        return result
+
+    def _decide(
+        self,
+        result: SearchResult,
+        ranked: list[Match],
+        probabilities: dict[str, float],
+        words_only: SearchResult,
+    ) -> SearchResult:
+        """The word engine's score of each topic plus MODEL_WEIGHT times the model's
+        probability; out of scope ("_offtopic") competes like a topic. Answered outright when
+        the model gives the chosen topic at least `model_confident`, unless the word engine
+        alone would have answered outright with another topic (`words_only`)."""
+        th = self.thresholds
+        matches: dict[str, Match] = {}
+        for match in ranked:
+            matches.setdefault(match.topic_id, match)
+        mixed = {topic_id: match.score for topic_id, match in matches.items()}
+        for topic_id, p in probabilities.items():
+            if topic_id == OFFTOPIC or topic_id in self.catalog.topics:
+                mixed[topic_id] = mixed.get(topic_id, 0.0) + MODEL_WEIGHT * p
+        order = sorted(mixed, key=mixed.__getitem__, reverse=True)
+        top = order[0]
+        result.score = round(mixed[top], 4)
+        if top == OFFTOPIC or mixed[top] < th.reject:
+            return result
+        result.topic = top
+        result.best = matches.get(top) or Match(top, 0.0, self.first_passage[top])
+        result.confident = probabilities.get(top, 0.0) >= th.model_confident and (
+            not MODEL_DEFERS or not words_only.confident or words_only.topic == top
+        )
+        if not result.confident:
+            result.alternatives = [
+                t for t in order[1:] if t != OFFTOPIC and mixed[t] >= th.alternative
+            ][:2]
         return result
 
 

@@ -1,0 +1,108 @@
+"""The learned half of the free-text engine: which topic a question is about, as probabilities.
+
+The word engine (`search.py`) matches a question against the catalogue's own wording. This
+model was trained on that wording and on some 1,700 questions written the way young people ask
+(the question dev sets of tests/data, each by another author), and learned which letter runs
+and word pairs speak for which topic, or for none ("_offtopic"). The search
+adds its probabilities to the word engine's scores. It is a multinomial logistic regression
+over the crisis model's features (`crisis.features`: letter runs of 3–5 inside each folded
+word, each word whole, pairs of word starts), trained by bench/train_topics.py, which writes
+`topic_weights.json.gz` next to this file.
+
+A catalogue the model was not trained for (other topic ids, as in tests) is answered by the
+word engine alone; a topic added later is found by the word engine until the model is trained
+again (`check-content` says so).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from itertools import pairwise
+from pathlib import Path
+
+from bot.catalog.crisis import features
+
+WEIGHTS_FILE = Path(__file__).with_name("topic_weights.json.gz")
+# The share of a catalogue's topics the model must know to be used for it.
+COVERS = 0.9
+WORD_CACHE = 50_000  # words whose features are remembered
+
+
+class TopicModel:
+    """Weights per feature and class; `probabilities` of a folded question."""
+
+    def __init__(
+        self,
+        classes: list[str],
+        bias: list[float],
+        weights: dict[str, list[list[float]]],
+        meta: dict[str, object] | None = None,
+    ) -> None:
+        self.classes = classes
+        self.bias = bias
+        # Per feature: (class number, weight) pairs; most features speak for one or two.
+        self.weights = {
+            f: tuple((int(c), float(w)) for c, w in pairs) for f, pairs in weights.items()
+        }
+        self.meta = meta or {}
+        self._word_features: dict[str, frozenset[str]] = {}
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_FILE) -> TopicModel | None:
+        """The trained model, or None when there is none (the word engine works alone)."""
+        if not path.exists():
+            return None
+        data = json.loads(gzip.decompress(path.read_bytes()))
+        return cls(data["classes"], data["bias"], data["weights"], data.get("meta"))
+
+    def _features(self, tokens: list[str]) -> set[str]:
+        """`crisis.features`, with each word's own features remembered: most words recur."""
+        found: set[str] = set()
+        cache = self._word_features
+        for token in tokens:
+            own = cache.get(token)
+            if own is None:
+                own = frozenset(features([token]))
+                if len(cache) < WORD_CACHE:
+                    cache[token] = own
+            found |= own
+        found.update(f"b:{a[:5]}_{b[:5]}" for a, b in pairwise(tokens))
+        return found
+
+    def covers(self, topic_ids: set[str]) -> bool:
+        """Was the model trained for (nearly) this catalogue?"""
+        if not topic_ids:
+            return False
+        return len(topic_ids & set(self.classes)) >= COVERS * len(topic_ids)
+
+    def probabilities(self, tokens: list[str]) -> dict[str, float]:
+        """Each class's probability for a question's folded words (`normalize.words`)."""
+        feats = self._features(tokens)
+        if not feats:
+            return {}
+        # Each question has the same total weight, as in training: 1 / sqrt(its features).
+        scale = 1 / math.sqrt(len(feats))
+        z = list(self.bias)
+        weights = self.weights
+        for f in feats:
+            for c, w in weights.get(f, ()):
+                z[c] += w * scale
+        top = max(z)
+        exps = [math.exp(v - top) for v in z]
+        total = sum(exps)
+        return {name: e / total for name, e in zip(self.classes, exps, strict=True)}
+
+
+_MODEL: TopicModel | None = None
+_LOADED = False
+
+
+def shared_model() -> TopicModel | None:
+    """One model per process: it is code's data, not content, so a reload keeps it."""
+    global _MODEL, _LOADED
+    if not _LOADED:
+        _MODEL = TopicModel.load()
+        _LOADED = True
+    return _MODEL
