@@ -22,6 +22,8 @@ import math
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
+
 from bot.catalog.crisis import features
 
 WEIGHTS_FILE = Path(__file__).with_name("topic_weights.json.gz")
@@ -46,6 +48,13 @@ class TopicModel:
         self.weights = {
             f: tuple((int(c), float(w)) for c, w in pairs) for f, pairs in weights.items()
         }
+        # The same as a matrix, a row per feature: a question sums its features' rows.
+        self._rows = {f: row for row, f in enumerate(self.weights)}
+        self._matrix = np.zeros((len(self._rows), len(classes)))
+        for f, pairs in self.weights.items():
+            for c, w in pairs:
+                self._matrix[self._rows[f], c] = w
+        self._bias = np.array(bias, dtype=float)
         self.meta = meta or {}
         self._word_features: dict[str, frozenset[str]] = {}
 
@@ -83,16 +92,12 @@ class TopicModel:
         if not feats:
             return {}
         # Each question has the same total weight, as in training: 1 / sqrt(its features).
-        scale = 1 / math.sqrt(len(feats))
-        z = list(self.bias)
-        weights = self.weights
-        for f in feats:
-            for c, w in weights.get(f, ()):
-                z[c] += w * scale
-        top = max(z)
-        exps = [math.exp(v - top) for v in z]
-        total = sum(exps)
-        return {name: e / total for name, e in zip(self.classes, exps, strict=True)}
+        rows = self._rows
+        known = [rows[f] for f in feats if f in rows]
+        z = self._bias + self._matrix[known].sum(axis=0) / math.sqrt(len(feats))
+        exps = np.exp(z - z.max())
+        shares = exps / exps.sum()
+        return dict(zip(self.classes, shares.tolist(), strict=True))
 
 
 _MODEL: TopicModel | None = None
