@@ -31,6 +31,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+import numpy as np
+from numpy.typing import NDArray
+
 from bot.catalog.crisis import CrisisDetector, Verdict
 from bot.catalog.loader import Catalog
 from bot.catalog.models import FILL
@@ -343,7 +346,14 @@ class SearchIndex:
         # For topic-level evidence: how strongly each feature speaks for each topic (the
         # weight of the strongest kind of passage of the topic that holds it).
         topic_weight: dict[str, dict[str, float]] = defaultdict(dict)
-        postings: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+        # Features are numbered in the order of `idf`. The postings (feature, passage,
+        # weight, squared weight), gathered passage by passage in flat lists, are filed by
+        # feature below.
+        self.feature_ids: dict[str, int] = {f: i for i, f in enumerate(self.idf)}
+        post_features: list[int] = []
+        post_passages: list[int] = []
+        post_values: list[float] = []
+        post_squares: list[float] = []
         self.norms: list[float] = []
         for index, feats in enumerate(raw):
             passage = self.passages[index]
@@ -358,34 +368,82 @@ class SearchIndex:
                     # has not named what the passage is about.
                     share = split[index][1].get(f, 0.0) / feats[f]
                     keep = 1 - (1 - GENERIC_CONTAIN) * share
-                    postings[f].append((index, v * keep, v * v * keep))
+                    post_features.append(self.feature_ids[f])
+                    post_passages.append(index)
+                    post_values.append(v * keep)
+                    post_squares.append(v * v * keep)
                 known = topic_weight[f].get(passage.topic_id, 0.0)
                 if kind_weight > known:
                     topic_weight[f][passage.topic_id] = kind_weight
-        self.postings = {f: tuple(p) for f, p in postings.items()}
-        self.topic_weight = {f: tuple(t.items()) for f, t in topic_weight.items()}
         self.norm_ref = sorted(self.norms)[len(self.norms) // 2] if self.norms else 1.0
+        # What scoring needs, as arrays: a question is scored with a few array operations
+        # rather than a Python loop over every passage it touches (up to ~600). The
+        # postings of feature i (passages in ascending order) are the entries
+        # post_starts[i]:post_starts[i + 1] of the three post_* arrays.
+        features = np.array(post_features, dtype=np.intp)
+        by_feature = np.argsort(features, kind="stable")
+        self.post_starts: NDArray[np.intp] = np.zeros(len(self.idf) + 1, dtype=np.intp)
+        np.cumsum(np.bincount(features, minlength=len(self.idf)), out=self.post_starts[1:])
+        self.post_passages: NDArray[np.intp] = np.array(post_passages, dtype=np.intp)[by_feature]
+        self.post_values: NDArray[np.float64] = np.array(post_values)[by_feature]
+        self.post_squares: NDArray[np.float64] = np.array(post_squares)[by_feature]
+        # Topics are numbered too. How strongly each feature speaks for each topic, dense
+        # (features x topics, 0.0 where the topic lacks the feature), and the order in which
+        # the feature met its topics (ties in the ranking keep the order coverage met them).
+        self.topic_ids: list[str] = list(dict.fromkeys(p.topic_id for p in self.passages))
+        topic_numbers = {t: i for i, t in enumerate(self.topic_ids)}
+        self.offtopic_number = topic_numbers.get(OFFTOPIC, -1)
+        self.topic_weights: NDArray[np.float64] = np.zeros((len(self.idf), len(self.topic_ids)))
+        self.topic_order: NDArray[np.int16] = np.zeros(self.topic_weights.shape, dtype=np.int16)
+        # Flat lists, not a tuple per cell: ~36,000 new tuples would wake the garbage
+        # collector over the whole heap several times (+0.2 s a build).
+        rows: list[int] = []
+        columns: list[int] = []
+        values: list[float] = []
+        ranks: list[int] = []
+        for f, by_topic in topic_weight.items():
+            rows.extend([self.feature_ids[f]] * len(by_topic))
+            columns.extend(topic_numbers[t] for t in by_topic)
+            values.extend(by_topic.values())
+            ranks.extend(range(len(by_topic)))
+        cells = (np.array(rows, dtype=np.intp), np.array(columns, dtype=np.intp))
+        self.topic_weights[cells] = values
+        self.topic_order[cells] = ranks
         # Per passage, what scoring needs, precomputed: 1 / norm for the cosine; for a short
         # passage that may sit whole inside a question, the factor turning the covered part
         # of its squared norm into a score (a lone "help" says little, so the factor grows
-        # with how distinctive the passage is); the weight of its kind.
-        self.inverse_norms = [1 / norm for norm in self.norms]
-        self.contain_factors = [
-            CONTAIN * min(1.0, norm / self.norm_ref) / (norm * norm)
-            if passage.kind in CONTAINED
-            else 0.0
-            for passage, norm in zip(self.passages, self.norms, strict=True)
-        ]
-        self.kind_weights = [WEIGHTS[p.kind] for p in self.passages]
+        # with how distinctive the passage is); the weight of its kind; its topic's number.
+        self.inverse_norms: NDArray[np.float64] = np.array(
+            [1 / norm for norm in self.norms], dtype=np.float64
+        )
+        self.contain_factors: NDArray[np.float64] = np.array(
+            [
+                CONTAIN * min(1.0, norm / self.norm_ref) / (norm * norm)
+                if passage.kind in CONTAINED
+                else 0.0
+                for passage, norm in zip(self.passages, self.norms, strict=True)
+            ],
+            dtype=np.float64,
+        )
+        self.kind_weights: NDArray[np.float64] = np.array(
+            [WEIGHTS[p.kind] for p in self.passages], dtype=np.float64
+        )
+        self.passage_topics: NDArray[np.intp] = np.array(
+            [topic_numbers[p.topic_id] for p in self.passages], dtype=np.intp
+        )
         # Passages that answer with the same FAQ item form one group (ids past the passage
         # indices); every other passage is a group of its own.
         answer_ids: dict[tuple[str, str], int] = {}
-        self.groups = [
-            answer_ids.setdefault((p.topic_id, p.answer), len(self.passages) + len(answer_ids))
-            if p.answer is not None
-            else i
-            for i, p in enumerate(self.passages)
-        ]
+        self.groups: NDArray[np.intp] = np.array(
+            [
+                answer_ids.setdefault((p.topic_id, p.answer), len(self.passages) + len(answer_ids))
+                if p.answer is not None
+                else i
+                for i, p in enumerate(self.passages)
+            ],
+            dtype=np.intp,
+        )
+        self.group_count = len(self.passages) + len(answer_ids)
         # For a topic found only through its texts: its title (the answer is its summary).
         self.first_passage: dict[str, Passage] = {}
         for passage in sorted(self.passages, key=lambda p: p.kind != "title"):
@@ -413,6 +471,9 @@ class SearchIndex:
             for d in _deletions(start):
                 self.start_deletions[d].append(start)
         self._word_cache: dict[str, tuple[tuple[tuple[str, float], ...], float]] = {}
+        self._share_cache: dict[
+            str, tuple[float, tuple[int, ...], tuple[float, ...], tuple[float, ...]]
+        ] = {}
 
     def corrections(self, word: str) -> list[str]:
         """Vocabulary words one edit away from `word` (which the vocabulary lacks)."""
@@ -539,117 +600,188 @@ class SearchIndex:
         if not q_vec:
             return []
         q_norm = math.sqrt(sum(v * v for v in q_vec.values()) + UNSEEN * unseen) or 1.0
-        dots: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
-        cover: dict[str, float] = defaultdict(float)
-        postings = self.postings
-        topic_weight = self.topic_weight
-        for f, qv in q_vec.items():
-            for index, pv, pv2 in postings.get(f, ()):
-                dots[index] += qv * pv
-                covered[index] += pv2
-            qv2 = qv * qv
-            for topic_id, w in topic_weight[f]:
-                cover[topic_id] += qv2 * w
-        # Score each passage: its cosine with the question or, for a short passage, how much
-        # of it the question holds; keep each topic's three best.
-        inverse_norms, contain_factors = self.inverse_norms, self.contain_factors
-        kind_weights, passages = self.kind_weights, self.passages
-        q_inverse = 1 / q_norm
+        feature_ids = self.feature_ids
+        rows = np.array([feature_ids[f] for f in q_vec], dtype=np.intp)
+        q_values = np.array(list(q_vec.values()), dtype=np.float64)
         # In a long question one short passage found whole ("в армию" in a life story) says
         # less than which topic explains most of it: coverage counts more as it grows.
-        n_words = sum(1 for word in content_words(tokens) if word)
-        cover_weight = min(COVER_MAX, COVER + COVER_GROWTH * max(0, n_words - COVER_FROM))
-        # The variants of one FAQ item are one piece of evidence: its best variant counts,
-        # so a topic written with more paraphrases of a question gets no more support.
-        scored: dict[int, tuple[float, int]] = {}
-        groups = self.groups
-        for index, dot in dots.items():
-            score = dot * inverse_norms[index] * q_inverse
-            factor = contain_factors[index]
-            if factor:
-                contained = covered[index] * factor
-                if contained > score:
-                    score = contained
-            score *= kind_weights[index]
-            group = groups[index]
-            known = scored.get(group)
-            if known is None or score > known[0]:
-                scored[group] = (score, index)
-        top: dict[str, list[float]] = {}
-        for score, index in scored.values():
-            self._keep(top, score, index)
-        q_mass = q_norm * q_norm
-        share = self._shares(tokens, cover, q_mass)
-        # A topic's 2nd and 3rd best passages support its best; the out-of-scope subjects are
-        # unrelated to each other ("пенсия", "кино"), so there they add nothing.
-        ranked = [
-            Match(
-                topic_id,
-                (1 - cover_weight)
-                * (b[0] + (b[2] + b[3]) * (SUPPORT if topic_id != OFFTOPIC else 0.0))
-                + cover_weight * share[topic_id],
-                passages[int(b[1])],
-                share[topic_id],
+        content = [word for word in content_words(tokens) if word]
+        cover_weight = min(COVER_MAX, COVER + COVER_GROWTH * max(0, len(content) - COVER_FROM))
+        # How much of the question each topic's features hold: a topic that holds none of
+        # them (its cover 0.0; every weight and feature value is positive) gets no entry in
+        # the ranking.
+        weights = self.topic_weights[rows]
+        cover = ((q_values * q_values)[:, None] * weights).sum(axis=0)
+        share = self._shares(content, cover, q_norm * q_norm)
+        topic_ids, passages = self.topic_ids, self.passages
+        ranked: list[Match] = []
+        touched_topics = np.zeros(len(topic_ids), dtype=bool)
+        best = self._best(rows, q_values, 1 / q_norm)
+        if best is not None:
+            topics, b0, b2, b3, best_passages = best
+            touched_topics[topics] = True
+            topic_share = share[topics]
+            # A topic's 2nd and 3rd best passages support its best; the out-of-scope subjects
+            # are unrelated to each other ("пенсия", "кино"), so there they add nothing.
+            support = np.where(topics == self.offtopic_number, 0.0, SUPPORT)
+            scores = (1 - cover_weight) * (b0 + (b2 + b3) * support) + cover_weight * topic_share
+            ranked.extend(
+                Match(topic_ids[t], score, passages[index], explained)
+                for t, score, index, explained in zip(
+                    topics.tolist(),
+                    scores.tolist(),
+                    best_passages.tolist(),
+                    topic_share.tolist(),
+                    strict=True,
+                )
             )
-            for topic_id, b in top.items()
-        ]
-        ranked.extend(
-            Match(
-                topic_id,
-                cover_weight * share[topic_id],
-                self.first_passage[topic_id],
-                share[topic_id],
+        # A topic found only through its texts, or only through words of no scored passage:
+        # its coverage alone, in the order the question's features met the topics.
+        rest = np.flatnonzero((cover > 0.0) & ~touched_topics)
+        if len(rest):
+            first_row = (weights[:, rest] > 0.0).argmax(axis=0)
+            met = first_row * len(topic_ids) + self.topic_order[rows[first_row], rest]
+            rest = rest[np.argsort(met, kind="stable")]
+            ranked.extend(
+                Match(
+                    topic_ids[t],
+                    cover_weight * explained,
+                    self.first_passage[topic_ids[t]],
+                    explained,
+                )
+                for t, explained in zip(rest.tolist(), share[rest].tolist(), strict=True)
             )
-            for topic_id in cover
-            if topic_id not in top
-        )
         ranked.sort(key=lambda m: m.score, reverse=True)
         return ranked
 
-    def _shares(
-        self, tokens: list[str], cover: dict[str, float], q_mass: float
-    ) -> dict[str, float]:
-        """How much of the question each topic explains: its share of the question's
-        weight (where one rare word, "зп", can outweigh four others) mixed with the share of
-        the question's words it explains, each word counting alike (a generic one less)."""
-        per_word: dict[str, float] = defaultdict(float)
-        total = 0.0
-        if WORD_COVER:
-            idf, topic_weight = self.idf, self.topic_weight
-            for word in content_words(tokens):
-                if not word:
-                    continue
-                feats, missing = self._word(word)
-                weight = GENERIC_WEIGHT**2 if _is_generic(word) else 1.0
-                total += weight
-                masses = [(f, (w * idf[f]) ** 2) for f, w in feats]
-                # A word the catalogue does not know stays mostly unexplained, though its
-                # first letters are known ("бол…" does not explain "болшое").
-                mass = sum(m for _, m in masses) + missing
-                if not mass:
-                    continue
-                for f, m in masses:
-                    for topic_id, tw in topic_weight[f]:
-                        per_word[topic_id] += weight * m * tw / mass
-        return {
-            topic_id: (1 - WORD_COVER) * mass / q_mass
-            + (WORD_COVER * per_word[topic_id] / total if total else 0.0)
-            for topic_id, mass in cover.items()
-        }
+    def _best(
+        self, rows: NDArray[np.intp], q_values: NDArray[np.float64], q_inverse: float
+    ) -> (
+        tuple[
+            NDArray[np.intp],
+            NDArray[np.float64],
+            NDArray[np.float64],
+            NDArray[np.float64],
+            NDArray[np.intp],
+        ]
+        | None
+    ):
+        """Score each passage the question touches: its cosine with the question or, for a
+        short passage, how much of it the question holds. Returns the topics with a touched
+        passage, in the order the question met them, with each topic's best score, its next
+        two (0.0 if none), and its best passage; None when no passage is touched."""
+        # The postings of the question's features, one feature after the other (the order
+        # the old loop walked them: ties are settled in the order passages were met).
+        starts = self.post_starts[rows]
+        lengths = self.post_starts[rows + 1] - starts
+        ends = np.cumsum(lengths)
+        n_entries = int(ends[-1])
+        if not n_entries:
+            return None
+        entries = np.arange(n_entries) + np.repeat(starts - (ends - lengths), lengths)
+        hit = self.post_passages[entries]
+        n = len(self.passages)
+        dots = np.bincount(hit, np.repeat(q_values, lengths) * self.post_values[entries], n)
+        covered = np.bincount(hit, self.post_squares[entries], n)
+        # The passages touched, in the order met: each at its first entry.
+        first = np.full(n, n_entries, dtype=np.intp)
+        positions = np.arange(n_entries, dtype=np.intp)
+        np.minimum.at(first, hit, positions)
+        touched = hit[first[hit] == positions]
+        score = dots[touched] * self.inverse_norms[touched] * q_inverse
+        contained = covered[touched] * self.contain_factors[touched]
+        score = np.where(contained > score, contained, score) * self.kind_weights[touched]
+        # The variants of one FAQ item are one piece of evidence: its best variant counts
+        # (the first met of equals), so a topic written with more paraphrases of a question
+        # gets no more support. Per group id: its first passage met, best score, best passage.
+        groups = self.groups[touched]
+        met = np.arange(len(touched), dtype=np.intp)
+        group_first = np.full(self.group_count, len(touched), dtype=np.intp)
+        np.minimum.at(group_first, groups, met)
+        group_max = np.zeros(self.group_count)
+        np.maximum.at(group_max, groups, score)
+        group_best = np.full(self.group_count, len(touched), dtype=np.intp)
+        np.minimum.at(group_best, groups, np.where(score == group_max[groups], met, len(touched)))
+        # The groups in the order met, then each topic's groups best first (the first met of
+        # equals), as the old loop kept them: the topic's best, with its passage, and next two.
+        heads = np.flatnonzero(group_first[groups] == met)
+        group_ids = groups[heads]
+        group_score = group_max[group_ids]
+        group_topic = self.passage_topics[touched[heads]]
+        order = np.argsort(-group_score, kind="stable")
+        order = order[np.argsort(group_topic[order], kind="stable")]
+        heads = _heads(group_topic[order])
+        tails = np.append(heads[1:], len(order))
+        ranked_scores = np.append(group_score[order], (0.0, 0.0))
+        b0 = ranked_scores[heads]
+        b2 = np.where(heads + 1 < tails, ranked_scores[heads + 1], 0.0)
+        b3 = np.where(heads + 2 < tails, ranked_scores[heads + 2], 0.0)
+        topics = group_topic[order[heads]]
+        best_passages = touched[group_best[group_ids[order[heads]]]]
+        # The topics in the order met (their first group).
+        by_met = np.argsort(np.minimum.reduceat(order, heads), kind="stable")
+        return (
+            topics[by_met],
+            b0[by_met],
+            b2[by_met],
+            b3[by_met],
+            best_passages[by_met],
+        )
 
-    def _keep(self, top: dict[str, list[float]], score: float, index: int) -> None:
-        """Keep in `top` each topic's best score (with its passage) and next two scores."""
-        topic_id = self.passages[index].topic_id
-        best = top.get(topic_id)
-        if best is None:
-            top[topic_id] = [score, index, 0.0, 0.0]
-        elif score > best[0]:
-            best[3], best[2], best[0], best[1] = best[2], best[0], score, index
-        elif score > best[2]:
-            best[3], best[2] = best[2], score
-        elif score > best[3]:
-            best[3] = score
+    def _shares(
+        self, content: list[str], cover: NDArray[np.float64], q_mass: float
+    ) -> NDArray[np.float64]:
+        """How much of the question each topic explains (by topic number): its share of the
+        question's weight (`cover`, where one rare word, "зп", can outweigh four others)
+        mixed with the share of the question's words it explains, each word counting alike
+        (a generic one less)."""
+        shares: NDArray[np.float64] = (1 - WORD_COVER) * cover / q_mass
+        if not WORD_COVER:
+            return shares
+        rows: list[int] = []
+        parts: list[float] = []
+        masses: list[float] = []
+        total = 0.0
+        for word in content:
+            weight, word_rows, word_parts, word_masses = self._word_share(word)
+            total += weight
+            rows.extend(word_rows)
+            parts.extend(word_parts)
+            masses.extend(word_masses)
+        if rows:
+            explained = np.array(parts)[:, None] * self.topic_weights[rows]
+            per_word = (explained / np.array(masses)[:, None]).sum(axis=0)
+            shares = shares + WORD_COVER * per_word / total
+        return shares
+
+    def _word_share(
+        self, word: str
+    ) -> tuple[float, tuple[int, ...], tuple[float, ...], tuple[float, ...]]:
+        """What one question word adds to the topics' shares: its weight (a generic word
+        less), and per feature it holds, the feature's row, its part of the word's weight and
+        the word's squared weight, the part's divisor. Cached per word."""
+        cached = self._share_cache.get(word)
+        if cached is not None:
+            return cached
+        feats, missing = self._word(word)
+        weight = GENERIC_WEIGHT**2 if _is_generic(word) else 1.0
+        masses = [(f, (w * self.idf[f]) ** 2) for f, w in feats]
+        # A word the catalogue does not know stays mostly unexplained, though its first
+        # letters are known ("бол…" does not explain "болшое").
+        mass = sum(m for _, m in masses) + missing
+        result: tuple[float, tuple[int, ...], tuple[float, ...], tuple[float, ...]] = (
+            (
+                weight,
+                tuple(self.feature_ids[f] for f, _ in masses),
+                tuple(weight * m for _, m in masses),
+                (mass,) * len(masses),
+            )
+            if mass
+            else (weight, (), (), ())
+        )
+        if len(self._share_cache) < 50_000:
+            self._share_cache[word] = result
+        return result
 
     def search(self, text: str) -> SearchResult:
         tokens = words(text)  # folded once; scoring, crisis check and the log all use it
@@ -778,6 +910,11 @@ def _unique(passages: list[Passage]) -> list[Passage]:
             seen.add(key)
             out.append(passage)
     return out
+
+
+def _heads(values: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Where each run of equal values of a sorted array starts."""
+    return np.flatnonzero(np.append(True, values[1:] != values[:-1]))
 
 
 def _sentences(text: str) -> list[str]:
