@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Longest first: digraphs of informal transliteration before single letters.
 _LATIN_MULTI = (
@@ -114,9 +115,11 @@ def latin_to_cyrillic(word: str) -> str:
     return "".join(_LATIN_SINGLE.get(ch, ch) for ch in out)
 
 
+@lru_cache(maxsize=50_000)
 def fold_word(word: str) -> str:
     """One word in the skeleton alphabet; doubled letters collapse ("класс" = "клас"),
-    doubled digits do not ("111")."""
+    doubled digits do not ("111"). Remembered: a message is folded by the search, the crisis
+    check and the events recogniser, and most words recur."""
     alias = _ALIASES.get(word)
     if alias is not None:
         return alias
