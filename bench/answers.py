@@ -351,12 +351,7 @@ def main() -> None:
     default = [
         ROOT / "tests" / "data" / name
         for name in (
-            "questions.jsonl",
-            "questions_v2.jsonl",
-            "questions_dev3.jsonl",
-            "questions_dev4.jsonl",
-            "questions_dev5.jsonl",
-            "questions_dev6.jsonl",
+            *TOPIC_MODEL_TRAINING,  # the dev sets
             "questions_holdout.jsonl",
             "questions_holdout2.jsonl",
             "questions_holdout3.jsonl",
