@@ -108,7 +108,7 @@ def train(samples: list[Sample]) -> TopicModel:
 
 
 def write(model: TopicModel, meta: dict[str, object]) -> None:
-    weights = {f: [[c, w] for c, w in pairs] for f, pairs in sorted(model.weights.items())}
+    weights = dict(sorted(model.pairs().items()))
     body = {"meta": meta, "classes": model.classes, "bias": model.bias, "weights": weights}
     raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     WEIGHTS_FILE.write_bytes(gzip.compress(raw, mtime=0))
@@ -153,7 +153,7 @@ def main() -> int:
     model = train(samples)
     meta = {"trained_on": list(TRAINING), "data_sha256": digest(TRAINING), "c": C, "prune": PRUNE}
     write(model, meta)
-    kept = sum(len(p) for p in model.weights.values())
+    kept = sum(len(p) for p in model.pairs().values())
     print(f"{len(samples)} samples, {len(model.classes)} classes, {kept} weights kept")
     print(f"wrote {WEIGHTS_FILE.relative_to(ROOT)} ({WEIGHTS_FILE.stat().st_size // 1024} KB)")
     return 0

@@ -44,16 +44,13 @@ class TopicModel:
     ) -> None:
         self.classes = classes
         self.bias = bias
-        # Per feature: (class number, weight) pairs; most features speak for one or two.
-        self.weights = {
-            f: tuple((int(c), float(w)) for c, w in pairs) for f, pairs in weights.items()
-        }
-        # The same as a matrix, a row per feature: a question sums its features' rows.
-        self._rows = {f: row for row, f in enumerate(self.weights)}
-        self._matrix = np.zeros((len(self._rows), len(classes)))
-        for f, pairs in self.weights.items():
+        # `weights`: per feature, (class number, weight) pairs (most speak for one or two).
+        # Kept as a matrix, a row per feature: a question sums its features' rows.
+        self._rows = {f: row for row, f in enumerate(weights)}
+        self._matrix = np.zeros((len(self._rows), len(classes)), dtype=np.float32)
+        for f, pairs in weights.items():
             for c, w in pairs:
-                self._matrix[self._rows[f], c] = w
+                self._matrix[self._rows[f], int(c)] = w
         self._bias = np.array(bias, dtype=float)
         self.meta = meta or {}
         self._word_features: dict[str, frozenset[str]] = {}
@@ -65,6 +62,13 @@ class TopicModel:
             return None
         data = json.loads(gzip.decompress(path.read_bytes()))
         return cls(data["classes"], data["bias"], data["weights"], data.get("meta"))
+
+    def pairs(self) -> dict[str, list[list[float]]]:
+        """The weights as given: per feature, [class number, weight] pairs."""
+        out: dict[str, list[list[float]]] = {}
+        for f, row in self._rows.items():
+            out[f] = [[c, round(w, 4)] for c, w in enumerate(self._matrix[row].tolist()) if w]
+        return out
 
     def _features(self, tokens: list[str]) -> set[str]:
         """`crisis.features`, with each word's own features remembered: most words recur."""
