@@ -45,10 +45,16 @@ async def call(fn: Callable[..., T], *args: Any) -> T:
 
 
 async def until(check: Callable[[], Any], what: str, seconds: float = 15.0) -> Any:
-    """Poll `check` (run in a thread) until it returns something true."""
+    """Poll `check` (run in a thread) until it returns something true. An element htmx
+    swapped out between being found and being read counts as not there yet."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
-        found = await call(check)
+        try:
+            found = await call(check)
+        except StaleElementReferenceException:
+            found = None
         if found:
             return found
         if asyncio.get_running_loop().time() > deadline:
