@@ -32,6 +32,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 
@@ -178,12 +179,18 @@ def features(tokens: list[str]) -> set[str]:
     "шаршадым" and "шаршап" share "шарш"), each word whole, and pairs of word starts."""
     found: set[str] = set()
     for token in tokens:
-        word = f"#{token}#"
-        for n in (3, 4, 5):
-            found.update(word[i : i + n] for i in range(len(word) - n + 1))
-        found.add("w:" + token)
+        found |= _word_features(token)
     found.update(f"b:{a[:5]}_{b[:5]}" for a, b in pairwise(tokens))
     return found
+
+
+@lru_cache(maxsize=50_000)
+def _word_features(token: str) -> frozenset[str]:
+    """One word's part of `features`; remembered, since most words recur (the crisis model
+    and the topic model both read every message)."""
+    word = f"#{token}#"
+    runs = {word[i : i + n] for n in (3, 4, 5) for i in range(len(word) - n + 1)}
+    return frozenset({*runs, "w:" + token})
 
 
 def tokens_of(text: str) -> list[str]:

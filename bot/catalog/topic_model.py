@@ -19,7 +19,6 @@ from __future__ import annotations
 import gzip
 import json
 import math
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +28,6 @@ from bot.catalog.crisis import features
 WEIGHTS_FILE = Path(__file__).with_name("topic_weights.json.gz")
 # The share of a catalogue's topics the model must know to be used for it.
 COVERS = 0.9
-WORD_CACHE = 50_000  # words whose features are remembered
 
 
 class TopicModel:
@@ -53,7 +51,6 @@ class TopicModel:
                 self._matrix[self._rows[f], int(c)] = w
         self._bias = np.array(bias, dtype=float)
         self.meta = meta or {}
-        self._word_features: dict[str, frozenset[str]] = {}
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> TopicModel | None:
@@ -70,20 +67,6 @@ class TopicModel:
             out[f] = [[c, round(w, 4)] for c, w in enumerate(self._matrix[row].tolist()) if w]
         return out
 
-    def _features(self, tokens: list[str]) -> set[str]:
-        """`crisis.features`, with each word's own features remembered: most words recur."""
-        found: set[str] = set()
-        cache = self._word_features
-        for token in tokens:
-            own = cache.get(token)
-            if own is None:
-                own = frozenset(features([token]))
-                if len(cache) < WORD_CACHE:
-                    cache[token] = own
-            found |= own
-        found.update(f"b:{a[:5]}_{b[:5]}" for a, b in pairwise(tokens))
-        return found
-
     def covers(self, topic_ids: set[str]) -> bool:
         """Was the model trained for (nearly) this catalogue?"""
         if not topic_ids:
@@ -92,7 +75,7 @@ class TopicModel:
 
     def probabilities(self, tokens: list[str]) -> dict[str, float]:
         """Each class's probability for a question's folded words (`normalize.words`)."""
-        feats = self._features(tokens)
+        feats = features(tokens)
         if not feats:
             return {}
         # Each question has the same total weight, as in training: 1 / sqrt(its features).
