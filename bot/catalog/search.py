@@ -72,9 +72,6 @@ COVER_MAX = 0.6  # up to this
 # The topic model's probabilities count this much beside the word engine's scores (0.5, 1.0
 # and 1.5 tried with bench/train_topics.py --cv: 1.0 and 1.5 alike, 0.5 lower).
 MODEL_WEIGHT = 1.0
-# Not answered outright when the word engine alone would answer outright with another topic
-# (--cv: confidently wrong 0.35% -> 0.17%, answered outright 86.9% -> 86.7%).
-MODEL_DEFERS = True
 # A word-engine score from which its confident answer stands without the model: the
 # catalogue's wording matched nearly whole (--cv: the same top-1, more answered outright).
 WORDS_SURE = 1.0
@@ -846,9 +843,7 @@ class SearchIndex:
         the model gives the chosen topic at least `model_confident`, unless the word engine
         alone would have answered outright with another topic (`words_only`)."""
         th = self.thresholds
-        matches: dict[str, Match] = {}
-        for match in ranked:
-            matches.setdefault(match.topic_id, match)
+        matches = {match.topic_id: match for match in ranked}  # one per topic (`_score`)
         mixed = {topic_id: match.score for topic_id, match in matches.items()}
         for topic_id, p in probabilities.items():
             if topic_id == OFFTOPIC or topic_id in self.catalog.topics:
@@ -860,8 +855,10 @@ class SearchIndex:
             return result
         result.topic = top
         result.best = matches.get(top) or Match(top, 0.0, self.first_passage[top])
+        # Not outright when the word engine alone would answer outright with another topic
+        # (--cv: confidently wrong 0.35% -> 0.17%, answered outright 86.9% -> 86.7%).
         result.confident = probabilities.get(top, 0.0) >= th.model_confident and (
-            not MODEL_DEFERS or not words_only.confident or words_only.topic == top
+            not words_only.confident or words_only.topic == top
         )
         if not result.confident:
             result.alternatives = [
