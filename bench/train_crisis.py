@@ -19,12 +19,14 @@ import json
 import math
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.catalog.crisis import features, tokens_of  # noqa: E402
+from bot.catalog.loader import Catalog  # noqa: E402
 from bot.catalog.search import CRISIS_TOPIC  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -82,15 +84,24 @@ def catalogue_questions() -> list[dict[str, object]]:
     from bot.catalog.store import ContentStore
 
     catalog = ContentStore(ROOT / "content").catalog
-    rows: list[dict[str, object]] = []
+    return [
+        {"text": phrase, "crisis": False}
+        for topic_id, phrase in catalogue_phrases(catalog)
+        if topic_id != CRISIS_TOPIC
+    ]
+
+
+def catalogue_phrases(catalog: Catalog) -> Iterator[tuple[str, str]]:
+    """(topic id, phrase) for what each topic is called and asked with, in both languages:
+    its title, keywords and FAQ question variants."""
     for topic in catalog.topics.values():
-        if topic.id == CRISIS_TOPIC:
-            continue
         for lang in ("kk", "ru"):
             text = topic.text(lang)  # type: ignore[arg-type]
-            rows += [{"text": k, "crisis": False} for k in (text.title, *text.keywords)]
-            rows += [{"text": q, "crisis": False} for item in text.faq for q in item.questions]
-    return rows
+            for phrase in (text.title, *text.keywords):
+                yield topic.id, phrase
+            for item in text.faq:
+                for question in item.questions:
+                    yield topic.id, question
 
 
 def load() -> list[dict[str, object]]:

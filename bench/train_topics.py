@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from train_crisis import digest  # noqa: E402  (bench/ is on the path: it holds this script)
+from train_crisis import catalogue_phrases, digest  # noqa: E402  (bench/ is on the path: it holds this script)
 
 from bot.catalog.crisis import features  # noqa: E402
 from bot.catalog.loader import Catalog, load_catalog  # noqa: E402
@@ -53,13 +53,7 @@ Sample = tuple[set[str], str]
 
 def catalogue_samples(catalog: Catalog) -> list[Sample]:
     """The catalogue's wording: what each topic is called and asked with."""
-    out: list[Sample] = []
-    for topic in catalog.topics.values():
-        for lang in ("kk", "ru"):
-            text = topic.text(lang)  # type: ignore[arg-type]
-            phrases = [text.title, *text.keywords]
-            phrases += [q for item in text.faq for q in item.questions]
-            out += [(features(words(p)), topic.id) for p in phrases]
+    out = [(features(words(p)), topic_id) for topic_id, p in catalogue_phrases(catalog)]
     out += [(features(words(p)), OFFTOPIC) for p in catalog.offtopic]
     return out
 
