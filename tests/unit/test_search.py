@@ -46,6 +46,17 @@ def test_neet_does_not_fold_to_no() -> None:
     assert normalise("neet") != normalise("нет")
 
 
+def test_doubled_digits_keep_their_value() -> None:
+    """Letters typed twice collapse; numbers do not: 111 is a helpline, 22 an age."""
+    assert words("классс 111 мне 22, 2000 ₸") == ["клас", "111", "мне", "22", "2000"]
+
+
+def test_an_apostrophe_inside_a_word_does_not_split_it() -> None:
+    """Uzbek Latin "o'qish" (study) is one word, not "o" and "qish" (winter)."""
+    assert len(words("o'qish yo‘q")) == 2
+    assert words("o'qish") == words("oqish")
+
+
 def test_content_words_drop_stopwords_and_greetings_and_undo_voicing() -> None:
     assert content_words(words("добрый вечер")) == [None, None]
     assert content_words(words("мен жұмыс")) == [None, "жумис"]
